@@ -1,0 +1,112 @@
+/**
+ * The event store port. Its semantics mirror EventStoreDB's so that both adapters (PostgreSQL, the embedded
+ * default; EventStoreDB, the production option) are honest implementations of one contract
+ * (test/contract/event-store.contract.ts).
+ */
+
+/** Who did it and why, never who it is about: no personal data here. */
+export interface EventMetadata {
+  /** Pseudonymous id of the user (or system process) that recorded the fact. */
+  actor: string;
+  organisationId: string;
+  /** Groups every event caused by one request or import. */
+  correlationId: string;
+  /** The event or command that caused this one; null when a person's request did. */
+  causationId: string | null;
+}
+
+/** A fact to append. */
+export interface NewEvent {
+  /** UUID; appending the same id again at the same place is a no-op (idempotence). */
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  /** When it happened in the world: `YYYY-MM-DD`, or `YYYY-MM` when only the month is known. */
+  occurredAt: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+}
+
+/** A fact as stored: immutable, chained to the previous event of its stream. */
+export interface RecordedEvent extends NewEvent {
+  streamId: string;
+  /** 0-based, dense within the stream. */
+  streamRevision: number;
+  /** Position in the global log: strictly increasing in commit order (dense on PostgreSQL, not on EventStoreDB). */
+  position: number;
+  /** When the system learned it (server clock, ISO 8601 UTC with milliseconds). */
+  recordedAt: string;
+  /** Hex SHA-256 of the previous event of the stream's canonical bytes; 64 zeros for the first. */
+  prevEventHash: string;
+  /** Hex SHA-256 of this event's canonical bytes (src/integrity/canonical.ts). */
+  eventHash: string;
+}
+
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+export interface AppendResult {
+  /** Revision of the stream's last event after the append. */
+  nextExpectedRevision: number;
+  /** Global position of the last event appended (or of the already-stored event, for an idempotent retry). */
+  position: number;
+}
+
+export interface ReadStreamOptions {
+  /** Revision to start from (inclusive); default: the start (forwards) or the end (backwards). */
+  fromRevision?: number;
+  direction?: 'forwards' | 'backwards';
+  maxCount?: number;
+}
+
+export interface AllFilter {
+  eventTypes?: readonly string[];
+  streamPrefix?: string;
+}
+
+export interface ReadAllOptions {
+  /** Only events after this global position (exclusive); default 0 = from the beginning. */
+  after?: number;
+  filter?: AllFilter;
+  maxCount?: number;
+}
+
+/** Catch-up then live: an endless async iterable, ended by close(). */
+export interface AllSubscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  /** Atomic: all events are appended or none. Throws WrongExpectedRevisionError on a revision mismatch. */
+  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** Events of one stream in revision order; empty when the stream does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+  /** The global log in position order. */
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /** The global log from a position, catching up then following live appends; resumable by position. */
+  subscribeToAll(options?: ReadAllOptions): AllSubscription;
+  /** Position of the last committed event (0 when the log is empty). */
+  headPosition(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's last revision, or 'no_stream'. */
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`Stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** The same event id was appended again but not as an exact retry (different stream or position). */
+export class DuplicateEventIdError extends Error {
+  constructor(readonly eventId: string) {
+    super(`Event ${eventId} is already in the log elsewhere`);
+    this.name = 'DuplicateEventIdError';
+  }
+}
+
+export const NO_PREVIOUS_HASH = '0'.repeat(64);
