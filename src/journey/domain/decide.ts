@@ -1,0 +1,109 @@
+/**
+ * The journey's rules: given what is known about a person, may this fact be recorded? Stages are not a strict
+ * sequence (people decline, drop out, come back, and old histories are imported), so the rules only refuse what a
+ * caseworker would call impossible or unlawful.
+ */
+import { JourneyEvent, JourneyEventData, JourneyEventType, SCHEMA_VERSIONS } from './events';
+import { JourneyRuleViolation } from './rule-violation';
+import { consentKey, JourneyState } from './state';
+
+/** "Record this fact", with data already validated (facts/). */
+export type RecordFact = {
+  [T in JourneyEventType]: {
+    type: T;
+    occurredAt: string;
+    data: JourneyEventData[T];
+    /** The organisation recording it; the command handler puts it in the metadata. */
+    organisationId: string;
+  };
+}[JourneyEventType];
+
+const MIN_REFLECTION_DAYS = 30; // CETS 197 Art. 13
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function decide(command: RecordFact, state: JourneyState): JourneyEvent[] {
+  check(command, state);
+  return [
+    { type: command.type, schemaVersion: SCHEMA_VERSIONS[command.type], occurredAt: command.occurredAt, data: command.data },
+  ] as JourneyEvent[];
+}
+
+function check(command: RecordFact, state: JourneyState): void {
+  if (command.type === 'PersonRegistered') {
+    if (state.registered) throw new JourneyRuleViolation('person_already_registered', 'The person is already registered');
+    return;
+  }
+  if (!state.registered) {
+    throw new JourneyRuleViolation('person_not_registered', 'Nothing can be recorded before the person is registered');
+  }
+  switch (command.type) {
+    case 'ServiceDelivered':
+      if (!state.consents.has(consentKey('assistance'))) {
+        throw new JourneyRuleViolation(
+          'assistance_consent_required',
+          'A service needs an assistance consent that has not been withdrawn',
+        );
+      }
+      if (state.caseStatus === 'closed') {
+        throw new JourneyRuleViolation('case_closed', 'The case is closed: reopen it before recording services');
+      }
+      return;
+    case 'ConsentWithdrawn':
+      if (!state.consents.has(consentKey(command.data.scope, command.data.organisationId))) {
+        throw new JourneyRuleViolation('consent_not_active', 'There is no active consent of this scope to withdraw');
+      }
+      return;
+    case 'ReflectionPeriodGranted':
+      if ((Date.parse(command.data.to) - Date.parse(command.data.from)) / DAY_MS < MIN_REFLECTION_DAYS) {
+        throw new JourneyRuleViolation(
+          'reflection_period_too_short',
+          `A reflection period lasts at least ${MIN_REFLECTION_DAYS} days`,
+        );
+      }
+      return;
+    case 'CaseOpened':
+      if (state.caseStatus === 'open') {
+        throw new JourneyRuleViolation('case_already_open', 'A case is already open: close it before opening another');
+      }
+      return;
+    case 'CaseClosed':
+      if (state.caseStatus !== 'open') throw new JourneyRuleViolation('case_not_open', 'There is no open case to close');
+      return;
+    case 'CaseReopened':
+      if (state.caseStatus !== 'closed') {
+        throw new JourneyRuleViolation('case_not_closed', 'There is no closed case to reopen');
+      }
+      return;
+    case 'ReferralResolved':
+      if (!state.pendingReferrals.has(command.data.referralId)) {
+        throw new JourneyRuleViolation('referral_not_pending', 'No pending referral has this referral id');
+      }
+      return;
+    case 'EnteredInError':
+      checkCorrectionTarget(state, command.data.targetEventId, ['EnteredInError', 'PersonRegistered']);
+      return;
+    case 'EventCorrected':
+      checkCorrectionTarget(state, command.data.targetEventId, ['EnteredInError', 'EventCorrected']);
+      return;
+  }
+}
+
+/**
+ * A correction targets an event of this person's stream that still counts. Entering in error an EnteredInError
+ * (or the registration itself) and correcting a correction are refused: record the fact anew, or correct the original.
+ */
+function checkCorrectionTarget(state: JourneyState, targetEventId: string, notCorrectable: readonly string[]): void {
+  const target = state.events.get(targetEventId);
+  if (!target) {
+    throw new JourneyRuleViolation('correction_target_not_found', "The target event is not in this person's journey");
+  }
+  if (state.enteredInError.has(targetEventId)) {
+    throw new JourneyRuleViolation('correction_target_entered_in_error', 'The target event is already entered in error');
+  }
+  if (notCorrectable.includes(target.type)) {
+    throw new JourneyRuleViolation(
+      'correction_target_not_correctable',
+      `An event of type ${target.type} cannot be the target of this correction`,
+    );
+  }
+}
