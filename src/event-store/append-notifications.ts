@@ -1,0 +1,97 @@
+import type { Pool, PoolClient } from 'pg';
+
+/** The channel `append_events` notifies (migration 1763900000000-EventLog) with the last position it wrote. */
+const CHANNEL = 'journey_events';
+
+/**
+ * Wakes live subscriptions when an append commits: one LISTEN connection taken from the pool while at least one
+ * subscription is live, released when the last one closes. Notifications are only a hint: subscribers always
+ * re-read the log, and also wake every poll interval in case a notification was lost (e.g. a reconnect).
+ */
+export class AppendNotifications {
+  private client?: PoolClient;
+  private subscribers = 0;
+  private latestPosition = 0;
+  private readonly waiters = new Set<() => void>();
+  /** Connects and disconnects happen one at a time, in call order. */
+  private transitions: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly pollIntervalMs: number,
+  ) {}
+
+  async attach(): Promise<void> {
+    this.subscribers += 1;
+    try {
+      await this.transition(() => this.listen());
+    } catch (error) {
+      this.subscribers -= 1;
+      throw error;
+    }
+  }
+
+  detach(): Promise<void> {
+    this.subscribers -= 1;
+    return this.transition(async () => {
+      if (this.subscribers === 0) await this.unlisten();
+    });
+  }
+
+  /** Resolves when an append past `position` is announced, a poll interval has passed, or `cancel` fires. */
+  async waitForAppendAfter(position: number, cancel: AbortSignal): Promise<void> {
+    if (!this.client) await this.transition(() => this.listen()); // the listening connection was lost
+    if (this.latestPosition > position || cancel.aborted) return;
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        cancel.removeEventListener('abort', wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, this.pollIntervalMs);
+      this.waiters.add(wake);
+      cancel.addEventListener('abort', wake);
+    });
+  }
+
+  private transition(step: () => Promise<void>): Promise<void> {
+    const run = this.transitions.then(step);
+    this.transitions = run.catch(() => undefined);
+    return run;
+  }
+
+  private async listen(): Promise<void> {
+    if (this.client || this.subscribers === 0) return;
+    const client = await this.pool.connect();
+    client.on('notification', (message) => this.announce(Number(message.payload)));
+    client.on('error', () => {
+      if (this.client === client) this.client = undefined;
+      client.release(true);
+    });
+    try {
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    this.client = client;
+  }
+
+  private async unlisten(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    this.client = undefined;
+    try {
+      await client.query(`UNLISTEN ${CHANNEL}`);
+      client.release();
+    } catch {
+      client.release(true);
+    }
+  }
+
+  private announce(position: number): void {
+    if (position > this.latestPosition) this.latestPosition = position;
+    for (const wake of [...this.waiters]) wake();
+  }
+}
