@@ -180,3 +180,6 @@ export function isJourneyEventType(type: string): type is JourneyEventType {
 export type JourneyEvent = {
   [T in JourneyEventType]: { type: T; schemaVersion: number; occurredAt: string; data: JourneyEventData[T] };
 }[JourneyEventType];
+
+/** The data of one event type. */
+export type DataOf<T extends JourneyEventType> = JourneyEventData[T];

@@ -1,0 +1,63 @@
+/**
+ * The one validation of facts' data, shared by the HTTP API and the bulk import: known type, right types, required
+ * fields present, and no unknown field (rejected by name, never silently dropped).
+ */
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { DataOf, isJourneyEventType, JourneyEventType } from '../domain/events';
+import { JOURNEY_FACTS } from './registry';
+
+export interface FieldError {
+  /** Path in the fact, e.g. `type`, `data.scope`, `data.goals[0].domain`. */
+  field: string;
+  reason: string;
+}
+
+export type ParsedFact =
+  | ({ ok: true } & { [T in JourneyEventType]: { type: T; data: DataOf<T> } }[JourneyEventType])
+  | { ok: false; errors: FieldError[] };
+
+export function parseFact(type: unknown, data: unknown): ParsedFact {
+  if (typeof type !== 'string' || !isJourneyEventType(type)) {
+    return { ok: false, errors: [{ field: 'type', reason: 'must be a journey event type' }] };
+  }
+  const errors = dataErrors(type, data, 'data');
+  return errors.length > 0 ? { ok: false, errors } : ({ ok: true, type, data } as ParsedFact);
+}
+
+/** The errors of a fact's data; empty when it is valid. */
+export function validateFact(type: unknown, data: unknown): FieldError[] {
+  const parsed = parseFact(type, data);
+  return parsed.ok ? [] : parsed.errors;
+}
+
+/**
+ * The errors of EventCorrected's correctedData, checked against the type of the event it corrects (which only the
+ * person's journey knows: the command handler looks it up and calls this).
+ */
+export function validateCorrectedData(targetType: string, correctedData: unknown): FieldError[] {
+  if (!isJourneyEventType(targetType)) {
+    return [{ field: 'data.targetEventId', reason: 'must name an event of a known type' }];
+  }
+  return dataErrors(targetType, correctedData, 'data.correctedData');
+}
+
+function dataErrors(type: JourneyEventType, data: unknown, path: string): FieldError[] {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return [{ field: path, reason: 'must be an object' }];
+  const instance = plainToInstance(JOURNEY_FACTS[type].data, data);
+  const errors = validateSync(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    // Facts without fields (ContactLost...) have no validation metadata and are still valid when empty.
+    forbidUnknownValues: false,
+    stopAtFirstError: true,
+    validationError: { target: false, value: false },
+  });
+  return errors.flatMap((error) => fieldErrors(error, path));
+}
+
+function fieldErrors(error: ValidationError, parent: string): FieldError[] {
+  const field = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
+  const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason }));
+  return [...own, ...(error.children ?? []).flatMap((child) => fieldErrors(child, field))];
+}
