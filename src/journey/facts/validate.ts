@@ -44,6 +44,8 @@ export function validateCorrectedData(targetType: string, correctedData: unknown
 
 function dataErrors(type: JourneyEventType, data: unknown, path: string): FieldError[] {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return [{ field: path, reason: 'must be an object' }];
+  const smuggled = objectMemberKeys(data, path);
+  if (smuggled.length > 0) return smuggled;
   const instance = plainToInstance(JOURNEY_FACTS[type].data, data);
   const errors = validateSync(instance, {
     whitelist: true,
@@ -60,4 +62,18 @@ function fieldErrors(error: ValidationError, parent: string): FieldError[] {
   const field = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
   const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason }));
   return [...own, ...(error.children ?? []).flatMap((child) => fieldErrors(child, field))];
+}
+
+/**
+ * Keys named like Object.prototype members (`__proto__`, `constructor`, `toString`...) slip past class-transformer
+ * and class-validator's whitelist, which look them up on plain objects; they are refused by name here.
+ */
+function objectMemberKeys(value: unknown, path: string): FieldError[] {
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) => {
+    const field = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
+    return key in Object.prototype
+      ? [{ field, reason: `property ${key} should not exist` }]
+      : objectMemberKeys(item, field);
+  });
 }
