@@ -1,0 +1,46 @@
+import { effectiveHistory, isCorrection } from '../../projections/corrections';
+import { personIdOf, type ProjectedEvent, type Projection } from '../../projections/projection';
+import type { EventStore, RecordedEvent } from '../event-store/event-store';
+import { upcast } from '../journey/upcasting/upcasters';
+import type { PendingChanges } from './pending-changes';
+
+/** The person's history as projections read it, through `event` (included): corrections applied, then upcast. */
+export async function historyThrough(store: EventStore, event: RecordedEvent): Promise<ProjectedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for await (const recorded of store.readStream(event.streamId, { maxCount: event.streamRevision + 1 })) events.push(recorded);
+  return effectiveHistory(events).map(upcast);
+}
+
+/**
+ * Folds events (in log order) into pending changes of one read model. Ordinary events are upcast and applied;
+ * a correction recomputes the person from their history as of the correction, read from the store.
+ * `storedRow` gives, for one-row-per-person read models, each person's row as written before these changes.
+ */
+export async function projectEvents<Row>(
+  projection: Projection<Row>,
+  events: readonly RecordedEvent[],
+  pending: PendingChanges<Row>,
+  storedRow: (personId: string) => Row | undefined,
+  store: EventStore,
+): Promise<void> {
+  for (const event of events) {
+    const personId = personIdOf(event.streamId);
+    if (personId === undefined) continue;
+    if (isCorrection(event)) {
+      pending.add(projection.recompute(personId, await historyThrough(store, event), event));
+      continue;
+    }
+    const row = projection.onePerPerson ? pending.personRow(personId, storedRow(personId)) : undefined;
+    pending.add(projection.apply(upcast(event), row));
+  }
+}
+
+/** Persons of journey streams among these events, each once. */
+export function personsIn(events: readonly RecordedEvent[]): string[] {
+  const persons = new Set<string>();
+  for (const event of events) {
+    const personId = personIdOf(event.streamId);
+    if (personId !== undefined) persons.add(personId);
+  }
+  return [...persons];
+}
