@@ -1,0 +1,171 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { sealEvents, type StreamHead } from './canonical';
+import type { Checkpoint } from './checkpoint';
+import { MemoryNodeStore, Frontier, consistencyProof, leafHash } from './merkle';
+import { checkpointsConsistent, exportLine, verifyExport } from './verify-export';
+
+interface Exported {
+  canonical: Buffer;
+  eventHash: string;
+  streamId: string;
+}
+
+const origin = 'journey-ledger.example/log';
+
+/** A global log of `count` events over `streams` streams, interleaved, chained as the event store chains them. */
+function globalLog(count: number, streams: readonly string[], data: (i: number) => Record<string, unknown> = (i) => ({ step: i })) {
+  const heads = new Map<string, StreamHead>();
+  const log: Exported[] = [];
+  for (let i = 0; i < count; i++) {
+    const streamId = streams[i % streams.length];
+    const head = heads.get(streamId) ?? { revision: -1, lastHash: '0'.repeat(64) };
+    const [sealed] = sealEvents(
+      streamId,
+      head,
+      [
+        {
+          eventId: randomUUID(),
+          type: 'JourneyStepRecorded',
+          schemaVersion: 1,
+          occurredAt: '2024-05',
+          data: data(i),
+          metadata: { actor: 'user-1', organisationId: 'org-1', correlationId: randomUUID(), causationId: null },
+        },
+      ],
+      new Date(Date.UTC(2024, 4, 1, 0, 0, i)).toISOString(),
+    );
+    heads.set(streamId, { revision: head.revision + 1, lastHash: sealed.eventHash });
+    log.push({ canonical: sealed.canonical, eventHash: sealed.eventHash, streamId });
+  }
+  return log;
+}
+
+/** The checkpoint a log of these events would sign, computed through the generic leaf hash. */
+function checkpointOf(log: readonly Exported[], size = log.length): Checkpoint {
+  const frontier = Frontier.empty();
+  for (const event of log.slice(0, size)) frontier.append(leafHash(event.canonical));
+  return { origin, size, rootHash: frontier.root() };
+}
+
+const lines = (log: readonly Exported[]) => log.map((event, index) => exportLine(index, event.canonical, event.eventHash).slice(0, -1));
+const streams = ['journey-a', 'journey-b', 'journey-c'];
+
+function withByteChanged(event: Exported, rehash: boolean): Exported {
+  const canonical = Buffer.from(event.canonical);
+  const at = canonical.indexOf('"step":') + 7;
+  canonical[at] = canonical[at] === 0x39 ? 0x38 : canonical[at] + 1;
+  return { ...event, canonical, eventHash: rehash ? createHash('sha256').update(canonical).digest('hex') : event.eventHash };
+}
+
+describe('verifying an export', () => {
+  const log = globalLog(30, streams);
+  const checkpoint = checkpointOf(log);
+
+  test('an untouched export verifies and rebuilds the checkpoint root', async () => {
+    const verdict = await verifyExport(lines(log), [checkpoint]);
+    expect(verdict).toEqual({ ok: true, size: 30, rootHash: checkpoint.rootHash });
+  });
+
+  test('an export in another JSON layout verifies too', async () => {
+    const pretty = log.map((event, index) => JSON.stringify({ eventHash: event.eventHash, index, canonical: event.canonical.toString('base64') }, null, 0));
+    expect((await verifyExport(pretty, [checkpoint])).ok).toBe(true);
+  });
+
+  test('a changed byte is named as altered', async () => {
+    const tampered = log.map((event, index) => (index === 7 ? withByteChanged(event, false) : event));
+    expect(await verifyExport(lines(tampered), [checkpoint])).toMatchObject({ ok: false, index: 7, problem: 'altered' });
+  });
+
+  test('a changed byte with a recomputed hash breaks its stream chain: named at the changed event', async () => {
+    const tampered = log.map((event, index) => (index === 7 ? withByteChanged(event, true) : event));
+    expect(await verifyExport(lines(tampered), [checkpoint])).toMatchObject({ ok: false, index: 7, problem: 'altered' });
+  });
+
+  test("a changed last event of its stream, rehashed, only changes the root", async () => {
+    const tampered = log.map((event, index) => (index === 29 ? withByteChanged(event, true) : event));
+    expect(await verifyExport(lines(tampered), [checkpoint])).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
+  });
+
+  test('a deleted line is named as missing', async () => {
+    const exported = lines(log).filter((_, index) => index !== 5);
+    expect(await verifyExport(exported, [checkpoint])).toMatchObject({ ok: false, index: 5, problem: 'missing' });
+  });
+
+  test('a truncated export is missing its tail', async () => {
+    expect(await verifyExport(lines(log).slice(0, 25), [checkpoint])).toMatchObject({ ok: false, index: 25, problem: 'missing' });
+  });
+
+  test('two swapped lines are named as reordered at the first', async () => {
+    const exported = lines(log);
+    [exported[4], exported[9]] = [exported[9], exported[4]];
+    expect(await verifyExport(exported, [checkpoint])).toMatchObject({ ok: false, index: 4, problem: 'reordered' });
+  });
+
+  test('two swapped events of one stream, renumbered, are named as reordered at the first', async () => {
+    const swapped = [...log];
+    [swapped[4], swapped[7]] = [swapped[7], swapped[4]]; // both journey-b
+    expect(await verifyExport(lines(swapped), [checkpoint])).toMatchObject({ ok: false, index: 4, problem: 'reordered' });
+  });
+
+  test('a line repeating an index is named as inserted', async () => {
+    const exported = lines(log);
+    exported.splice(6, 0, exported[5]);
+    expect(await verifyExport(exported, [checkpoint])).toMatchObject({ ok: false, index: 6, problem: 'inserted' });
+  });
+
+  test('a forged event in an existing stream, renumbered in, is named as inserted', async () => {
+    const forged = globalLog(1, ['journey-a'])[0];
+    const tampered = [...log.slice(0, 10), forged, ...log.slice(10)];
+    expect(await verifyExport(lines(tampered), [checkpoint])).toMatchObject({ ok: false, index: 10, problem: 'inserted' });
+  });
+
+  test('a forged event of a new stream, renumbered in, changes the root', async () => {
+    const forged = globalLog(1, ['journey-forged'])[0];
+    const tampered = [...log.slice(0, 10), forged, ...log.slice(10)];
+    expect(await verifyExport(lines(tampered), [checkpoint])).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
+  });
+
+  test('a line that is not an export line is malformed', async () => {
+    const exported = lines(log);
+    exported[3] = '{"index":3,"canonical":';
+    expect(await verifyExport(exported, [checkpoint])).toMatchObject({ ok: false, index: 3, problem: 'malformed' });
+  });
+
+  test('two checkpoints are checked as the export passes them, proving one log extends the other', async () => {
+    const older = checkpointOf(log, 12);
+    expect((await verifyExport(lines(log), [checkpoint, older])).ok).toBe(true);
+    const forkedOlder = { ...older, rootHash: checkpointOf(globalLog(12, streams)).rootHash };
+    expect(await verifyExport(lines(log), [checkpoint, forkedOlder])).toMatchObject({ ok: false, problem: 'root-mismatch' });
+  });
+
+  test('two checkpoints beyond an export are consistent by proof', async () => {
+    const store = new MemoryNodeStore();
+    const frontier = Frontier.empty();
+    for (const event of log) frontier.append(leafHash(event.canonical), store.put);
+    const proof = await consistencyProof(store, 12, 30);
+    expect(checkpointsConsistent(checkpointOf(log, 12), checkpoint, proof)).toBe(true);
+    expect(checkpointsConsistent(checkpointOf(globalLog(12, streams)), checkpoint, proof)).toBe(false);
+    expect(checkpointsConsistent({ ...checkpointOf(log, 12), origin: 'elsewhere' }, checkpoint, proof)).toBe(false);
+  });
+
+  test('envelopes whose data mimics the envelope, with quotes and escapes, still chain', async () => {
+    const tricky = fc.record({
+      prevEventHash: fc.string(),
+      streamId: fc.string(),
+      streamRevision: fc.integer(),
+      nested: fc.jsonValue(),
+      type: fc.string({ unit: fc.constantFrom('"', '\\', ',', ':', '}', 'a', 'é') }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(tricky, { minLength: 4, maxLength: 12 }), fc.constantFrom('j"1\\', 'j\\"2', 'j,"type":'), async (data, oddStream) => {
+        const events = globalLog(data.length, ['journey-"a"', oddStream], (i) => data[i]);
+        expect((await verifyExport(lines(events), [checkpointOf(events)])).ok).toBe(true);
+        const swapped = [...events];
+        [swapped[1], swapped[3]] = [swapped[3], swapped[1]];
+        expect(await verifyExport(lines(swapped), [checkpointOf(events)])).toMatchObject({ ok: false, index: 1, problem: 'reordered' });
+      }),
+      { numRuns: 50 },
+    );
+  });
+});

@@ -1,0 +1,282 @@
+import { hash } from 'node:crypto';
+import { NO_PREVIOUS_HASH } from '../event-store/event-store';
+import type { Checkpoint } from './checkpoint';
+import { Frontier, leafHashInPlace, verifyConsistency } from './merkle';
+
+/**
+ * The offline verifier's core: replays an export (NDJSON, one line per leaf of the global Merkle log,
+ * `{"index":i,"canonical":"<base64 canonical bytes>","eventHash":"<hex>"}`) and checks every event hash, every
+ * stream's chain and the tree roots against signed checkpoints, naming the first index that is wrong.
+ *
+ * Built for speed: the happy path neither JSON-parses the line nor the event. The line has a fixed layout
+ * (`exportLine`); other layouts fall back to JSON.parse. The chain needs only the envelope's last members, which
+ * RFC 8785's sorted keys put at the end (prevEventHash, recordedAt, schemaVersion, streamId, streamRevision, type),
+ * so they are read backwards from the canonical bytes; the event hash and the Merkle root cover the rest.
+ */
+
+export type Problem = 'altered' | 'missing' | 'inserted' | 'reordered' | 'malformed' | 'root-mismatch';
+
+export type Verdict =
+  | { ok: true; size: number; rootHash: Buffer }
+  /** `index` is null when only a root shows the change, which the leaves alone cannot place. */
+  | { ok: false; index: number | null; problem: Problem; detail: string };
+
+/** One export line, with its newline: the layout the verifier reads fastest. */
+export function exportLine(index: number, canonical: Buffer, eventHash: string): string {
+  return `{"index":${index},"canonical":"${canonical.toString('base64')}","eventHash":"${eventHash}"}\n`;
+}
+
+interface Line {
+  index: number;
+  canonical: string;
+  eventHash: string;
+}
+
+const HEAD = '{"index":';
+const CANONICAL = ',"canonical":"';
+const EVENT_HASH = '","eventHash":"';
+
+function parseLine(text: string): Line | undefined {
+  if (text.startsWith(HEAD)) {
+    const canonicalAt = text.indexOf(CANONICAL, HEAD.length);
+    const hashAt = text.indexOf(EVENT_HASH, canonicalAt + CANONICAL.length);
+    const hashEnd = hashAt + EVENT_HASH.length + 64;
+    if (canonicalAt > 0 && hashAt > 0 && text.length === hashEnd + 2 && text.endsWith('"}')) {
+      const indexText = text.slice(HEAD.length, canonicalAt);
+      const index = Number(indexText);
+      const eventHash = text.slice(hashEnd - 64, hashEnd);
+      if (String(index) === indexText) {
+        return { index, canonical: text.slice(canonicalAt + CANONICAL.length, hashAt), eventHash };
+      }
+    }
+  }
+  try {
+    const { index, canonical, eventHash } = JSON.parse(text) as Record<string, unknown>;
+    if (Number.isSafeInteger(index) && typeof canonical === 'string' && typeof eventHash === 'string') {
+      return { index: index as number, canonical, eventHash };
+    }
+  } catch {
+    // malformed: reported by the caller
+  }
+  return undefined;
+}
+
+interface ChainLink {
+  /** The stream id's canonical JSON bytes, as latin1: a unique key without decoding. */
+  stream: string;
+  revision: number;
+  prevEventHash: string;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const token = (key: string) => Buffer.from(`,"${key}":`, 'latin1');
+const TYPE = token('type');
+const STREAM_REVISION = token('streamRevision');
+const STREAM_ID = token('streamId');
+const SCHEMA_VERSION = token('schemaVersion');
+const RECORDED_AT = token('recordedAt');
+const PREV_EVENT_HASH = token('prevEventHash');
+
+/** Reads a canonical envelope's last members backwards; undefined when they are not the expected ones. */
+function chainLink(bytes: Buffer): ChainLink | undefined {
+  let end = bytes.length - 1;
+  if (end < 1 || bytes[end] !== 0x7d /* } */) return undefined;
+
+  // Each step consumes one `,"key":value` ending at `end` and returns where the value starts and ends.
+  const member = (key: Buffer, isString: boolean): [number, number] | undefined => {
+    let start: number;
+    let valueEnd = end;
+    if (isString) {
+      if (bytes[end - 1] !== QUOTE) return undefined;
+      start = openingQuote(bytes, end - 1);
+      if (start < 0) return undefined;
+      valueEnd = end - 1;
+      start += 1;
+    } else {
+      start = end;
+      while (start > 0 && bytes[start - 1] >= 0x30 && bytes[start - 1] <= 0x39) start--;
+      if (start === end) return undefined;
+    }
+    const keyStart = (isString ? start - 1 : start) - key.length;
+    if (keyStart < 0 || bytes.compare(key, 0, key.length, keyStart, keyStart + key.length) !== 0) return undefined;
+    end = keyStart;
+    return [start, valueEnd];
+  };
+
+  if (!member(TYPE, true)) return undefined;
+  const revision = member(STREAM_REVISION, false);
+  const stream = member(STREAM_ID, true);
+  if (!revision || !stream || !member(SCHEMA_VERSION, false) || !member(RECORDED_AT, true)) return undefined;
+  const prev = member(PREV_EVENT_HASH, true);
+  if (!prev) return undefined;
+  return {
+    stream: bytes.toString('latin1', stream[0], stream[1]),
+    revision: Number(bytes.toString('latin1', revision[0], revision[1])),
+    prevEventHash: bytes.toString('latin1', prev[0], prev[1]),
+  };
+}
+
+/** Where the JSON string whose closing quote is at `close` opens: the first quote before it not escaped. */
+function openingQuote(bytes: Buffer, close: number): number {
+  let at = close - 1;
+  while (at >= 0) {
+    at = bytes.lastIndexOf(QUOTE, at);
+    if (at < 0) return -1;
+    let backslashes = 0;
+    while (at - 1 - backslashes >= 0 && bytes[at - 1 - backslashes] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return at;
+    at -= 1;
+  }
+  return -1;
+}
+
+interface StreamHead {
+  revision: number;
+  lastHash: string;
+  /** Export index of the stream's last event. */
+  index: number;
+}
+
+/** A gap seen in order: whether what is absent turns up later decides between 'reordered' and 'missing'. */
+type Gap =
+  | { at: number; wantedIndex: number; detail: string }
+  | { at: number; stream: string; wantedRevision: number; detail: string };
+
+/**
+ * Feed it the export's lines in order (`push`), then ask for the verdict (`finish`). Stop feeding early once
+ * `settled` is true. Checkpoints are compared when the export reaches their sizes, which also proves that
+ * checkpoints of different sizes are consistent (one log extends the other).
+ */
+export class ExportVerifier {
+  private readonly frontier = Frontier.empty();
+  private readonly streams = new Map<string, StreamHead>();
+  private readonly checkpoints: Checkpoint[];
+  private gap: Gap | undefined;
+  private verdict: Verdict | undefined;
+  /** Reused for every line's bytes (only hashes outlive a line): no allocation, no garbage per event. */
+  private scratch = Buffer.allocUnsafe(64 * 1024);
+
+  constructor(checkpoints: readonly Checkpoint[]) {
+    this.checkpoints = [...checkpoints].sort((a, b) => a.size - b.size);
+    this.compareRoots();
+  }
+
+  get settled(): boolean {
+    return this.verdict !== undefined;
+  }
+
+  push(text: string): void {
+    if (this.verdict || text.length === 0) return;
+    const line = parseLine(text);
+    if (this.gap) return this.lookForGap(line);
+    const expected = this.frontier.size;
+    if (!line) return this.fail(expected, 'malformed', 'the line is not an export line');
+    if (line.index > expected) {
+      this.gap = { at: expected, wantedIndex: expected, detail: `the line after index ${expected - 1} has index ${line.index}` };
+      return;
+    }
+    if (line.index < expected) return this.fail(expected, 'inserted', `a line repeats index ${line.index}`);
+
+    const prefixed = this.decodeAfterPrefixSlot(line.canonical);
+    const canonical = prefixed.subarray(1);
+    // The event hash is compared as hex, the export's form, so a hash in any other spelling fails too.
+    if (hash('sha256', canonical, 'hex') !== line.eventHash) {
+      return this.fail(expected, 'altered', 'the canonical bytes do not hash to the eventHash');
+    }
+    const link = chainLink(canonical);
+    if (!link) return this.fail(expected, 'malformed', 'the canonical bytes are not an event envelope');
+    if (!this.extendsStream(expected, link, line.eventHash)) return;
+    this.frontier.append(leafHashInPlace(prefixed));
+    this.compareRoots();
+  }
+
+  finish(): Verdict {
+    const size = this.frontier.size;
+    const last = this.checkpoints[this.checkpoints.length - 1];
+    if (this.gap) this.fail(this.gap.at, 'missing', this.gap.detail);
+    if (last && size < last.size) this.fail(size, 'missing', `the export ends at ${size} events, the checkpoint covers ${last.size}`);
+    return this.verdict ?? { ok: true, size, rootHash: this.frontier.root() };
+  }
+
+  private extendsStream(index: number, link: ChainLink, eventHash: string): boolean {
+    const head = this.streams.get(link.stream) ?? { revision: -1, lastHash: NO_PREVIOUS_HASH, index: -1 };
+    if (link.revision > head.revision + 1) {
+      this.gap = {
+        at: index,
+        stream: link.stream,
+        wantedRevision: head.revision + 1,
+        detail: `revision ${link.revision} of its stream comes where revision ${head.revision + 1} belongs`,
+      };
+      return false;
+    }
+    if (link.revision <= head.revision) {
+      this.fail(index, 'inserted', `revision ${link.revision} of its stream was already in the log`);
+      return false;
+    }
+    if (link.prevEventHash !== head.lastHash) {
+      // Either the stream's previous event changed after this one was chained to it, or this one did: name the earlier.
+      const at = head.index >= 0 ? head.index : index;
+      this.fail(at, 'altered', `index ${index} does not chain onto the previous event of its stream (index ${head.index})`);
+      return false;
+    }
+    this.streams.set(link.stream, { revision: link.revision, lastHash: eventHash, index });
+    return true;
+  }
+
+  private lookForGap(line: Line | undefined): void {
+    const gap = this.gap;
+    if (!gap || !line) return;
+    const found =
+      'wantedIndex' in gap
+        ? line.index === gap.wantedIndex
+        : (() => {
+            const link = chainLink(this.decodeAfterPrefixSlot(line.canonical).subarray(1));
+            return link?.stream === gap.stream && link.revision === gap.wantedRevision;
+          })();
+    if (found) this.fail(gap.at, 'reordered', `${gap.detail}; it comes later in the export`);
+  }
+
+  /** Decodes base64 one byte into the scratch buffer, leaving byte 0 for the leaf prefix (see leafHashInPlace). */
+  private decodeAfterPrefixSlot(base64: string): Buffer {
+    const needed = 1 + Math.ceil((base64.length * 3) / 4);
+    if (this.scratch.length < needed) this.scratch = Buffer.allocUnsafe(needed * 2);
+    const written = this.scratch.write(base64, 1, 'base64');
+    return this.scratch.subarray(0, 1 + written);
+  }
+
+  private compareRoots(): void {
+    const size = this.frontier.size;
+    for (const checkpoint of this.checkpoints) {
+      if (checkpoint.size !== size) continue;
+      if (!this.frontier.root().equals(checkpoint.rootHash)) {
+        this.fail(null, 'root-mismatch', `the first ${size} events do not hash to the root of the checkpoint of size ${size}`);
+      }
+    }
+  }
+
+  /** Only the first failure counts: later ones may be its consequences. */
+  private fail(index: number | null, problem: Problem, detail: string): void {
+    this.verdict ??= { ok: false, index, problem, detail };
+  }
+}
+
+export async function verifyExport(
+  lines: AsyncIterable<string> | Iterable<string>,
+  checkpoints: readonly Checkpoint[],
+): Promise<Verdict> {
+  const verifier = new ExportVerifier(checkpoints);
+  for await (const line of lines) {
+    verifier.push(line);
+    if (verifier.settled) break;
+  }
+  return verifier.finish();
+}
+
+/** For two checkpoints an export does not both reach: the newer log extends the older one (RFC 9162 2.1.4.2). */
+export function checkpointsConsistent(older: Checkpoint, newer: Checkpoint, proof: readonly Uint8Array[]): boolean {
+  return (
+    older.origin === newer.origin &&
+    verifyConsistency(older.size, newer.size, proof, older.rootHash, newer.rootHash)
+  );
+}
