@@ -33,23 +33,40 @@ export class Configuration {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Production: the OpenID Connect issuer whose tokens are accepted (e.g. a Keycloak realm URL). */
+  @IsOptional() @IsString()
+  JOURNEY_OIDC_ISSUER?: string;
+
+  /** Production: where the issuer publishes its signing keys (JWKS). Required with JOURNEY_OIDC_ISSUER. */
+  @IsOptional() @Matches(/^https?:\/\/.+/, { message: 'JOURNEY_OIDC_JWKS_URL must be an http(s) URL' })
+  JOURNEY_OIDC_JWKS_URL?: string;
+
+  /** Expected `aud` of tokens, when the issuer sets one. */
+  @IsOptional() @IsString()
+  JOURNEY_OIDC_AUDIENCE?: string;
+
   /** Connections in the pool used by the event store and read models. */
   @Type(() => Number) @IsInt() @Min(2) @Max(200)
   JOURNEY_DB_POOL_SIZE = 20;
 }
+
+const OPTIONAL_SETTINGS = ['DATABASE_URL', 'JOURNEY_OIDC_ISSUER', 'JOURNEY_OIDC_JWKS_URL', 'JOURNEY_OIDC_AUDIENCE'];
 
 export class ConfigurationError extends Error {}
 
 export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Configuration {
   const defaults = new Configuration();
   const given = Object.fromEntries(
-    Object.keys(defaults).concat('DATABASE_URL').filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]),
+    Object.keys(defaults).concat(OPTIONAL_SETTINGS).filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]),
   );
   const config = plainToInstance(Configuration, given, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true });
   if (errors.length > 0) {
     const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(given[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new ConfigurationError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (Boolean(config.JOURNEY_OIDC_ISSUER) !== Boolean(config.JOURNEY_OIDC_JWKS_URL)) {
+    throw new ConfigurationError('Invalid configuration:\n  JOURNEY_OIDC_ISSUER and JOURNEY_OIDC_JWKS_URL must be set together');
   }
   return config;
 }

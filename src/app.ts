@@ -1,0 +1,34 @@
+import { type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule, type AppOptions } from './app.module';
+import { bodyParsers } from './http/body-parsers';
+import { strictValidationPipe } from './http/validation';
+
+/** The HTTP application, configured the same for `npm start` and for the end-to-end tests. */
+export async function createApp(options: AppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.use(helmet());
+  app.use(...bodyParsers({ json: options.config.JOURNEY_BODY_LIMIT, ndjson: options.config.JOURNEY_IMPORT_LIMIT }));
+  app.useGlobalPipes(strictValidationPipe());
+  app.set('trust proxy', false);
+  app.set('x-powered-by', false);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('journey-ledger')
+      .setDescription('Event-sourced record of survivors\u2019 journeys: every command appends immutable events.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}

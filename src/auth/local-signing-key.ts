@@ -1,0 +1,41 @@
+import { exportPKCS8, generateKeyPair, importPKCS8, SignJWT, type KeyLike } from 'jose';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Role } from './actor';
+import { LOCAL_ISSUER } from './token-verifier';
+
+/**
+ * The embedded default's token signing key (Ed25519), made on first use under the data folder, readable by its
+ * owner only. Production verifies tokens from an OIDC issuer instead and never needs it.
+ */
+export class LocalSigningKey {
+  private constructor(readonly privateKey: KeyLike, readonly publicKey: KeyObject) {}
+
+  static async loadOrCreate(dataDir: string): Promise<LocalSigningKey> {
+    const path = join(dataDir, 'keys', 'token-signing-key.pem');
+    let pem: string;
+    try {
+      pem = await readFile(path, 'utf8');
+    } catch {
+      const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+      pem = await exportPKCS8(privateKey);
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await writeFile(path, pem, { mode: 0o600, flag: 'wx' }).catch(async () => {
+        pem = await readFile(path, 'utf8'); // another process made it first
+      });
+    }
+    const privateKey = await importPKCS8(pem, 'EdDSA', { extractable: true });
+    return new LocalSigningKey(privateKey, createPublicKey(pem));
+  }
+
+  mint(claims: { sub: string; org: string; roles: Role[] }, ttlSeconds = 8 * 3600): Promise<string> {
+    return new SignJWT({ org: claims.org, roles: claims.roles })
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setSubject(claims.sub)
+      .setIssuer(LOCAL_ISSUER)
+      .setIssuedAt()
+      .setExpirationTime(`${ttlSeconds}s`)
+      .sign(this.privateKey);
+  }
+}

@@ -1,0 +1,42 @@
+import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import { ROLES, type Actor, type Role } from './actor';
+
+export const LOCAL_ISSUER = 'journey-ledger-local';
+
+export class InvalidTokenError extends Error {}
+
+/** Verifies bearer tokens: from an OIDC issuer's JWKS in production, or the local signing key of the embedded default. */
+export class TokenVerifier {
+  private constructor(
+    private readonly key: KeyLike | JWTVerifyGetKey,
+    private readonly issuer: string,
+    private readonly audience: string | undefined,
+  ) {}
+
+  static forOidcIssuer(issuer: string, jwksUrl: string, audience?: string): TokenVerifier {
+    return new TokenVerifier(createRemoteJWKSet(new URL(jwksUrl)), issuer, audience);
+  }
+
+  static forLocalKey(publicKey: KeyLike): TokenVerifier {
+    return new TokenVerifier(publicKey, LOCAL_ISSUER, undefined);
+  }
+
+  async verify(token: string): Promise<Actor> {
+    let payload: JWTPayload;
+    try {
+      const options = { issuer: this.issuer, audience: this.audience, algorithms: ['EdDSA', 'RS256', 'ES256', 'PS256'] };
+      ({ payload } = typeof this.key === 'function' ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options));
+    } catch (error) {
+      throw new InvalidTokenError(`token rejected: ${(error as { code?: string }).code ?? 'invalid'}`);
+    }
+    return actorFromClaims(payload);
+  }
+}
+
+function actorFromClaims(payload: JWTPayload): Actor {
+  const { sub, org, roles } = payload as JWTPayload & { org?: unknown; roles?: unknown };
+  if (typeof sub !== 'string' || sub === '') throw new InvalidTokenError('token has no sub');
+  if (typeof org !== 'string' || org === '') throw new InvalidTokenError('token has no org');
+  const known = Array.isArray(roles) ? roles.filter((role): role is Role => (ROLES as readonly unknown[]).includes(role)) : [];
+  return { sub, org, roles: known };
+}

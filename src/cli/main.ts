@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { ConfigurationError } from '../config/configuration';
+import { registerImportCommand } from '../imports/import.command';
+import { registerTokenCommand } from '../auth/token.command';
+
+/** One CLI entry point (`npm run cli -- <command>`); each feature registers its own commands. */
+async function main(): Promise<void> {
+  const program = new Command('journey-ledger')
+    .description('journey-ledger command line: import, tokens, projections, verification')
+    .exitOverride();
+  registerImportCommand(program);
+  registerTokenCommand(program);
+  await program.parseAsync(process.argv);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  console.error(error instanceof ConfigurationError || error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { createApp } from './app';
+import { ConfigurationError, loadConfiguration } from './config/configuration';
+import { openDatabase, tokenVerifierFor } from './runtime';
+
+async function main(): Promise<void> {
+  const config = loadConfiguration();
+  const database = await openDatabase(config);
+  const app = await createApp({ config, databaseUrl: database.url, tokenVerifier: await tokenVerifierFor(config) });
+  await app.listen(config.PORT);
+  console.log(`journey-ledger listening on http://localhost:${config.PORT} (API docs at /docs)`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal} received: stopping`);
+    await app.close();
+    await database.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigurationError ? error.message : error);
+  process.exit(1);
+});

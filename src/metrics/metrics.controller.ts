@@ -1,0 +1,19 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/auth.guard';
+import { LedgerMetrics } from './metrics';
+
+@ApiTags('operations')
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: LedgerMetrics) {}
+
+  @Get()
+  @Roles('admin')
+  @ApiBearerAuth()
+  @Header('content-type', 'text/plain; version=0.0.4')
+  @ApiOperation({ summary: 'Prometheus figures: appends, append failures and latency, HTTP latency and errors, process' })
+  render(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

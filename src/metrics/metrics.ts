@@ -1,0 +1,45 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** The figures /metrics serves. One registry per app instance, so tests can run several apps in one process. */
+export class LedgerMetrics {
+  readonly registry = new Registry();
+
+  readonly eventsAppended = new Counter({
+    name: 'journey_events_appended_total',
+    help: 'Events appended to the event store',
+    registers: [this.registry],
+  });
+
+  readonly appendFailures = new Counter({
+    name: 'journey_append_failures_total',
+    help: 'Appends that failed, by reason (conflict, error)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly appendSeconds = new Histogram({
+    name: 'journey_append_duration_seconds',
+    help: 'Latency of one append call to the event store',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  readonly httpSeconds = new Histogram({
+    name: 'journey_http_request_duration_seconds',
+    help: 'Latency of HTTP requests, by route template, method and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [this.registry],
+  });
+
+  readonly httpErrors = new Counter({
+    name: 'journey_http_errors_total',
+    help: 'HTTP answers with a 4xx or 5xx status, by route template and status',
+    labelNames: ['route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

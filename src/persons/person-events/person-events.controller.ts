@@ -1,0 +1,41 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { EventStore } from '../../event-store/event-store';
+import { EVENT_STORE } from '../../event-store/event-store.tokens';
+import { Roles } from '../../auth/auth.guard';
+import { notFound } from '../../http/problem';
+import { journeyStreamId } from '../../journey/journey-stream';
+import { personIdPipe } from '../record-fact/record-fact.controller';
+
+class PersonEventResponse {
+  @ApiProperty() revision!: number;
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty() schemaVersion!: number;
+  @ApiProperty({ description: 'When it happened (day or month precision)' }) occurredAt!: string;
+  @ApiProperty({ description: 'When the system learned it' }) recordedAt!: string;
+  @ApiProperty() position!: number;
+  @ApiProperty({ type: 'object', additionalProperties: true }) data!: Record<string, unknown>;
+}
+
+@ApiTags('journey facts')
+@ApiBearerAuth()
+@Controller('persons')
+export class PersonEventsController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Get(':personId/events')
+  @Roles('caseworker', 'programme_manager')
+  @ApiOperation({ summary: 'The person\u2019s journey stream, in order' })
+  @ApiResponse({ status: 200, type: PersonEventResponse, isArray: true })
+  @ApiResponse({ status: 404, description: 'No such person' })
+  async events(@Param('personId', personIdPipe) personId: string): Promise<PersonEventResponse[]> {
+    const events: PersonEventResponse[] = [];
+    for await (const event of this.store.readStream(journeyStreamId(personId))) {
+      const { streamRevision: revision, eventId, type, schemaVersion, occurredAt, recordedAt, position, data } = event;
+      events.push({ revision, eventId, type, schemaVersion, occurredAt, recordedAt, position, data });
+    }
+    if (events.length === 0) throw notFound('No such person');
+    return events;
+  }
+}

@@ -1,0 +1,49 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { isDeepStrictEqual } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import type { EventStore, NewEvent } from '../../event-store/event-store';
+import { EVENT_STORE } from '../../event-store/event-store.tokens';
+import { badRequest, conflict, notFound, ruleBroken } from '../../http/problem';
+import { decideFact } from '../../journey/decide-fact';
+import { nameBasedUuid } from '../../journey/event-id';
+import { journeyStreamId, loadJourney } from '../../journey/journey-stream';
+import { RecordJourneyFactCommand, type RecordedFactAnswer } from './record-fact.command';
+
+/** Thin by design: load the journey, let the pure rules decide, append with optimistic concurrency. */
+@CommandHandler(RecordJourneyFactCommand)
+export class RecordJourneyFactHandler implements ICommandHandler<RecordJourneyFactCommand, RecordedFactAnswer> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute(command: RecordJourneyFactCommand): Promise<RecordedFactAnswer> {
+    const { personId, fact, actor, idempotencyKey } = command;
+    const journey = await loadJourney(this.store, personId);
+    const eventId = (index: number) =>
+      idempotencyKey ? nameBasedUuid('http', actor.org, personId, idempotencyKey, String(index)) : randomUUID();
+
+    if (idempotencyKey) {
+      const earlier = journey.events.find((event) => event.eventId === eventId(0));
+      if (earlier) {
+        const same = earlier.type === fact.type && earlier.occurredAt === fact.occurredAt && isDeepStrictEqual(earlier.data, fact.data);
+        if (!same) throw ruleBroken('idempotency_key_reused', 'This Idempotency-Key was already used for a different request');
+        return { revision: earlier.streamRevision, position: earlier.position };
+      }
+    }
+    if (journey.revision === -1 && fact.type !== 'PersonRegistered') throw notFound('No such person');
+    if (command.expectedRevision !== undefined && command.expectedRevision !== journey.revision) {
+      throw conflict(`If-Match revision ${command.expectedRevision} is not the current revision; nothing was written`);
+    }
+
+    const decided = decideFact(fact, journey.state);
+    if ('errors' in decided) throw badRequest(decided.errors.map((error) => ({ ...error, field: error.field.replace(/^data\./, '') })));
+    const events: NewEvent[] = decided.events.map((event, index) => ({
+      ...event,
+      eventId: eventId(index),
+      data: event.data as unknown as Record<string, unknown>,
+      metadata: { actor: actor.sub, organisationId: actor.org, correlationId: command.correlationId, causationId: null },
+    }));
+    // The rules decided on this revision: appending against it turns a concurrent change into a 409, not a broken rule.
+    const result = await this.store.append(journeyStreamId(personId), events, journey.revision === -1 ? 'no_stream' : journey.revision);
+    return { revision: result.nextExpectedRevision, position: result.position };
+  }
+}

@@ -1,0 +1,43 @@
+import { join, resolve } from 'node:path';
+import { LocalSigningKey } from './auth/local-signing-key';
+import { TokenVerifier } from './auth/token-verifier';
+import type { Configuration } from './config/configuration';
+import { migrate } from './database/data-source';
+import { startEmbeddedPostgres } from './database/embedded-postgres';
+
+export interface Database {
+  url: string;
+  /** Stops the embedded server; a no-op for an external DATABASE_URL. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The database every entry point (server, CLI, bench) works on: DATABASE_URL when set, otherwise the embedded
+ * PostgreSQL whose data lives in JOURNEY_DATA_DIR. Its schema is brought up to date before use.
+ */
+export async function openDatabase(config: Configuration): Promise<Database> {
+  const database: Database = config.DATABASE_URL
+    ? { url: config.DATABASE_URL, stop: async () => undefined }
+    : await startEmbeddedPostgres({
+        dataDir: join(resolve(config.JOURNEY_DATA_DIR), 'pg'),
+        port: config.JOURNEY_PG_PORT,
+        database: 'journey_ledger',
+        durable: true,
+      });
+  try {
+    await migrate(database.url);
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
+  return database;
+}
+
+/** Production trusts the OIDC issuer; the embedded default trusts its own local key (see `cli token`). */
+export async function tokenVerifierFor(config: Configuration): Promise<TokenVerifier> {
+  if (config.JOURNEY_OIDC_ISSUER && config.JOURNEY_OIDC_JWKS_URL) {
+    return TokenVerifier.forOidcIssuer(config.JOURNEY_OIDC_ISSUER, config.JOURNEY_OIDC_JWKS_URL, config.JOURNEY_OIDC_AUDIENCE);
+  }
+  const key = await LocalSigningKey.loadOrCreate(resolve(config.JOURNEY_DATA_DIR));
+  return TokenVerifier.forLocalKey(key.publicKey);
+}

@@ -1,0 +1,44 @@
+import type { INestApplication } from '@nestjs/common';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { createApp } from '../../src/app';
+import type { Role } from '../../src/auth/actor';
+import { LocalSigningKey } from '../../src/auth/local-signing-key';
+import { TokenVerifier } from '../../src/auth/token-verifier';
+import { loadConfiguration } from '../../src/config/configuration';
+import { migrate } from '../../src/database/data-source';
+import { createTestDatabase } from './database';
+
+export interface TestApp {
+  app: INestApplication;
+  /** Real HTTP against the listening server. */
+  http: () => ReturnType<typeof request>;
+  databaseUrl: string;
+  token(role: Role, org?: string, sub?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The whole application on its own fresh database, listening on a random port, as `npm start` builds it. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  await migrate(database.url);
+  const keys = await mkdtemp(join(tmpdir(), 'journey-ledger-keys-'));
+  const key = await LocalSigningKey.loadOrCreate(keys);
+  const config = loadConfiguration({ LOG_LEVEL: 'warn', ...env });
+  const app = await createApp({ config, databaseUrl: database.url, tokenVerifier: TokenVerifier.forLocalKey(key.publicKey) });
+  await app.listen(0, '127.0.0.1');
+  const server = app.getHttpServer();
+  return {
+    app,
+    http: () => request(server),
+    databaseUrl: database.url,
+    token: (role, org = 'org-a', sub = `user-${role}`) => key.mint({ sub, org, roles: [role] }),
+    async close() {
+      await app.close();
+      await database.drop();
+      await rm(keys, { recursive: true, force: true });
+    },
+  };
+}
