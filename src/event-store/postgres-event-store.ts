@@ -1,5 +1,5 @@
 import { DatabaseError, type Pool } from 'pg';
-import { NEW_STREAM_HEAD, sealEvents, type SealedEnvelope, type StreamHead } from '../integrity/canonical';
+import { NEW_STREAM_HEAD, sealEvents, type SealedEnvelope, type SealedEvent, type StreamHead } from '../integrity/canonical';
 import { AppendNotifications } from './append-notifications';
 import { CatchUpSubscription, type LogPage } from './catch-up-subscription';
 import {
@@ -34,11 +34,16 @@ const UNIQUE_VIOLATION = '23505';
 // Named queries: pg prepares each once per pooled connection, then only binds and executes.
 const APPEND = {
   name: 'journey_append_events',
-  text: 'SELECT append_events($1, $2, $3, $4, $5, $6, $7, $8) AS position',
+  text: 'SELECT append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS position',
 };
-const READ_HEAD = {
-  name: 'journey_read_stream_head',
-  text: 'SELECT revision, last_hash FROM streams WHERE stream_id = $1',
+const READ_HEADS = {
+  name: 'journey_read_stream_heads',
+  text: 'SELECT stream_id, revision, last_hash FROM streams WHERE stream_id = ANY($1::text[])',
+};
+const READ_STREAMS = {
+  name: 'journey_read_streams',
+  text: `SELECT position, canonical, event_hash FROM events
+         WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`,
 };
 const READ_STREAM_FORWARDS = {
   name: 'journey_read_stream_forwards',
@@ -70,6 +75,13 @@ const READ_PLACES = {
   text: 'SELECT event_id, stream_id, stream_revision, position FROM events WHERE event_id = ANY($1::uuid[])',
 };
 
+/** One stream's part of an appendMany call. */
+export interface StreamAppend {
+  streamId: string;
+  events: readonly NewEvent[];
+  expected: ExpectedRevision;
+}
+
 interface EventRow {
   position: string;
   canonical: Buffer;
@@ -97,39 +109,54 @@ export class PostgresEventStore implements EventStore {
   }
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    if (events.length === 0) throw new RangeError(`Stream ${streamId}: an append needs at least one event`);
-    const ids = new Set<string>();
-    for (const { eventId } of events) {
-      if (ids.has(eventId.toLowerCase())) throw new DuplicateEventIdError(eventId);
-      ids.add(eventId.toLowerCase());
-    }
+    const [result] = await this.appendMany([{ streamId, events, expected }]);
+    return result as AppendResult;
+  }
 
-    let head = this.knownHead(streamId, expected);
+  /**
+   * Appends to several streams in one transaction and one round trip (all or nothing): the bulk import's path.
+   * Each stream's expected revision is checked as append() does. Only a single-stream call is recognised as a
+   * retry of an earlier append (idempotence); a bulk caller skips the events it already stored.
+   */
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    checkAppends(appends);
+    const heads = appends.map((append) => this.knownHead(append.streamId, append.expected));
     for (;;) {
-      const remembered = head !== undefined;
-      if (!head) {
-        const current = await this.readHead(streamId);
-        const actual = unmetExpectation(expected, current);
-        if (actual !== undefined) return this.settleConflict(streamId, events, expected, actual);
-        head = current ?? NEW_STREAM_HEAD;
-      }
+      const remembered = heads.map((head) => head !== undefined);
+      const conflict = await this.readMissingHeads(appends, heads);
+      if (conflict) return this.settleConflict(appends, conflict.index, conflict.actual);
       try {
-        return await this.write(streamId, head, events);
+        return await this.write(appends, heads as StreamHead[]);
       } catch (error) {
-        this.heads.forget(streamId);
+        for (const { streamId } of appends) this.heads.forget(streamId);
         if (!(error instanceof DatabaseError)) throw error;
         if (error.code === UNIQUE_VIOLATION && error.constraint === 'events_event_id_key') {
-          return this.settleDuplicate(streamId, events, expected, error);
+          return this.settleDuplicate(appends, error);
         }
         if (error.code !== STREAM_HEAD_MOVED) throw error;
+        const index = appends.findIndex((append) => append.streamId === error.hint);
+        const { expected } = appends[index] as StreamAppend;
         // A head from memory may just be stale; any/stream_exists hold on whatever the head is now.
-        if (remembered || expected === 'any' || expected === 'stream_exists') {
-          head = undefined;
+        if (remembered[index] || expected === 'any' || expected === 'stream_exists') {
+          heads[index] = undefined;
           continue;
         }
-        return this.settleConflict(streamId, events, expected, error.detail === 'no_stream' ? 'no_stream' : Number(error.detail));
+        return this.settleConflict(appends, index, error.detail === 'no_stream' ? 'no_stream' : Number(error.detail));
       }
     }
+  }
+
+  /** Several streams at once, in revision order, keyed by stream id (absent when the stream does not exist). */
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const { rows } = await this.pool.query<EventRow>({ ...READ_STREAMS, values: [streamIds] });
+    const streams = new Map<string, RecordedEvent[]>();
+    for (const event of rows.map(recordedEvent)) {
+      const stream = streams.get(event.streamId) ?? [];
+      if (stream.length === 0) streams.set(event.streamId, stream);
+      stream.push(event);
+    }
+    for (const [streamId, events] of streams) this.rememberHead(streamId, events[events.length - 1] as RecordedEvent);
+    return streams;
   }
 
   async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
@@ -148,7 +175,7 @@ export class PostgresEventStore implements EventStore {
       const last = events[events.length - 1];
       if (events.length < limit) {
         // Read forwards to the end: the last event is the stream's head, which the next append will chain onto.
-        if (forwards && last) this.heads.remember(streamId, { revision: last.streamRevision, lastHash: last.eventHash });
+        if (forwards && last) this.rememberHead(streamId, last);
         return;
       }
       if (!last) return;
@@ -197,56 +224,86 @@ export class PostgresEventStore implements EventStore {
     return undefined;
   }
 
-  private async readHead(streamId: string): Promise<StreamHead | undefined> {
-    const { rows } = await this.pool.query<{ revision: string; last_hash: Buffer }>({ ...READ_HEAD, values: [streamId] });
-    const row = rows[0];
-    return row && { revision: Number(row.revision), lastHash: row.last_hash.toString('hex') };
+  private rememberHead(streamId: string, last: RecordedEvent): void {
+    this.heads.remember(streamId, { revision: last.streamRevision, lastHash: last.eventHash });
   }
 
-  /** One round trip: compare-and-swap of the stream head, position allocation, insert, notify (append_events). */
-  private async write(streamId: string, head: StreamHead, events: readonly NewEvent[]): Promise<AppendResult> {
+  /** Fills in the heads not known from memory, in one query; or names a stream whose expectation is not met. */
+  private async readMissingHeads(
+    appends: readonly StreamAppend[],
+    heads: (StreamHead | undefined)[],
+  ): Promise<{ index: number; actual: number | 'no_stream' } | undefined> {
+    const missing = appends.filter((_, index) => !heads[index]).map((append) => append.streamId);
+    if (missing.length === 0) return undefined;
+    const { rows } = await this.pool.query<{ stream_id: string; revision: string; last_hash: Buffer }>({
+      ...READ_HEADS,
+      values: [missing],
+    });
+    const current = new Map(
+      rows.map((row) => [row.stream_id, { revision: Number(row.revision), lastHash: row.last_hash.toString('hex') }]),
+    );
+    for (const [index, { streamId, expected }] of appends.entries()) {
+      if (heads[index]) continue;
+      const head = current.get(streamId);
+      const actual = unmetExpectation(expected, head);
+      if (actual !== undefined) return { index, actual };
+      heads[index] = head ?? NEW_STREAM_HEAD;
+    }
+    return undefined;
+  }
+
+  /** One round trip: compare-and-swap of each stream head, position allocation, insert, notify (append_events). */
+  private async write(appends: readonly StreamAppend[], heads: readonly StreamHead[]): Promise<AppendResult[]> {
     const recordedAt = new Date().toISOString();
-    const sealed = sealEvents(streamId, head, events, recordedAt);
+    const sealed = appends.map((append, index) => sealEvents(append.streamId, heads[index] as StreamHead, append.events, recordedAt));
+    const lasts = sealed.map((events) => events[events.length - 1] as SealedEvent);
+    const all = sealed.flat();
     const { rows } = await this.pool.query<{ position: string }>({
       ...APPEND,
       values: [
-        streamId,
-        head.revision,
-        Buffer.from(head.lastHash, 'hex'),
-        sealed.map(({ envelope }) => envelope.eventId),
-        sealed.map(({ envelope }) => envelope.type),
-        sealed.map(({ canonical }) => canonical),
-        sealed.map(({ eventHash }) => Buffer.from(eventHash, 'hex')),
+        appends.map((append) => append.streamId),
+        heads.map((head) => head.revision),
+        heads.map((head) => Buffer.from(head.lastHash, 'hex')),
+        lasts.map((last) => last.envelope.streamRevision),
+        lasts.map((last) => Buffer.from(last.eventHash, 'hex')),
+        all.map(({ envelope }) => envelope.streamId),
+        all.map(({ envelope }) => envelope.streamRevision),
+        all.map(({ envelope }) => envelope.eventId),
+        all.map(({ envelope }) => envelope.type),
+        all.map(({ canonical }) => canonical),
+        all.map(({ eventHash }) => Buffer.from(eventHash, 'hex')),
         recordedAt,
       ],
     });
-    const last = sealed[sealed.length - 1] as (typeof sealed)[number];
-    const nextExpectedRevision = last.envelope.streamRevision;
-    this.heads.remember(streamId, { revision: nextExpectedRevision, lastHash: last.eventHash });
-    return { nextExpectedRevision, position: Number(rows[0]?.position) };
+    let position = Number(rows[0]?.position) - all.length;
+    return sealed.map((events, index) => {
+      position += events.length;
+      const last = lasts[index] as SealedEvent;
+      this.heads.remember(last.envelope.streamId, { revision: last.envelope.streamRevision, lastHash: last.eventHash });
+      return { nextExpectedRevision: last.envelope.streamRevision, position };
+    });
   }
 
-  /** A revision conflict is fine when the append is a retry of one already stored (idempotence). */
+  /** A revision conflict is fine when a single-stream append is a retry of one already stored (idempotence). */
   private async settleConflict(
-    streamId: string,
-    events: readonly NewEvent[],
-    expected: ExpectedRevision,
+    appends: readonly StreamAppend[],
+    index: number,
     actual: number | 'no_stream',
-  ): Promise<AppendResult> {
-    const prior = priorAppend(streamId, events, expected, await this.readPlaces(events));
-    if (prior) return prior;
+  ): Promise<AppendResult[]> {
+    const { streamId, events, expected } = appends[index] as StreamAppend;
+    if (appends.length === 1) {
+      const prior = priorAppend(streamId, events, expected, await this.readPlaces(events));
+      if (prior) return [prior];
+    }
     throw new WrongExpectedRevisionError(streamId, expected, actual);
   }
 
-  private async settleDuplicate(
-    streamId: string,
-    events: readonly NewEvent[],
-    expected: ExpectedRevision,
-    cause: DatabaseError,
-  ): Promise<AppendResult> {
+  private async settleDuplicate(appends: readonly StreamAppend[], cause: DatabaseError): Promise<AppendResult[]> {
+    const events = appends.flatMap((append) => append.events);
     const places = await this.readPlaces(events);
-    const prior = priorAppend(streamId, events, expected, places);
-    if (prior) return prior;
+    const single = appends.length === 1 ? (appends[0] as StreamAppend) : undefined;
+    const prior = single && priorAppend(single.streamId, single.events, single.expected, places);
+    if (prior) return [prior];
     const taken = places[0];
     if (!taken) throw cause;
     throw new DuplicateEventIdError(taken.eventId);
@@ -281,4 +338,18 @@ export class PostgresEventStore implements EventStore {
 function recordedEvent(row: EventRow): RecordedEvent {
   const envelope = JSON.parse(row.canonical.toString('utf8')) as SealedEnvelope;
   return { ...envelope, position: Number(row.position), eventHash: row.event_hash.toString('hex') };
+}
+
+function checkAppends(appends: readonly StreamAppend[]): void {
+  const streams = new Set<string>();
+  const ids = new Set<string>();
+  for (const { streamId, events } of appends) {
+    if (events.length === 0) throw new RangeError(`Stream ${streamId}: an append needs at least one event`);
+    if (streams.has(streamId)) throw new RangeError(`Stream ${streamId} appears twice in one append`);
+    streams.add(streamId);
+    for (const { eventId } of events) {
+      if (ids.has(eventId.toLowerCase())) throw new DuplicateEventIdError(eventId);
+      ids.add(eventId.toLowerCase());
+    }
+  }
 }

@@ -419,7 +419,8 @@ export function describeEventStoreContract(name: string, setUp: () => Promise<Ev
   });
 }
 
-function fact(type = 'Tested', data: Record<string, unknown> = {}): NewEvent {
+/** A new event with a fresh id (no personal data). */
+export function fact(type = 'Tested', data: Record<string, unknown> = {}): NewEvent {
   return {
     eventId: randomUUID(),
     type,
@@ -434,7 +435,7 @@ function streamPrefix(): string {
   return `contract${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 }
 
-function streamId(): string {
+export function streamId(): string {
   return `journey-${randomUUID()}`;
 }
 

@@ -1,8 +1,10 @@
 import { Pool } from 'pg';
 import { migrate } from '../../src/database/data-source';
+import { WrongExpectedRevisionError } from '../../src/event-store/event-store';
 import { PostgresEventStore } from '../../src/event-store/postgres-event-store';
-import { createTestDatabase } from '../support/database';
-import { describeEventStoreContract } from './event-store.contract';
+import { sha256Hex } from '../../src/integrity/canonical';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { describeEventStoreContract, fact, streamId } from './event-store.contract';
 
 describeEventStoreContract('PostgreSQL', async () => {
   const database = await createTestDatabase();
@@ -18,4 +20,92 @@ describeEventStoreContract('PostgreSQL', async () => {
       await database.drop();
     },
   };
+});
+
+describe('PostgresEventStore beyond the port', () => {
+  let database: TestDatabase;
+  let pool: Pool;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await migrate(database.url);
+    pool = new Pool({ connectionString: database.url, max: 4 });
+    store = new PostgresEventStore(pool);
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await pool.end();
+    await database.drop();
+  });
+
+  test('appendMany writes several streams in one transaction, each answered with its revision and position', async () => {
+    const [a, b, c] = [streamId(), streamId(), streamId()];
+    await store.append(b, [fact()], 'no_stream');
+    const start = await store.headPosition();
+    const results = await store.appendMany([
+      { streamId: a, events: [fact(), fact()], expected: 'no_stream' },
+      { streamId: b, events: [fact()], expected: 0 },
+      { streamId: c, events: [fact(), fact(), fact()], expected: 'any' },
+    ]);
+    expect(results).toEqual([
+      { nextExpectedRevision: 1, position: start + 2 },
+      { nextExpectedRevision: 1, position: start + 3 },
+      { nextExpectedRevision: 2, position: start + 6 },
+    ]);
+    const streams = await store.readStreams([a, b, c, streamId()]);
+    expect([...streams.keys()].sort()).toEqual([a, b, c].sort());
+    expect(streams.get(b)?.map((event) => event.streamRevision)).toEqual([0, 1]);
+    expect(streams.get(b)?.[1]?.prevEventHash).toBe(streams.get(b)?.[0]?.eventHash);
+    expect(streams.get(c)?.map((event) => event.position)).toEqual([start + 4, start + 5, start + 6]);
+  });
+
+  test('appendMany writes nothing when one stream conflicts, and names that stream', async () => {
+    const [a, b] = [streamId(), streamId()];
+    await store.append(b, [fact(), fact()], 'no_stream');
+    const start = await store.headPosition();
+    const failing = store.appendMany([
+      { streamId: a, events: [fact()], expected: 'no_stream' },
+      { streamId: b, events: [fact()], expected: 0 },
+    ]);
+    await expect(failing).rejects.toThrow(WrongExpectedRevisionError);
+    await expect(failing).rejects.toMatchObject({ streamId: b, expected: 0, actual: 1 });
+    expect(await store.headPosition()).toBe(start);
+    expect((await store.readStreams([a])).size).toBe(0);
+  });
+
+  test('appendMany also detects a conflict that another store caused since its heads were remembered', async () => {
+    const other = new PostgresEventStore(pool);
+    const [a, b] = [streamId(), streamId()];
+    await store.appendMany([
+      { streamId: a, events: [fact()], expected: 'no_stream' },
+      { streamId: b, events: [fact()], expected: 'no_stream' },
+    ]);
+    try {
+      await other.append(b, [fact()], 0);
+    } finally {
+      await other.close();
+    }
+    const failing = store.appendMany([
+      { streamId: a, events: [fact()], expected: 0 },
+      { streamId: b, events: [fact()], expected: 0 },
+    ]);
+    await expect(failing).rejects.toMatchObject({ streamId: b, expected: 0, actual: 1 });
+    expect((await store.readStreams([a])).get(a)).toHaveLength(1);
+  });
+
+  test('reads return the stored canonical bytes, so an altered row no longer matches its hash', async () => {
+    const stream = streamId();
+    await store.append(stream, [fact('ConsentGranted', { scope: 'assistance' })], 'no_stream');
+    await pool.query(
+      `UPDATE events SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), 'assistance', 'research'), 'UTF8')
+       WHERE stream_id = $1`,
+      [stream],
+    );
+    const [event] = (await store.readStreams([stream])).get(stream) ?? [];
+    expect(event?.data).toEqual({ scope: 'research' });
+    const { rows } = await pool.query<{ canonical: Buffer }>('SELECT canonical FROM events WHERE stream_id = $1', [stream]);
+    expect(sha256Hex(rows[0]?.canonical as Buffer)).not.toBe(event?.eventHash);
+  });
 });

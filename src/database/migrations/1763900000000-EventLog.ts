@@ -34,45 +34,66 @@ export class EventLog1763900000000 implements MigrationInterface {
       )`);
     await queryRunner.query(`INSERT INTO event_log_head (id, position) VALUES (1, 0)`);
 
-    // One round trip per append. The stream head is compared-and-swapped first; the global head row is locked
-    // last and held until commit, so positions are given out in commit order and a reader of
-    // `position > $after` never skips an event that commits late. SQLSTATE JLREV = the stream head moved
-    // (DETAIL: the actual revision, or no_stream).
+    // One round trip per append, to one stream or (bulk import) to many in one transaction. Each stream head is
+    // compared-and-swapped first; the global head row is locked last and held until commit, so positions are
+    // given out in commit order and a reader of `position > $after` never skips an event that commits late.
+    // SQLSTATE JLREV = a stream head moved (HINT: the stream, DETAIL: its actual revision, or no_stream).
+    // Per-stream arrays: p_streams..p_last_hashes; per-event arrays (grouped by stream, in order): the rest.
     await queryRunner.query(`
       CREATE FUNCTION append_events(
-        p_stream_id     text,
-        p_head_revision bigint,
-        p_head_hash     bytea,
-        p_event_ids     uuid[],
-        p_types         text[],
-        p_canonical     bytea[],
-        p_event_hashes  bytea[],
-        p_recorded_at   timestamptz
+        p_streams         text[],
+        p_head_revisions  bigint[],
+        p_head_hashes     bytea[],
+        p_last_revisions  bigint[],
+        p_last_hashes     bytea[],
+        p_event_streams   text[],
+        p_event_revisions bigint[],
+        p_event_ids       uuid[],
+        p_types           text[],
+        p_canonical       bytea[],
+        p_event_hashes    bytea[],
+        p_recorded_at     timestamptz
       ) RETURNS bigint LANGUAGE plpgsql AS $$
       DECLARE
         v_count         int := cardinality(p_event_ids);
+        v_swapped       bigint;
+        v_moved         bigint;
         v_last_position bigint;
-        v_actual        bigint;
+        v_stream        text;
+        v_actual        text;
       BEGIN
-        IF p_head_revision = -1 THEN
-          INSERT INTO streams (stream_id, revision, last_hash)
-          VALUES (p_stream_id, v_count - 1, p_event_hashes[v_count])
-          ON CONFLICT (stream_id) DO NOTHING;
-        ELSE
-          UPDATE streams SET revision = p_head_revision + v_count, last_hash = p_event_hashes[v_count]
-          WHERE stream_id = p_stream_id AND revision = p_head_revision AND last_hash = p_head_hash;
+        IF cardinality(p_streams) > 1 THEN
+          -- Lock the existing streams in one order, so two bulk appends cannot deadlock.
+          PERFORM 1 FROM streams WHERE stream_id = ANY(p_streams) ORDER BY stream_id FOR UPDATE;
         END IF;
-        IF NOT FOUND THEN
-          SELECT revision INTO v_actual FROM streams WHERE stream_id = p_stream_id;
-          RAISE EXCEPTION 'stream head moved' USING ERRCODE = 'JLREV', DETAIL = coalesce(v_actual::text, 'no_stream');
+        INSERT INTO streams (stream_id, revision, last_hash)
+        SELECT s.stream_id, s.last_revision, s.last_hash
+        FROM unnest(p_streams, p_head_revisions, p_last_revisions, p_last_hashes)
+             AS s(stream_id, head_revision, last_revision, last_hash)
+        WHERE s.head_revision = -1
+        ON CONFLICT (stream_id) DO NOTHING;
+        GET DIAGNOSTICS v_swapped = ROW_COUNT;
+        UPDATE streams SET revision = s.last_revision, last_hash = s.last_hash
+        FROM unnest(p_streams, p_head_revisions, p_head_hashes, p_last_revisions, p_last_hashes)
+             AS s(stream_id, head_revision, head_hash, last_revision, last_hash)
+        WHERE s.head_revision <> -1 AND streams.stream_id = s.stream_id
+          AND streams.revision = s.head_revision AND streams.last_hash = s.head_hash;
+        GET DIAGNOSTICS v_moved = ROW_COUNT;
+        IF v_swapped + v_moved < cardinality(p_streams) THEN
+          SELECT s.stream_id, coalesce(streams.revision::text, 'no_stream') INTO v_stream, v_actual
+          FROM unnest(p_streams, p_last_hashes) WITH ORDINALITY AS s(stream_id, last_hash, ord)
+          LEFT JOIN streams ON streams.stream_id = s.stream_id
+          WHERE streams.last_hash IS DISTINCT FROM s.last_hash
+          ORDER BY s.ord LIMIT 1;
+          RAISE EXCEPTION 'stream head moved' USING ERRCODE = 'JLREV', HINT = v_stream, DETAIL = v_actual;
         END IF;
 
         UPDATE event_log_head SET position = position + v_count WHERE id = 1 RETURNING position INTO v_last_position;
         INSERT INTO events (position, stream_id, stream_revision, event_id, type, canonical, event_hash, recorded_at)
-        SELECT v_last_position - v_count + e.ord, p_stream_id, p_head_revision + e.ord,
+        SELECT v_last_position - v_count + e.ord, e.stream_id, e.stream_revision,
                e.event_id, e.type, e.canonical, e.event_hash, p_recorded_at
-        FROM unnest(p_event_ids, p_types, p_canonical, p_event_hashes)
-             WITH ORDINALITY AS e(event_id, type, canonical, event_hash, ord);
+        FROM unnest(p_event_streams, p_event_revisions, p_event_ids, p_types, p_canonical, p_event_hashes)
+             WITH ORDINALITY AS e(stream_id, stream_revision, event_id, type, canonical, event_hash, ord);
         PERFORM pg_notify('journey_events', v_last_position::text);
         RETURN v_last_position;
       END
@@ -80,7 +101,7 @@ export class EventLog1763900000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP FUNCTION append_events(text, bigint, bytea, uuid[], text[], bytea[], bytea[], timestamptz)`);
+    await queryRunner.query(`DROP FUNCTION append_events(text[], bigint[], bytea[], bigint[], bytea[], text[], bigint[], uuid[], text[], bytea[], bytea[], timestamptz)`);
     await queryRunner.query(`DROP TABLE event_log_head`);
     await queryRunner.query(`DROP TABLE streams`);
     await queryRunner.query(`DROP TABLE events`);
