@@ -42,9 +42,10 @@ export class ReadModels1763900000200 implements MigrationInterface {
         revision             bigint  NOT NULL,
         position             bigint  NOT NULL
       )`);
-    // The caseload: by organisation (and phase), sorted by person or by oldest contact; flags are rare, so partial.
+    // The caseload: by organisation (and phase), sorted by person or by oldest contact (never contacted first);
+    // the flags are rare, so their indexes are partial.
     await queryRunner.query(`CREATE INDEX ON current_status (organisation_id, phase, person_id)`);
-    await queryRunner.query(`CREATE INDEX ON current_status (organisation_id, last_contact_at, person_id)`);
+    await queryRunner.query(`CREATE INDEX ON current_status (organisation_id, coalesce(last_contact_at, ''), person_id)`);
     await queryRunner.query(`CREATE INDEX ON current_status (phase, person_id)`);
     await queryRunner.query(`CREATE INDEX ON current_status (person_id) WHERE contact_lost`);
     await queryRunner.query(`CREATE INDEX ON current_status (person_id) WHERE re_trafficked`);

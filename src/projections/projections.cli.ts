@@ -1,0 +1,95 @@
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import type { DataSource } from 'typeorm';
+import type { EventStore } from '../event-store/event-store';
+import { ProjectionRunner } from './projection-runner';
+import { projectionStatus } from './projection-status';
+import { rebuild } from './rebuild';
+import { READ_MODEL_NAMES } from './read-models';
+
+/** What the projection commands run on; `close` ends them (store, data source, pools, embedded server). */
+export interface ProjectionDependencies {
+  store: EventStore;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/**
+ * `projections rebuild [NAME]`, `projections status` and `projections run` (a standalone runner until SIGINT /
+ * SIGTERM). `connect` opens a migrated database.
+ */
+export function registerProjectionCommands(program: Command, connect: () => Promise<ProjectionDependencies>): void {
+  const projections = program.command('projections').description('Read models built from the event log');
+
+  projections
+    .command('rebuild')
+    .argument('[name]', `one of ${READ_MODEL_NAMES.join(', ')}; all when absent`)
+    .description('Rebuild read models from the whole log into fresh tables, then swap them in')
+    .action(async (name?: string) => {
+      const dependencies = await connect();
+      const bar = new SingleBar({
+        format: 'rebuild {bar} {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}',
+        etaBuffer: 50,
+      });
+      const started = Date.now();
+      let barStarted = false;
+      try {
+        const summary = await rebuild(dependencies.store, dependencies.dataSource, {
+          name,
+          onProgress(position, head) {
+            const speed = Math.round(position / Math.max(0.001, (Date.now() - started) / 1000));
+            if (!barStarted) bar.start(head, 0, { speed });
+            barStarted = true;
+            bar.setTotal(head);
+            bar.update(position, { speed });
+          },
+        });
+        if (barStarted) bar.stop();
+        console.log(
+          `Rebuilt ${summary.projections.join(', ')} from ${summary.events} events up to position ${summary.position} ` +
+            `in ${summary.seconds.toFixed(1)} s (${summary.eventsPerSec} events/s); rows: ` +
+            Object.entries(summary.rows).map(([table, count]) => `${table} ${count}`).join(', '),
+        );
+      } finally {
+        if (barStarted) bar.stop();
+        await dependencies.close();
+      }
+    });
+
+  projections
+    .command('status')
+    .description("Each projection's checkpoint and its lag behind the log's head")
+    .action(async () => {
+      const dependencies = await connect();
+      try {
+        console.table(
+          (await projectionStatus(dependencies.store, dependencies.dataSource)).map((status) => ({
+            projection: status.name,
+            position: status.position,
+            head: status.head,
+            lag: status.lag,
+            updated: status.updatedAt.toISOString(),
+          })),
+        );
+      } finally {
+        await dependencies.close();
+      }
+    });
+
+  projections
+    .command('run')
+    .description('Keep the read models up to date with the log until stopped (SIGINT / SIGTERM)')
+    .action(async () => {
+      const dependencies = await connect();
+      const runner = new ProjectionRunner(dependencies.store, dependencies.dataSource, undefined, {
+        onError: (error) => console.error(`projection runner: ${error instanceof Error ? error.name : 'error'}; resuming from checkpoint`),
+      });
+      runner.start();
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await runner.stop();
+      await dependencies.close();
+    });
+}

@@ -1,0 +1,76 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { EventStore } from '../event-store/event-store';
+import { EVENT_STORE } from '../event-store/event-store.tokens';
+import { CaseloadController } from '../queries/caseload/caseload.controller';
+import { CaseloadQuery } from '../queries/caseload/caseload.query';
+import { PersonStatusController } from '../queries/person-status/person-status.controller';
+import { PersonStatusQuery } from '../queries/person-status/person-status.query';
+import { PersonTimelineController } from '../queries/person-timeline/person-timeline.controller';
+import { PersonTimelineQuery } from '../queries/person-timeline/person-timeline.query';
+import { ReadModelPosition } from '../queries/read-your-writes';
+import { ProjectionRunner } from './projection-runner';
+
+export interface ProjectionsModuleOptions {
+  /** Run the projection runner inside this process (default true); false when a separate `projections run` does. */
+  runner?: boolean;
+}
+
+const PROJECTIONS_OPTIONS = Symbol('ProjectionsModuleOptions');
+
+/** The projection runner, following the log for the app's lifetime; stopped before the database closes. */
+@Injectable()
+export class ProjectionWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Projections');
+  readonly runner: ProjectionRunner;
+
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    dataSource: DataSource,
+    @Inject(PROJECTIONS_OPTIONS) private readonly options: ProjectionsModuleOptions,
+  ) {
+    this.runner = new ProjectionRunner(store, dataSource, undefined, {
+      onError: (error) => this.logger.error(`runner failed (${error instanceof Error ? error.message : 'unknown'}); resuming from checkpoint`),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.options.runner ?? true) this.runner.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+  }
+}
+
+/**
+ * Read models and their query API: `GET /persons/:personId/status`, `GET /persons/:personId/timeline`,
+ * `GET /caseload`. Needs, from the app: the EventStore under EVENT_STORE, and TypeORM's DataSource
+ * (TypeOrmModule.forRoot), on a database migrated with src/database/migrations.
+ */
+@Module({})
+export class ProjectionsModule {
+  static forRoot(options: ProjectionsModuleOptions = {}): DynamicModule {
+    return {
+      module: ProjectionsModule,
+      controllers: [PersonStatusController, PersonTimelineController, CaseloadController],
+      providers: [
+        { provide: PROJECTIONS_OPTIONS, useValue: options },
+        ProjectionWorker,
+        ReadModelPosition,
+        PersonStatusQuery,
+        PersonTimelineQuery,
+        CaseloadQuery,
+      ],
+      exports: [ProjectionWorker, ReadModelPosition],
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+import { notFound } from '../../http/problem';
+import { ReadModelPosition, ReadYourWritesQuery } from '../read-your-writes';
+import { PersonTimelineQuery, type PersonTimelineAnswer } from './person-timeline.query';
+
+const DATE = /^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/;
+
+export class PersonTimelineParams extends ReadYourWritesQuery {
+  @ApiPropertyOptional({ description: 'One series: an outcome domain code, `rss`, or a status (`employment`, `case`, `contact`, `return`, `residence_permit`, `re_trafficking`)' })
+  @IsOptional()
+  @Matches(/^[a-z][a-z_]{1,40}$/, { message: 'domain must be a snake_case code' })
+  domain?: string;
+
+  @ApiPropertyOptional({ description: 'From this date (YYYY-MM-DD or YYYY-MM), inclusive, by when it happened' })
+  @IsOptional()
+  @Matches(DATE, { message: 'from must be YYYY-MM-DD or YYYY-MM' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Up to this date (YYYY-MM-DD or YYYY-MM), inclusive' })
+  @IsOptional()
+  @Matches(DATE, { message: 'to must be YYYY-MM-DD or YYYY-MM' })
+  to?: string;
+}
+
+@ApiTags('read models')
+@Controller('persons/:personId/timeline')
+export class PersonTimelineController {
+  constructor(
+    private readonly query: PersonTimelineQuery,
+    private readonly readModel: ReadModelPosition,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The person's dated outcome and status points over the years, in date order" })
+  @ApiOkResponse({ description: '`{position, personId, points}`: `position` is the global position the answer reflects' })
+  async get(@Param('personId', new ParseUUIDPipe()) personId: string, @Query() params: PersonTimelineParams): Promise<PersonTimelineAnswer> {
+    await this.readModel.reached('outcome_timeline', params.minPosition);
+    const answer = await this.query.run(personId, { domain: params.domain, from: params.from, to: params.to });
+    if (!answer) throw notFound('No such person');
+    return answer;
+  }
+}
