@@ -1,0 +1,217 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { createTestDatabase, type TestDatabase } from '../../test/support/database';
+import { migrate } from '../database/data-source';
+import { PostgresEventStore } from '../event-store/postgres-event-store';
+import { canonicalBytes, sealEvents, NEW_STREAM_HEAD } from './canonical';
+import { openCheckpoint } from './checkpoint';
+import { CheckpointSigner, InconsistentCheckpointError, checkpointDue } from './checkpoint-signer';
+import { Frontier, leafHash, verifyConsistency, verifyInclusion } from './merkle';
+import { MerkleLog, MerkleLogBuilder } from './merkle-log';
+import { createNoteSigner, parseVerifierKey } from './signed-note';
+import { verifyExport } from './verify-export';
+
+const origin = 'journey-ledger.example/log';
+const streams = ['journey-a', 'journey-b', 'journey-c'];
+
+interface Ledger {
+  database: TestDatabase;
+  pool: Pool;
+  store: PostgresEventStore;
+  builder: MerkleLogBuilder;
+  log: MerkleLog;
+  signer: CheckpointSigner;
+}
+
+async function openLedger(): Promise<Ledger> {
+  const database = await createTestDatabase();
+  await migrate(database.url);
+  const pool = new Pool({ connectionString: database.url, max: 6 });
+  const store = new PostgresEventStore(pool, { pollIntervalMs: 100 });
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const noteSigner = createNoteSigner(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), origin);
+  const log = new MerkleLog(pool);
+  const builder = new MerkleLogBuilder(pool, store, { batchSize: 8 });
+  await builder.start();
+  return { database, pool, store, builder, log, signer: new CheckpointSigner(pool, log, noteSigner, origin) };
+}
+
+async function closeLedger({ database, pool, store, builder }: Ledger): Promise<void> {
+  await builder.stop();
+  await store.close();
+  await pool.end();
+  await database.drop();
+}
+
+/** Appends `count` events round-robin over the streams, step numbers from `first`. */
+async function appendSteps(store: PostgresEventStore, count: number, first: number): Promise<void> {
+  for (let step = first; step < first + count; step++) {
+    await store.append(streams[step % streams.length], [newEvent(step)], 'any');
+  }
+}
+
+/** Appends, then waits for the Merkle log to include it all. */
+async function record(ledger: Ledger, count: number, first = 0): Promise<void> {
+  await appendSteps(ledger.store, count, first);
+  await ledger.builder.waitFor(await ledger.store.headPosition());
+}
+
+function newEvent(step: number) {
+  return {
+    eventId: randomUUID(),
+    type: 'JourneyStepRecorded',
+    schemaVersion: 1,
+    occurredAt: '2024-05',
+    data: { step },
+    metadata: { actor: 'user-1', organisationId: 'org-1', correlationId: randomUUID(), causationId: null },
+  };
+}
+
+/** The tree an auditor would build from the store's own global log, independently of the stored nodes. */
+async function independentTree(store: PostgresEventStore, size: number): Promise<Frontier> {
+  const frontier = Frontier.empty();
+  for await (const event of store.readAll({ maxCount: size })) frontier.append(leafHash(canonicalBytes(event)));
+  return frontier;
+}
+
+async function collect(lines: AsyncIterable<string>): Promise<string[]> {
+  const all: string[] = [];
+  for await (const line of lines) all.push(line.trimEnd());
+  return all;
+}
+
+async function verifyAgainstSigned(ledger: Ledger) {
+  const { size, note } = await ledger.signer.sign();
+  const checkpoint = openCheckpoint(note, parseVerifierKey(ledger.signer.verifierKey));
+  return { size, verdict: await verifyExport(await collect(ledger.log.exportLines(0, size)), [checkpoint]) };
+}
+
+describe('the Merkle log on PostgreSQL', () => {
+  let ledger: Ledger;
+  beforeEach(async () => {
+    ledger = await openLedger();
+  });
+  afterEach(async () => {
+    await closeLedger(ledger);
+  });
+
+  test('logs every event in global order: roots and proofs match an independent tree', async () => {
+    await record(ledger, 37);
+    expect(ledger.builder.head).toEqual({ size: 37, position: await ledger.store.headPosition() });
+    const tree = await independentTree(ledger.store, 37);
+    const root = await ledger.log.rootHash(37);
+    expect(root).toEqual(tree.root());
+    const leaves: Buffer[] = [];
+    for await (const event of ledger.store.readAll()) leaves.push(leafHash(canonicalBytes(event)));
+    for (const index of [0, 1, 17, 36]) {
+      expect(verifyInclusion(leaves[index], index, 37, await ledger.log.inclusionProof(index, 37), root)).toBe(true);
+    }
+    const older = (await independentTree(ledger.store, 10)).root();
+    expect(verifyConsistency(10, 37, await ledger.log.consistencyProof(10, 37), older, root)).toBe(true);
+    await expect(ledger.log.rootHash(38)).rejects.toThrow(RangeError);
+  });
+
+  test('a restarted builder resumes where the log ends', async () => {
+    await record(ledger, 13);
+    await ledger.builder.stop();
+    await appendSteps(ledger.store, 11, 13);
+    ledger.builder = new MerkleLogBuilder(ledger.pool, ledger.store, { batchSize: 5 });
+    await ledger.builder.start();
+    await ledger.builder.waitFor(await ledger.store.headPosition());
+    expect((await ledger.log.head()).size).toBe(24);
+    expect(await ledger.log.rootHash(24)).toEqual((await independentTree(ledger.store, 24)).root());
+  });
+
+  test('an untouched export verifies against a signed checkpoint', async () => {
+    await record(ledger, 20);
+    const { size, verdict } = await verifyAgainstSigned(ledger);
+    expect(size).toBe(20);
+    expect(verdict).toMatchObject({ ok: true, size: 20 });
+  });
+
+  test('signing extends the last signed checkpoint, and repeats it when nothing was logged', async () => {
+    await record(ledger, 5);
+    const first = await ledger.signer.sign();
+    expect(await ledger.signer.sign()).toEqual(first);
+    await record(ledger, 6, 5);
+    const second = await ledger.signer.sign();
+    expect(second.size).toBe(11);
+    expect(await ledger.signer.latest()).toEqual(second);
+    expect(await ledger.signer.atSize(5)).toEqual(first);
+  });
+
+  test('the signer refuses a tree that does not extend the last signed one', async () => {
+    await record(ledger, 7);
+    await ledger.signer.sign();
+    // The subtree over leaves 0..3, which the signed tree of size 7 and every later tree are built on.
+    await ledger.pool.query(`UPDATE merkle_nodes SET hash = sha256(hash) WHERE level = 2 AND node_index = 0`);
+    await record(ledger, 5, 7);
+    await expect(ledger.signer.sign()).rejects.toBeInstanceOf(InconsistentCheckpointError);
+    expect((await ledger.signer.latest())?.size).toBe(7);
+  });
+
+  describe('tampering behind the store, under a signed checkpoint, is named', () => {
+    // Positions are dense from 1, so the event at position p is leaf p - 1.
+    test('one byte of one event changed with SQL', async () => {
+      await record(ledger, 20);
+      await ledger.signer.sign();
+      await ledger.pool.query(
+        `UPDATE events SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), '"step":7', '"step":8'), 'UTF8')
+         WHERE position = 8`,
+      );
+      expect((await verifyAgainstSigned(ledger)).verdict).toMatchObject({ ok: false, index: 7, problem: 'altered' });
+    });
+
+    test('a row deleted', async () => {
+      await record(ledger, 20);
+      await ledger.signer.sign();
+      await ledger.pool.query('DELETE FROM events WHERE position = 6');
+      expect((await verifyAgainstSigned(ledger)).verdict).toMatchObject({ ok: false, index: 5, problem: 'missing' });
+    });
+
+    test("two rows' positions swapped", async () => {
+      await record(ledger, 20);
+      await ledger.signer.sign();
+      // Positions 5 and 8 are steps 4 and 7, both of journey-b.
+      await ledger.pool.query(`
+        UPDATE events SET position = -1 WHERE position = 5;
+        UPDATE events SET position = 5 WHERE position = 8;
+        UPDATE events SET position = 8 WHERE position = -1`);
+      expect((await verifyAgainstSigned(ledger)).verdict).toMatchObject({ ok: false, index: 4, problem: 'reordered' });
+    });
+
+    test('a row inserted between two events', async () => {
+      await record(ledger, 20);
+      const { note } = await ledger.signer.sign();
+      const checkpoint = openCheckpoint(note, parseVerifierKey(ledger.signer.verifierKey));
+      // A well-formed event of a stream of its own, with the positions after it moved up to make room.
+      const [forged] = sealEvents('journey-forged', NEW_STREAM_HEAD, [newEvent(99)], new Date().toISOString());
+      await ledger.pool.query(`
+        UPDATE events SET position = -position - 1 WHERE position > 10;
+        UPDATE events SET position = -position WHERE position < 0`);
+      await ledger.pool.query(
+        `INSERT INTO events (position, stream_id, stream_revision, event_id, type, canonical, event_hash, recorded_at)
+         VALUES (11, 'journey-forged', 0, $1, 'JourneyStepRecorded', $2, $3, now())`,
+        [forged.envelope.eventId, forged.canonical, Buffer.from(forged.eventHash, 'hex')],
+      );
+      const verdict = await verifyExport(await collect(ledger.log.exportLines(0, 20)), [checkpoint]);
+      // Every line is self-consistent, so only the root shows it: the export alone cannot place it.
+      expect(verdict).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
+    });
+  });
+});
+
+describe('when a checkpoint is due', () => {
+  const policy = { everyEvents: 100, everyMs: 60_000 };
+  const last = { size: 50, note: '', signedAt: new Date('2026-01-01T00:00:00Z') };
+  test.each([
+    ['nothing signed yet and something logged', undefined, 1, '2026-01-01T00:00:01Z', true],
+    ['nothing signed and nothing logged', undefined, 0, '2026-01-01T00:00:01Z', false],
+    ['enough events', last, 150, '2026-01-01T00:00:01Z', true],
+    ['too few events, too soon', last, 149, '2026-01-01T00:00:59Z', false],
+    ['long enough since, with new events', last, 51, '2026-01-01T00:01:00Z', true],
+    ['long enough since, nothing new', last, 50, '2026-01-01T01:00:00Z', false],
+  ])('%s', (_, previous, size, now, due) => {
+    expect(checkpointDue(previous, size, new Date(now), policy)).toBe(due);
+  });
+});
