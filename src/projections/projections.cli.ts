@@ -79,12 +79,15 @@ export function registerProjectionCommands(program: Command, connect: () => Prom
   projections
     .command('run')
     .description('Keep the read models up to date with the log until stopped (SIGINT / SIGTERM)')
-    .action(async () => {
+    .option('--batch-size <events>', 'most events per transaction', (value) => Number.parseInt(value, 10), 1000)
+    .action(async (options: { batchSize: number }) => {
       const dependencies = await connect();
       const runner = new ProjectionRunner(dependencies.store, dependencies.dataSource, undefined, {
-        onError: (error) => console.error(`projection runner: ${error instanceof Error ? error.name : 'error'}; resuming from checkpoint`),
+        batchSize: options.batchSize,
+        onError: (error) => console.error(`projection runner failed (${error instanceof Error ? error.message : 'unknown'}); resuming from checkpoint`),
       });
       runner.start();
+      console.log('projections: following the log');
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

@@ -1,0 +1,29 @@
+// The crash test's child process: `node test/projections/run-projections.js DATABASE_URL BATCH_SIZE` runs
+// `projections run` from the TypeScript sources, compiled on load by @swc/core (as jest does), no build needed.
+const { readFileSync } = require('node:fs');
+const { transformSync } = require('@swc/core');
+
+require.extensions['.ts'] = (module, filename) => {
+  const { code } = transformSync(readFileSync(filename, 'utf8'), {
+    filename,
+    module: { type: 'commonjs' },
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+    },
+  });
+  module._compile(code, filename);
+};
+
+const { Command } = require('commander');
+const { registerProjectionCommands } = require('../../src/projections/projections.cli');
+const { postgresProjectionDependencies } = require('../../src/projections/postgres-dependencies');
+
+const [databaseUrl, batchSize] = process.argv.slice(2);
+const program = new Command();
+registerProjectionCommands(program, () => postgresProjectionDependencies(databaseUrl));
+program.parseAsync(['node', 'cli', 'projections', 'run', '--batch-size', batchSize]).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
