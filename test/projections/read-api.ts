@@ -1,0 +1,49 @@
+import { Global, Module, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import request from 'supertest';
+import { EVENT_STORE } from '../../src/event-store/event-store.tokens';
+import { ProblemFilter } from '../../src/http/problem.filter';
+import { strictValidationPipe } from '../../src/http/validation';
+import { ProjectionsModule } from '../../src/projections/projections.module';
+import { ReadModelPosition } from '../../src/queries/read-your-writes';
+import { openReadModelDatabase, type ReadModelDatabase } from './read-model-database';
+
+export interface ReadApi {
+  db: ReadModelDatabase;
+  app: INestApplication;
+  http: () => ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/**
+ * ProjectionsModule in a Nest app wired as the app module does (EventStore under EVENT_STORE, TypeORM's
+ * DataSource, the strict validation pipe and problem filter), its runner following the log.
+ */
+export async function startReadApi(options: { runner?: boolean; readYourWritesTimeoutMs?: number } = {}): Promise<ReadApi> {
+  const db = await openReadModelDatabase();
+  @Global()
+  @Module({ providers: [{ provide: EVENT_STORE, useValue: db.store }], exports: [EVENT_STORE] })
+  class EventStoreModule {}
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      TypeOrmModule.forRoot({ type: 'postgres', url: db.url, synchronize: false, logging: false }),
+      EventStoreModule,
+      ProjectionsModule.forRoot({ runner: options.runner ?? true }),
+    ],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  app.useGlobalPipes(strictValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  if (options.readYourWritesTimeoutMs !== undefined) app.get(ReadModelPosition).timeoutMs = options.readYourWritesTimeoutMs;
+  await app.init();
+  return {
+    db,
+    app,
+    http: () => request(app.getHttpServer()),
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
