@@ -56,8 +56,8 @@ export class EventLog1763900000000 implements MigrationInterface {
       ) RETURNS bigint LANGUAGE plpgsql AS $$
       DECLARE
         v_count         int := cardinality(p_event_ids);
-        v_swapped       bigint;
-        v_moved         bigint;
+        v_swapped       bigint := 0;
+        v_moved         bigint := 0;
         v_last_position bigint;
         v_stream        text;
         v_actual        text;
@@ -66,19 +66,24 @@ export class EventLog1763900000000 implements MigrationInterface {
           -- Lock the existing streams in one order, so two bulk appends cannot deadlock.
           PERFORM 1 FROM streams WHERE stream_id = ANY(p_streams) ORDER BY stream_id FOR UPDATE;
         END IF;
-        INSERT INTO streams (stream_id, revision, last_hash)
-        SELECT s.stream_id, s.last_revision, s.last_hash
-        FROM unnest(p_streams, p_head_revisions, p_last_revisions, p_last_hashes)
-             AS s(stream_id, head_revision, last_revision, last_hash)
-        WHERE s.head_revision = -1
-        ON CONFLICT (stream_id) DO NOTHING;
-        GET DIAGNOSTICS v_swapped = ROW_COUNT;
-        UPDATE streams SET revision = s.last_revision, last_hash = s.last_hash
-        FROM unnest(p_streams, p_head_revisions, p_head_hashes, p_last_revisions, p_last_hashes)
-             AS s(stream_id, head_revision, head_hash, last_revision, last_hash)
-        WHERE s.head_revision <> -1 AND streams.stream_id = s.stream_id
-          AND streams.revision = s.head_revision AND streams.last_hash = s.head_hash;
-        GET DIAGNOSTICS v_moved = ROW_COUNT;
+        -- Each statement only when needed: the hot path (one existing stream) runs the UPDATE alone.
+        IF -1 = ANY(p_head_revisions) THEN
+          INSERT INTO streams (stream_id, revision, last_hash)
+          SELECT s.stream_id, s.last_revision, s.last_hash
+          FROM unnest(p_streams, p_head_revisions, p_last_revisions, p_last_hashes)
+               AS s(stream_id, head_revision, last_revision, last_hash)
+          WHERE s.head_revision = -1
+          ON CONFLICT (stream_id) DO NOTHING;
+          GET DIAGNOSTICS v_swapped = ROW_COUNT;
+        END IF;
+        IF v_swapped < cardinality(p_streams) THEN
+          UPDATE streams SET revision = s.last_revision, last_hash = s.last_hash
+          FROM unnest(p_streams, p_head_revisions, p_head_hashes, p_last_revisions, p_last_hashes)
+               AS s(stream_id, head_revision, head_hash, last_revision, last_hash)
+          WHERE s.head_revision <> -1 AND streams.stream_id = s.stream_id
+            AND streams.revision = s.head_revision AND streams.last_hash = s.head_hash;
+          GET DIAGNOSTICS v_moved = ROW_COUNT;
+        END IF;
         IF v_swapped + v_moved < cardinality(p_streams) THEN
           SELECT s.stream_id, coalesce(streams.revision::text, 'no_stream') INTO v_stream, v_actual
           FROM unnest(p_streams, p_last_hashes) WITH ORDINALITY AS s(stream_id, last_hash, ord)
