@@ -51,6 +51,13 @@ export interface AppendResult {
   position: number;
 }
 
+/** One stream's part of an appendMany call. */
+export interface StreamAppend {
+  streamId: string;
+  events: readonly NewEvent[];
+  expected: ExpectedRevision;
+}
+
 export interface ReadStreamOptions {
   /** Revision to start from (inclusive); default: the start (forwards) or the end (backwards). */
   fromRevision?: number;
@@ -78,8 +85,16 @@ export interface AllSubscription extends AsyncIterable<RecordedEvent> {
 export interface EventStore {
   /** Atomic: all events are appended or none. Throws WrongExpectedRevisionError on a revision mismatch. */
   append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Appends to several streams (bulk import). On PostgreSQL all of them or none, in one transaction; an adapter
+   * whose server cannot do that (EventStoreDB) appends stream by stream, each atomic, and a retry completes it.
+   * A retried multi-stream call is not idempotent as a whole: callers skip events they already stored.
+   */
+  appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** Events of one stream in revision order; empty when the stream does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+  /** Several whole streams at once; streams that do not exist are absent from the map. */
+  readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   /** The global log in position order. */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /** The global log from a position, catching up then following live appends; resumable by position. */

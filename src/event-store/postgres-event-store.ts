@@ -14,6 +14,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
 } from './event-store';
 import { priorAppend, unmetExpectation, type StoredEventPlace } from './expected-revision';
 import { RecentStreamHeads } from './recent-stream-heads';
@@ -75,12 +76,6 @@ const READ_PLACES = {
   text: 'SELECT event_id, stream_id, stream_revision, position FROM events WHERE event_id = ANY($1::uuid[])',
 };
 
-/** One stream's part of an appendMany call. */
-export interface StreamAppend {
-  streamId: string;
-  events: readonly NewEvent[];
-  expected: ExpectedRevision;
-}
 
 interface EventRow {
   position: string;

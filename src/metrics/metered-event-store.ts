@@ -1,22 +1,25 @@
-import { WrongExpectedRevisionError, type EventStore, type ExpectedRevision, type NewEvent } from '../event-store/event-store';
+import { WrongExpectedRevisionError, type AppendResult, type EventStore } from '../event-store/event-store';
 import type { LedgerMetrics } from './metrics';
 
 /** Counts and times appends around any adapter, so both adapters report the same figures. */
 export function meteredEventStore(store: EventStore, metrics: LedgerMetrics): EventStore {
+  async function metered<T extends AppendResult | AppendResult[]>(eventCount: number, append: () => Promise<T>): Promise<T> {
+    const stopTimer = metrics.appendSeconds.startTimer();
+    try {
+      const result = await append();
+      metrics.eventsAppended.inc(eventCount);
+      return result;
+    } catch (error) {
+      metrics.appendFailures.inc({ reason: error instanceof WrongExpectedRevisionError ? 'conflict' : 'error' });
+      throw error;
+    } finally {
+      stopTimer();
+    }
+  }
   return {
-    async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) {
-      const stopTimer = metrics.appendSeconds.startTimer();
-      try {
-        const result = await store.append(streamId, events, expected);
-        metrics.eventsAppended.inc(events.length);
-        return result;
-      } catch (error) {
-        metrics.appendFailures.inc({ reason: error instanceof WrongExpectedRevisionError ? 'conflict' : 'error' });
-        throw error;
-      } finally {
-        stopTimer();
-      }
-    },
+    append: (streamId, events, expected) => metered(events.length, () => store.append(streamId, events, expected)),
+    appendMany: (appends) => metered(appends.reduce((sum, a) => sum + a.events.length, 0), () => store.appendMany(appends)),
+    readStreams: (streamIds) => store.readStreams(streamIds),
     readStream: (streamId, options) => store.readStream(streamId, options),
     readAll: (options) => store.readAll(options),
     subscribeToAll: (options) => store.subscribeToAll(options),

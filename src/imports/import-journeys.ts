@@ -1,0 +1,208 @@
+import canonicalize from 'canonicalize';
+import { randomUUID } from 'node:crypto';
+import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store';
+import type { FieldError } from '../http/problem';
+import { evolve, initialJourneyState, JourneyRuleViolation, type JourneyState, type RecordFact } from '../journey/domain';
+import { parseFact, validateOccurredAt } from '../journey/facts';
+import { decideFact } from '../journey/decide-fact';
+import { nameBasedUuid } from '../journey/event-id';
+import { journeyStreamId } from '../journey/journey-stream';
+
+/** One bad line of an import file, as the answer lists it. */
+export interface ImportLineError extends FieldError {
+  line: number;
+}
+
+export interface ImportSummary {
+  persons: number;
+  events: number;
+  /** Events new to the log; 0 when the same file is imported again (and on a dry run). */
+  written: number;
+  dryRun: boolean;
+}
+
+export interface ImportProgress {
+  phase: 'reading' | 'checking' | 'writing';
+  done: number;
+  total: number;
+}
+
+export interface ImportOptions {
+  dryRun: boolean;
+  /** Pseudonymous id of who runs the import; goes into each event's metadata. */
+  actor: string;
+  /** When set, every line must belong to this organisation (an HTTP caller imports for their own only). */
+  organisationId?: string;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+/** The file was refused; nothing was written. */
+export class ImportRejected extends Error {
+  constructor(readonly errors: ImportLineError[]) {
+    super(`${errors.length} bad line(s); nothing was written`);
+    this.name = 'ImportRejected';
+  }
+}
+
+interface ImportLine {
+  line: number;
+  personId: string;
+  eventId?: string;
+  fact: RecordFact;
+}
+
+const LINE_FIELDS = new Set(['eventId', 'personId', 'type', 'occurredAt', 'organisationId', 'data']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PERSONS_PER_READ = 1000;
+const EVENTS_PER_WRITE = 5000;
+
+/**
+ * Bulk import: one fact per NDJSON line, through the same validation and `decide` rules as the API (a person's
+ * lines apply in file order). Every line is checked before anything is written, so a bad line anywhere (even the
+ * last of a huge file) means nothing is written and every bad line is reported. Lines without an eventId get one
+ * derived from their content, so importing the same file again writes nothing new.
+ */
+export async function importJourneys(lines: AsyncIterable<string> | Iterable<string>, store: EventStore, options: ImportOptions): Promise<ImportSummary> {
+  const errors: ImportLineError[] = [];
+  const byPerson = new Map<string, ImportLine[]>();
+  let lineNumber = 0;
+  let events = 0;
+  for await (const text of lines) {
+    lineNumber += 1;
+    if (text.trim() === '') continue;
+    const parsed = parseLine(text, lineNumber, options.organisationId);
+    if ('errors' in parsed) {
+      errors.push(...parsed.errors);
+      continue;
+    }
+    events += 1;
+    const personLines = byPerson.get(parsed.personId) ?? [];
+    if (personLines.length === 0) byPerson.set(parsed.personId, personLines);
+    personLines.push(parsed);
+    if (lineNumber % 10000 === 0) options.onProgress?.({ phase: 'reading', done: lineNumber, total: 0 });
+  }
+
+  const appends = await checkAgainstJourneys(byPerson, store, errors, options);
+  if (errors.length > 0) throw new ImportRejected(errors.sort((a, b) => a.line - b.line));
+  const summary = { persons: byPerson.size, events, written: 0, dryRun: options.dryRun };
+  if (options.dryRun) return summary;
+
+  const total = appends.reduce((sum, append) => sum + append.events.length, 0);
+  for (let start = 0; start < appends.length; ) {
+    const chunk: typeof appends = [];
+    let size = 0;
+    while (start < appends.length && (size === 0 || size + appends[start].events.length <= EVENTS_PER_WRITE)) {
+      size += appends[start].events.length;
+      chunk.push(appends[start++]);
+    }
+    await store.appendMany(chunk);
+    summary.written += size;
+    options.onProgress?.({ phase: 'writing', done: summary.written, total });
+  }
+  return summary;
+}
+
+/** Folds each person's journey as stored, then applies their lines in file order through the rules. */
+async function checkAgainstJourneys(
+  byPerson: Map<string, ImportLine[]>,
+  store: EventStore,
+  errors: ImportLineError[],
+  options: ImportOptions,
+) {
+  const correlationId = randomUUID();
+  const appends: { streamId: string; events: NewEvent[]; expected: 'no_stream' | number }[] = [];
+  const personIds = [...byPerson.keys()];
+  for (let start = 0; start < personIds.length; start += PERSONS_PER_READ) {
+    const batch = personIds.slice(start, start + PERSONS_PER_READ);
+    const stored = await store.readStreams(batch.map(journeyStreamId));
+    for (const personId of batch) {
+      const streamId = journeyStreamId(personId);
+      const history = stored.get(streamId) ?? [];
+      const newEvents = applyLines(byPerson.get(personId) ?? [], history, errors, options.actor, correlationId);
+      if (newEvents.length > 0) {
+        appends.push({ streamId, events: newEvents, expected: history.length === 0 ? 'no_stream' : history[history.length - 1].streamRevision });
+      }
+    }
+    options.onProgress?.({ phase: 'checking', done: Math.min(start + PERSONS_PER_READ, personIds.length), total: personIds.length });
+  }
+  return appends;
+}
+
+function applyLines(lines: ImportLine[], history: RecordedEvent[], errors: ImportLineError[], actor: string, correlationId: string): NewEvent[] {
+  let state: JourneyState = history.reduce(evolve, initialJourneyState);
+  const known = new Set(history.map((event) => event.eventId));
+  const occurrences = new Map<string, number>();
+  const newEvents: NewEvent[] = [];
+  for (const { line, personId, eventId: givenId, fact } of lines) {
+    const eventId = givenId ?? derivedEventId(personId, fact, occurrences);
+    if (known.has(eventId)) continue; // imported before: the log already has it
+    let decided;
+    try {
+      decided = decideFact(fact, state);
+    } catch (error) {
+      if (!(error instanceof JourneyRuleViolation)) throw error;
+      errors.push({ line, field: 'type', reason: `rule ${error.rule}: ${error.message}` });
+      continue;
+    }
+    if ('errors' in decided) {
+      errors.push(...decided.errors.map((error) => ({ line, ...error })));
+      continue;
+    }
+    for (const event of decided.events) {
+      const newEvent: NewEvent = {
+        ...event,
+        eventId,
+        data: event.data as unknown as Record<string, unknown>,
+        metadata: { actor, organisationId: fact.organisationId, correlationId, causationId: null },
+      };
+      state = evolve(state, newEvent);
+      known.add(eventId);
+      newEvents.push(newEvent);
+    }
+  }
+  return newEvents;
+}
+
+/** The same content twice for one person is two facts: the occurrence count keeps their ids apart, run after run. */
+function derivedEventId(personId: string, fact: RecordFact, occurrences: Map<string, number>): string {
+  const content = canonicalize([personId, fact.type, fact.occurredAt, fact.organisationId, fact.data]) ?? '';
+  const occurrence = (occurrences.get(content) ?? 0) + 1;
+  occurrences.set(content, occurrence);
+  return nameBasedUuid('import', content, String(occurrence));
+}
+
+function parseLine(text: string, line: number, requiredOrganisation?: string): ImportLine | { errors: ImportLineError[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { errors: [{ line, field: 'line', reason: 'not valid JSON' }] };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { errors: [{ line, field: 'line', reason: 'must be a JSON object' }] };
+  }
+  const record = value as Record<string, unknown>;
+  const errors: FieldError[] = Object.keys(record)
+    .filter((key) => !LINE_FIELDS.has(key))
+    .map((key) => ({ field: key, reason: 'unknown field' }));
+  if (typeof record.personId !== 'string' || !UUID.test(record.personId)) errors.push({ field: 'personId', reason: 'must be a UUID' });
+  if (record.eventId !== undefined && (typeof record.eventId !== 'string' || !UUID.test(record.eventId))) {
+    errors.push({ field: 'eventId', reason: 'must be a UUID when given' });
+  }
+  if (typeof record.organisationId !== 'string' || record.organisationId.trim() === '') {
+    errors.push({ field: 'organisationId', reason: 'must be a non-empty string' });
+  } else if (requiredOrganisation !== undefined && record.organisationId !== requiredOrganisation) {
+    errors.push({ field: 'organisationId', reason: 'must be your own organisation' });
+  }
+  const occurredAtProblem = validateOccurredAt(record.occurredAt);
+  if (occurredAtProblem) errors.push({ field: 'occurredAt', reason: occurredAtProblem });
+  const fact = parseFact(record.type, record.data);
+  if (!fact.ok) errors.push(...fact.errors);
+  if (errors.length > 0 || !fact.ok) return { errors: errors.map((error) => ({ line, ...error })) };
+  return {
+    line,
+    personId: (record.personId as string).toLowerCase(),
+    eventId: (record.eventId as string | undefined)?.toLowerCase(),
+    fact: { type: fact.type, data: fact.data, occurredAt: record.occurredAt as string, organisationId: record.organisationId as string } as RecordFact,
+  };
+}

@@ -1,0 +1,54 @@
+import { SingleBar, Presets } from 'cli-progress';
+import { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { Pool } from 'pg';
+import { loadConfiguration } from '../config/configuration';
+import { PostgresEventStore } from '../event-store/postgres-event-store';
+import { openDatabase } from '../runtime';
+import { ImportRejected, importJourneys, type ImportProgress } from './import-journeys';
+import { linesOfFile } from './ndjson';
+
+/** `import FILE.ndjson [--dry-run]`: the bulk import, with a progress bar and a summary. */
+export function registerImportCommand(program: Command): void {
+  program
+    .command('import')
+    .description('import journey facts from an NDJSON file (one fact per line); nothing is written if any line is bad')
+    .argument('<file>', 'NDJSON file')
+    .option('--dry-run', 'check every line against the rules, write nothing')
+    .option('--actor <id>', 'pseudonymous id recorded as the actor of the imported events', 'cli-import')
+    .action(async (file: string, options: { dryRun?: boolean; actor: string }) => {
+      if (!existsSync(file)) throw new Error(`No such file: ${file}`);
+      const config = loadConfiguration();
+      const database = await openDatabase(config);
+      const pool = new Pool({ connectionString: database.url, max: 4 });
+      const store = new PostgresEventStore(pool);
+      const started = process.hrtime.bigint();
+      const bar = new SingleBar({ format: ' {phase} [{bar}] {percentage}% | {value}/{total} | ETA {eta}s', hideCursor: true }, Presets.shades_classic);
+      let phase: ImportProgress['phase'] | undefined;
+      const onProgress = (progress: ImportProgress) => {
+        if (progress.total === 0) return; // reading: the total is unknown until the end
+        if (progress.phase !== phase) {
+          if (phase) bar.stop();
+          phase = progress.phase;
+          bar.start(progress.total, 0, { phase: phase.padEnd(8) });
+        }
+        bar.update(progress.done, { phase: phase.padEnd(8) });
+      };
+      try {
+        const summary = await importJourneys(linesOfFile(file), store, { dryRun: Boolean(options.dryRun), actor: options.actor, onProgress });
+        bar.stop();
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        console.log(JSON.stringify({ ...summary, seconds: Number(seconds.toFixed(2)) }));
+      } catch (error) {
+        bar.stop();
+        if (!(error instanceof ImportRejected)) throw error;
+        for (const bad of error.errors) console.error(`line ${bad.line}: ${bad.field}: ${bad.reason}`);
+        console.error(`${error.errors.length} bad line(s) in ${file}; nothing was written`);
+        process.exitCode = 2;
+      } finally {
+        await store.close();
+        await pool.end();
+        await database.stop();
+      }
+    });
+}

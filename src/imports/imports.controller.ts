@@ -1,0 +1,55 @@
+import { Body, Controller, Headers, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags, ApiBearerAuth } from '@nestjs/swagger';
+import type { Actor } from '../auth/actor';
+import { Roles } from '../auth/auth.guard';
+import { CurrentActor } from '../auth/current-actor.decorator';
+import type { EventStore } from '../event-store/event-store';
+import { EVENT_STORE } from '../event-store/event-store.tokens';
+import { badRequest, ProblemError } from '../http/problem';
+import { ImportRejected, importJourneys, type ImportSummary } from './import-journeys';
+import { linesOfText } from './ndjson';
+
+@ApiTags('imports')
+@ApiBearerAuth()
+@Controller('imports')
+export class ImportsController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Post()
+  @HttpCode(200)
+  @Roles('programme_manager')
+  @ApiOperation({
+    summary: 'Bulk import of journey facts, one NDJSON line per fact',
+    description:
+      'Line: {"eventId"?: uuid, "personId": uuid, "type": "<EventType>", "occurredAt": "YYYY-MM-DD"|"YYYY-MM", "organisationId": string, "data": {...}}. ' +
+      'Every line goes through the same rules as the API; if any line is bad nothing is written and every bad line is listed. ' +
+      'Importing the same file again writes nothing new.',
+  })
+  @ApiConsumes('application/x-ndjson')
+  @ApiBody({ schema: { type: 'string' } })
+  @ApiQuery({ name: 'dryRun', required: false, type: Boolean })
+  @ApiResponse({ status: 200, description: '{persons, events, written}' })
+  @ApiResponse({ status: 400, description: '{errors: [{line, field, reason}]} — nothing was written' })
+  async importFacts(
+    @Body() body: unknown,
+    @Headers('content-type') contentType: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Query('dryRun') dryRun?: string,
+  ): Promise<ImportSummary> {
+    if (typeof body !== 'string') {
+      throw new ProblemError({
+        type: 'about:blank#unsupported-media-type',
+        title: 'Unsupported media type',
+        status: 415,
+        detail: `Send the file as application/x-ndjson (got ${contentType ?? 'none'})`,
+      });
+    }
+    if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false') throw badRequest([{ field: 'dryRun', reason: 'must be true or false' }]);
+    try {
+      return await importJourneys(linesOfText(body), this.store, { dryRun: dryRun === 'true', actor: actor.sub, organisationId: actor.org });
+    } catch (error) {
+      if (error instanceof ImportRejected) throw badRequest(error.errors, error.message);
+      throw error;
+    }
+  }
+}
