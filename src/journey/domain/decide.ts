@@ -5,7 +5,7 @@
  */
 import { JourneyEvent, JourneyEventData, JourneyEventType, SCHEMA_VERSIONS } from './events';
 import { JourneyRuleViolation } from './rule-violation';
-import { consentKey, JourneyState } from './state';
+import { consentKey, JourneyState, mayAccess } from './state';
 
 /** "Record this fact", with data already validated (facts/). */
 export type RecordFact = {
@@ -33,7 +33,9 @@ function check(command: RecordFact, state: JourneyState): void {
     if (state.registered) throw new JourneyRuleViolation('person_already_registered', 'The person is already registered');
     return;
   }
-  if (!state.registered) {
+  // A person another organisation holds (and does not share) is refused exactly as a person nobody registered,
+  // so that neither the API nor the import reveals that they exist.
+  if (!state.registered || !mayAccess(state, command.organisationId)) {
     throw new JourneyRuleViolation('person_not_registered', 'Nothing can be recorded before the person is registered');
   }
   switch (command.type) {
@@ -74,18 +76,44 @@ function check(command: RecordFact, state: JourneyState): void {
         throw new JourneyRuleViolation('case_not_closed', 'There is no closed case to reopen');
       }
       return;
+    case 'ReferralMade':
+    case 'CaseTransferred':
+      checkSharingBasis(state, command.data.toOrganisationId);
+      return;
+    case 'PersonalDataRecorded':
+    case 'PersonalDataErased':
+      if (state.personalDataErased) {
+        throw new JourneyRuleViolation('personal_data_erased', "The person's personal data was erased");
+      }
+      return;
     case 'ReferralResolved':
       if (!state.pendingReferrals.has(command.data.referralId)) {
         throw new JourneyRuleViolation('referral_not_pending', 'No pending referral has this referral id');
       }
       return;
     case 'EnteredInError':
-      checkCorrectionTarget(state, command.data.targetEventId, ['EnteredInError', 'PersonRegistered']);
+      checkCorrectionTarget(state, command.data.targetEventId, ['EnteredInError', 'PersonRegistered', ...PERSONAL_DATA]);
       return;
     case 'EventCorrected':
-      checkCorrectionTarget(state, command.data.targetEventId, ['EnteredInError', 'EventCorrected']);
+      checkCorrectionTarget(state, command.data.targetEventId, ['EnteredInError', 'EventCorrected', ...PERSONAL_DATA]);
       return;
   }
+}
+
+/**
+ * Personal data is replaced by recording it again and ended by erasure; a correction of it would carry plaintext
+ * outside its encryption, and undoing an erasure cannot bring back a destroyed key.
+ */
+const PERSONAL_DATA = ['PersonalDataRecorded', 'PersonalDataErased'];
+
+/** A case leaves its organisation (referral, transfer) only with a sharing consent naming the other one, or an override. */
+function checkSharingBasis(state: JourneyState, toOrganisationId: string): void {
+  if (toOrganisationId === state.organisationId) return;
+  if (state.consents.has(consentKey('sharing', toOrganisationId)) || state.sharingOverrides.has(toOrganisationId)) return;
+  throw new JourneyRuleViolation(
+    'sharing_basis_required',
+    'Sharing with another organisation needs an active sharing consent naming it, or a recorded override basis',
+  );
 }
 
 /**

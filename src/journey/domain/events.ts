@@ -11,6 +11,7 @@ import type {
   CONTACT_RESULTS,
   DECLINABLE_SCOPES,
   Domain,
+  ErasureBasis,
   EmploymentStatus,
   ExploitationType,
   Gender,
@@ -25,6 +26,7 @@ import type {
   RESIDENCE_PERMIT_GROUNDS,
   RESIDENCE_PERMIT_OUTCOMES,
   RISK_LEVELS,
+  SharingOverrideBasis,
 } from './vocabulary';
 
 type OneOf<T extends readonly string[]> = T[number];
@@ -50,9 +52,11 @@ export interface JourneyEventData {
     pseudonymCode?: string;
   };
   PersonalDataRecorded: { fields: Record<string, Ciphertext>; keyId?: string };
-  PersonalDataErased: { basis: string };
+  PersonalDataErased: { basis: ErasureBasis };
   ConsentGranted: { scope: ConsentScope; /** With whom, for `sharing` only. */ organisationId?: string };
   ConsentWithdrawn: { scope: ConsentScope; /** With whom, for `sharing` only. */ organisationId?: string };
+  /** Sharing with an organisation on a lawful basis other than consent; itself a fact, so it can be audited. */
+  SharingOverrideRecorded: { organisationId: string; basis: SharingOverrideBasis };
 
   // Identification and protection
   VictimIdentified: { channel: IdentificationChannel; identifyingOrganisationType: OrganisationType; country: string };
@@ -137,6 +141,7 @@ export const SCHEMA_VERSIONS: { readonly [T in JourneyEventType]: number } = {
   PersonalDataErased: 1,
   ConsentGranted: 1,
   ConsentWithdrawn: 1,
+  SharingOverrideRecorded: 1,
   VictimIdentified: 1,
   TraffickingExperienceRecorded: 1,
   ReferredToNRM: 1,

@@ -15,16 +15,18 @@ export function recorded<T extends JourneyEventType>(
   type: T,
   data: JourneyEventData[T],
   eventId = nextEventId(),
+  organisationId = 'org-a',
 ): JourneyFact {
-  return { eventId, type, occurredAt: '2024-03-01', data };
+  return { eventId, type, occurredAt: '2024-03-01', data, metadata: { organisationId } };
 }
 
 export function given(...facts: JourneyFact[]): JourneyState {
   return facts.reduce(evolve, initialJourneyState);
 }
 
-export function command<T extends JourneyEventType>(type: T, data: JourneyEventData[T]): RecordFact {
-  return { type, data, occurredAt: '2024-03-01', organisationId: 'org-a' } as RecordFact;
+/** A command recorded by org-a (who registers persons in these specs) unless another organisation is named. */
+export function command<T extends JourneyEventType>(type: T, data: JourneyEventData[T], organisationId = 'org-a'): RecordFact {
+  return { type, data, occurredAt: '2024-03-01', organisationId } as RecordFact;
 }
 
 /** The rule `decide` says the command breaks, or undefined when it is accepted. */

@@ -10,6 +10,8 @@ export type JourneyRule =
   | 'case_not_open'
   | 'case_not_closed'
   | 'referral_not_pending'
+  | 'sharing_basis_required'
+  | 'personal_data_erased'
   | 'correction_target_not_found'
   | 'correction_target_entered_in_error'
   | 'correction_target_not_correctable';

@@ -11,6 +11,15 @@ export interface JourneyFact {
   type: string;
   occurredAt: string;
   data: object;
+  /** The organisation that recorded it: the one that registers a person holds their case. */
+  metadata?: { organisationId?: string };
+}
+
+/** An event of the stream as the rules remember it. */
+interface RememberedEvent {
+  type: string;
+  data: object;
+  recordedBy?: string;
 }
 
 export type CaseStatus = 'none' | 'open' | 'closed';
@@ -18,7 +27,7 @@ export type CaseStatus = 'none' | 'open' | 'closed';
 export interface JourneyState {
   registered: boolean;
   /** Every event of the stream by id (in stream order), with its data as recorded. */
-  events: ReadonlyMap<string, { type: string; data: object }>;
+  events: ReadonlyMap<string, RememberedEvent>;
   /** Ids of the events entered in error. */
   enteredInError: ReadonlySet<string>;
   /** Active consents: `scope`, or `sharing:<organisationId>` for sharing (see consentKey). */
@@ -26,6 +35,11 @@ export interface JourneyState {
   caseStatus: CaseStatus;
   /** Referral ids made and not yet resolved. */
   pendingReferrals: ReadonlySet<string>;
+  /** The organisation holding the case: the one that registered the person, until a CaseTransferred moves it. */
+  organisationId: string | undefined;
+  /** Organisations the case may be shared with on a recorded override basis instead of consent. */
+  sharingOverrides: ReadonlySet<string>;
+  personalDataErased: boolean;
 }
 
 export const initialJourneyState: JourneyState = {
@@ -35,6 +49,9 @@ export const initialJourneyState: JourneyState = {
   consents: new Set(),
   caseStatus: 'none',
   pendingReferrals: new Set(),
+  organisationId: undefined,
+  sharingOverrides: new Set(),
+  personalDataErased: false,
 };
 
 /** Sharing consent is given per organisation; every other scope is given once. */
@@ -42,23 +59,39 @@ export function consentKey(scope: ConsentScope, organisationId?: string): string
   return scope === 'sharing' ? `sharing:${organisationId ?? ''}` : scope;
 }
 
-type Derived = Pick<JourneyState, 'registered' | 'consents' | 'caseStatus' | 'pendingReferrals'>;
+/**
+ * Whether an organisation may see and record a person's journey: it holds the case, or the person consents to
+ * sharing with it, or an override basis for sharing with it is recorded. Withdrawing the consent ends it at once.
+ */
+export function mayAccess(state: JourneyState, organisationId: string): boolean {
+  return (
+    state.organisationId === organisationId ||
+    state.consents.has(consentKey('sharing', organisationId)) ||
+    state.sharingOverrides.has(organisationId)
+  );
+}
+
+type Derived = Omit<JourneyState, 'events' | 'enteredInError'>;
 
 const NOTHING_DERIVED: Derived = {
   registered: false,
   consents: new Set(),
   caseStatus: 'none',
   pendingReferrals: new Set(),
+  organisationId: undefined,
+  sharingOverrides: new Set(),
+  personalDataErased: false,
 };
 
 export function evolve(state: JourneyState, event: JourneyFact): JourneyState {
-  const events = new Map(state.events).set(event.eventId, { type: event.type, data: event.data });
+  const remembered = { type: event.type, data: event.data, recordedBy: event.metadata?.organisationId };
+  const events = new Map(state.events).set(event.eventId, remembered);
   if (event.type === 'EnteredInError' || event.type === 'EventCorrected') {
     // A correction can change what any earlier event meant, so the derived picture is folded again.
     const enteredInError = enteredInErrorOf(events);
     return { ...derive(events, enteredInError), events, enteredInError };
   }
-  return { ...state, ...apply(state, event.type, event.data), events };
+  return { ...state, ...apply(state, remembered), events };
 }
 
 function enteredInErrorOf(events: JourneyState['events']): Set<string> {
@@ -78,17 +111,25 @@ function derive(events: JourneyState['events'], enteredInError: ReadonlySet<stri
     }
   }
   let derived = NOTHING_DERIVED;
-  for (const [eventId, { type, data }] of events) {
-    if (!enteredInError.has(eventId)) derived = apply(derived, type, corrected.get(eventId) ?? data);
+  for (const [eventId, event] of events) {
+    if (!enteredInError.has(eventId)) derived = apply(derived, { ...event, data: corrected.get(eventId) ?? event.data });
   }
   return derived;
 }
 
 /** One event's effect on what the rules need; event types the rules do not look at change nothing. */
-function apply(derived: Derived, type: string, data: object): Derived {
+function apply(derived: Derived, { type, data, recordedBy }: RememberedEvent): Derived {
   switch (type) {
     case 'PersonRegistered':
-      return { ...derived, registered: true };
+      return { ...derived, registered: true, organisationId: recordedBy };
+    case 'CaseTransferred':
+      return { ...derived, organisationId: (data as JourneyEventData['CaseTransferred']).toOrganisationId };
+    case 'SharingOverrideRecorded': {
+      const { organisationId } = data as JourneyEventData['SharingOverrideRecorded'];
+      return { ...derived, sharingOverrides: new Set(derived.sharingOverrides).add(organisationId) };
+    }
+    case 'PersonalDataErased':
+      return { ...derived, personalDataErased: true };
     case 'ConsentGranted': {
       const { scope, organisationId } = data as JourneyEventData['ConsentGranted'];
       return { ...derived, consents: new Set(derived.consents).add(consentKey(scope, organisationId)) };

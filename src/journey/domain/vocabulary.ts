@@ -9,6 +9,14 @@ export type Gender = (typeof GENDERS)[number];
 export const CONSENT_SCOPES = ['assistance', 'data_processing', 'sharing', 'follow_up', 'research'] as const;
 export type ConsentScope = (typeof CONSENT_SCOPES)[number];
 
+/** Lawful bases for sharing a case without the person's consent (as Primero asks before a referral). */
+export const SHARING_OVERRIDE_BASES = ['child_best_interest', 'legal_obligation', 'vital_interest'] as const;
+export type SharingOverrideBasis = (typeof SHARING_OVERRIDE_BASES)[number];
+
+/** Grounds for erasing personal data (GDPR Art. 17(1)); codes, so that no free text about the person is stored. */
+export const ERASURE_BASES = ['person_request', 'consent_withdrawn', 'no_longer_necessary', 'unlawful_processing', 'legal_obligation'] as const;
+export type ErasureBasis = (typeof ERASURE_BASES)[number];
+
 /** The outcome domains, used wherever an event names a `domain`. */
 export const DOMAINS = [
   'accommodation',

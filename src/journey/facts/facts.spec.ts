@@ -11,6 +11,7 @@ const VALID: { [T in JourneyEventType]: DataOf<T> } = {
   PersonalDataErased: { basis: 'person_request' },
   ConsentGranted: { scope: 'sharing', organisationId: 'org-b' },
   ConsentWithdrawn: { scope: 'assistance' },
+  SharingOverrideRecorded: { organisationId: 'org-c', basis: 'child_best_interest' },
   VictimIdentified: { channel: 'hotline', identifyingOrganisationType: 'ngo', country: 'IT' },
   TraffickingExperienceRecorded: {
     exploitationTypes: ['forced_labour'],

@@ -1,6 +1,15 @@
 /** Identity and consent. */
 import { Ciphertext, DataOf as Data } from '../domain/events';
-import { CONSENT_SCOPES, ConsentScope, Gender, GENDERS } from '../domain/vocabulary';
+import {
+  CONSENT_SCOPES,
+  ConsentScope,
+  ERASURE_BASES,
+  ErasureBasis,
+  Gender,
+  GENDERS,
+  SHARING_OVERRIDE_BASES,
+  SharingOverrideBasis,
+} from '../domain/vocabulary';
 import { AgeBand, BirthYear, Code, CountryCode, KeyedBy, Name, NameRequiredOnlyWhen } from './fields';
 
 export class PersonRegisteredData implements Data<'PersonRegistered'> {
@@ -45,8 +54,8 @@ export class PersonalDataRecordedData implements Data<'PersonalDataRecorded'> {
 }
 
 export class PersonalDataErasedData implements Data<'PersonalDataErased'> {
-  @Name({ description: 'The lawful basis or request for the erasure.' })
-  basis!: string;
+  @Code(ERASURE_BASES, { description: 'The ground for the erasure (GDPR Art. 17(1)).' })
+  basis!: ErasureBasis;
 }
 
 const isSharing = (fact: Record<string, unknown>) => fact.scope === 'sharing';
@@ -62,3 +71,11 @@ class ConsentData {
 export class ConsentGrantedData extends ConsentData implements Data<'ConsentGranted'> {}
 
 export class ConsentWithdrawnData extends ConsentData implements Data<'ConsentWithdrawn'> {}
+
+export class SharingOverrideRecordedData implements Data<'SharingOverrideRecorded'> {
+  @Name({ description: 'The organisation the case may be shared with, referred or transferred to.' })
+  organisationId!: string;
+
+  @Code(SHARING_OVERRIDE_BASES, { description: 'The lawful basis that stands in for the sharing consent.' })
+  basis!: SharingOverrideBasis;
+}

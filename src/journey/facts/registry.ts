@@ -33,6 +33,7 @@ import {
   PersonalDataErasedData,
   PersonalDataRecordedData,
   PersonRegisteredData,
+  SharingOverrideRecordedData,
 } from './identity';
 import {
   GroundsDecidedData,
@@ -68,6 +69,12 @@ export const JOURNEY_FACTS: { readonly [T in JourneyEventType]: JourneyFactSpec 
   PersonalDataErased: fact('PersonalDataErased', null, PersonalDataErasedData, "Erase the person's personal data"),
   ConsentGranted: fact('ConsentGranted', 'consents', ConsentGrantedData, 'Record a consent given'),
   ConsentWithdrawn: fact('ConsentWithdrawn', 'consent-withdrawals', ConsentWithdrawnData, 'Record a consent withdrawn'),
+  SharingOverrideRecorded: fact(
+    'SharingOverrideRecorded',
+    'sharing-overrides',
+    SharingOverrideRecordedData,
+    'Record a lawful basis for sharing the case with an organisation without consent',
+  ),
   VictimIdentified: fact('VictimIdentified', 'identifications', VictimIdentifiedData, 'Record identification as a (presumed) victim'),
   TraffickingExperienceRecorded: fact(
     'TraffickingExperienceRecorded',

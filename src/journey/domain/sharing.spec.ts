@@ -1,0 +1,119 @@
+import { command, given, personRegistered, recorded, ruleBrokenBy } from './given';
+import { mayAccess } from './state';
+
+const referTo = (organisationId: string) => command('ReferralMade', { referralId: 'R1', toOrganisationId: organisationId });
+const transferTo = (organisationId: string) => command('CaseTransferred', { toOrganisationId: organisationId });
+const sharingConsent = (organisationId: string) => recorded('ConsentGranted', { scope: 'sharing', organisationId });
+const sharingWithdrawn = (organisationId: string) => recorded('ConsentWithdrawn', { scope: 'sharing', organisationId });
+
+describe('sharing a case with another organisation', () => {
+  it.each([
+    ['a referral', referTo],
+    ['a transfer', transferTo],
+  ])('%s to another organisation needs a sharing consent naming it', (_, to) => {
+    expect(ruleBrokenBy(to('org-b'), given(personRegistered()))).toBe('sharing_basis_required');
+    expect(ruleBrokenBy(to('org-b'), given(personRegistered(), sharingConsent('org-c')))).toBe('sharing_basis_required');
+    expect(ruleBrokenBy(to('org-b'), given(personRegistered(), recorded('ConsentGranted', { scope: 'assistance' })))).toBe(
+      'sharing_basis_required',
+    );
+    expect(ruleBrokenBy(to('org-b'), given(personRegistered(), sharingConsent('org-b')))).toBeUndefined();
+  });
+
+  it.each([
+    ['a referral', referTo],
+    ['a transfer', transferTo],
+  ])('%s within the organisation holding the case needs no consent', (_, to) => {
+    expect(ruleBrokenBy(to('org-a'), given(personRegistered()))).toBeUndefined();
+  });
+
+  it.each([
+    ['a referral', referTo],
+    ['a transfer', transferTo],
+  ])('%s is refused at once after the consent is withdrawn', (_, to) => {
+    const withdrawn = given(personRegistered(), sharingConsent('org-b'), sharingWithdrawn('org-b'));
+    expect(ruleBrokenBy(to('org-b'), withdrawn)).toBe('sharing_basis_required');
+  });
+
+  it.each(['child_best_interest', 'legal_obligation', 'vital_interest'] as const)(
+    'a recorded override basis (%s) stands in for consent, for the organisation it names only',
+    (basis) => {
+      const overridden = given(personRegistered(), recorded('SharingOverrideRecorded', { organisationId: 'org-b', basis }));
+      expect(ruleBrokenBy(referTo('org-b'), overridden)).toBeUndefined();
+      expect(ruleBrokenBy(transferTo('org-b'), overridden)).toBeUndefined();
+      expect(ruleBrokenBy(referTo('org-c'), overridden)).toBe('sharing_basis_required');
+    },
+  );
+
+  it('no longer counts an override entered in error', () => {
+    const override = recorded('SharingOverrideRecorded', { organisationId: 'org-b', basis: 'legal_obligation' });
+    const state = given(personRegistered(), override, recorded('EnteredInError', { targetEventId: override.eventId, reason: 'wrong case' }));
+    expect(ruleBrokenBy(referTo('org-b'), state)).toBe('sharing_basis_required');
+  });
+});
+
+describe('which organisations may access a person', () => {
+  it('is the one that registered them', () => {
+    const state = given(personRegistered());
+    expect(state.organisationId).toBe('org-a');
+    expect(mayAccess(state, 'org-a')).toBe(true);
+    expect(mayAccess(state, 'org-b')).toBe(false);
+  });
+
+  it('moves with a transfer: the old organisation loses access, the new one gains it', () => {
+    const state = given(personRegistered(), sharingConsent('org-b'), recorded('CaseTransferred', { toOrganisationId: 'org-b' }));
+    expect(state.organisationId).toBe('org-b');
+    expect(mayAccess(state, 'org-a')).toBe(false);
+    expect(mayAccess(state, 'org-b')).toBe(true);
+  });
+
+  it('takes a transfer entered in error back', () => {
+    const transfer = recorded('CaseTransferred', { toOrganisationId: 'org-b' });
+    const state = given(personRegistered(), transfer, recorded('EnteredInError', { targetEventId: transfer.eventId, reason: 'x' }));
+    expect(state.organisationId).toBe('org-a');
+  });
+
+  it('includes organisations with an active sharing consent or an override, and ends with the consent', () => {
+    const shared = given(personRegistered(), sharingConsent('org-b'));
+    expect(mayAccess(shared, 'org-b')).toBe(true);
+    expect(mayAccess(given(personRegistered(), sharingConsent('org-b'), sharingWithdrawn('org-b')), 'org-b')).toBe(false);
+    const overridden = given(personRegistered(), recorded('SharingOverrideRecorded', { organisationId: 'org-c', basis: 'vital_interest' }));
+    expect(mayAccess(overridden, 'org-c')).toBe(true);
+  });
+
+  it('refuses facts from an organisation without access exactly as facts about nobody', () => {
+    const state = given(personRegistered());
+    const fromOrgB = command('ContactLost', {}, 'org-b');
+    expect(ruleBrokenBy(fromOrgB, state)).toBe('person_not_registered');
+    expect(ruleBrokenBy(fromOrgB, given())).toBe('person_not_registered');
+    expect(ruleBrokenBy(fromOrgB, given(personRegistered(), sharingConsent('org-b')))).toBeUndefined();
+    expect(ruleBrokenBy(fromOrgB, given(personRegistered(), sharingConsent('org-b'), sharingWithdrawn('org-b')))).toBe(
+      'person_not_registered',
+    );
+  });
+});
+
+describe('personal data', () => {
+  const fields = { fullName: { ciphertext: 'AA==', iv: 'AA==', tag: 'AA==' } };
+
+  it('cannot be recorded or erased again once erased', () => {
+    const erased = given(personRegistered(), recorded('PersonalDataErased', { basis: 'person_request' }));
+    expect(erased.personalDataErased).toBe(true);
+    expect(ruleBrokenBy(command('PersonalDataRecorded', { fields }), erased)).toBe('personal_data_erased');
+    expect(ruleBrokenBy(command('PersonalDataErased', { basis: 'person_request' }), erased)).toBe('personal_data_erased');
+    expect(ruleBrokenBy(command('PersonalDataRecorded', { fields }), given(personRegistered()))).toBeUndefined();
+  });
+
+  it('is neither corrected nor entered in error: an erasure cannot be undone', () => {
+    const data = recorded('PersonalDataRecorded', { fields });
+    const erasure = recorded('PersonalDataErased', { basis: 'legal_obligation' });
+    const state = given(personRegistered(), data, erasure);
+    for (const target of [data, erasure]) {
+      expect(ruleBrokenBy(command('EnteredInError', { targetEventId: target.eventId, reason: 'x' }), state)).toBe(
+        'correction_target_not_correctable',
+      );
+      expect(
+        ruleBrokenBy(command('EventCorrected', { targetEventId: target.eventId, reason: 'x', correctedData: {} }), state),
+      ).toBe('correction_target_not_correctable');
+    }
+  });
+});
