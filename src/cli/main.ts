@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigurationError } from '../config/configuration';
 import { registerImportCommand } from '../imports/import.command';
 import { registerTokenCommand } from '../auth/token.command';
+import { registerVerifyCommand } from '../audit/verify.command';
 
 /** One CLI entry point (`npm run cli -- <command>`); each feature registers its own commands. */
 async function main(): Promise<void> {
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
     .exitOverride();
   registerImportCommand(program);
   registerTokenCommand(program);
+  registerVerifyCommand(program);
   await program.parseAsync(process.argv);
 }
 

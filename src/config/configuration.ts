@@ -48,9 +48,51 @@ export class Configuration {
   /** Connections in the pool used by the event store and read models. */
   @Type(() => Number) @IsInt() @Min(2) @Max(200)
   JOURNEY_DB_POOL_SIZE = 20;
+
+  /** The log's name in its signed checkpoints (C2SP tlog-checkpoint origin line), also the signing key's name. */
+  @Matches(/^[^\s+]+$/, { message: 'JOURNEY_CHECKPOINT_ORIGIN must be one word without spaces or "+"' })
+  JOURNEY_CHECKPOINT_ORIGIN = 'journey-ledger.local/log';
+
+  /** Checkpoint signing key (Ed25519 PKCS#8 PEM, or a PRIVATE+KEY+... signer key) given inline; wins over the file. */
+  @IsOptional() @IsString()
+  JOURNEY_CHECKPOINT_KEY?: string;
+
+  /** Checkpoint signing key file; default `<JOURNEY_DATA_DIR>/keys/checkpoint-signing-key.pem`, made on first use. */
+  @IsOptional() @IsString()
+  JOURNEY_CHECKPOINT_KEY_FILE?: string;
+
+  /** A checkpoint is signed once this many events were logged since the last one... */
+  @Type(() => Number) @IsInt() @Min(1)
+  JOURNEY_CHECKPOINT_EVERY_EVENTS = 1000;
+
+  /** ...or once this many seconds have passed since it, if anything was logged. */
+  @Type(() => Number) @IsInt() @Min(1)
+  JOURNEY_CHECKPOINT_EVERY_SECONDS = 60;
+
+  /**
+   * The key-encryption key that wraps every person's data key: 32 bytes, base64, given inline; wins over the file.
+   * Never quoted in errors.
+   */
+  @IsOptional() @IsString()
+  JOURNEY_KEK?: string;
+
+  /** Key-encryption key file (32 bytes, base64); default `<JOURNEY_DATA_DIR>/keys/key-encryption-key`, made on first use. */
+  @IsOptional() @IsString()
+  JOURNEY_KEK_FILE?: string;
+
+  /** Failed authentications a client address may make per minute; beyond it every request answers 429 until the minute ends. */
+  @Type(() => Number) @IsInt() @Min(1)
+  JOURNEY_AUTH_FAILURES_PER_MINUTE = 30;
+
+  /** Write the structured logs to this file instead of standard output. */
+  @IsOptional() @IsString()
+  JOURNEY_LOG_FILE?: string;
 }
 
-const OPTIONAL_SETTINGS = ['DATABASE_URL', 'JOURNEY_OIDC_ISSUER', 'JOURNEY_OIDC_JWKS_URL', 'JOURNEY_OIDC_AUDIENCE'];
+const OPTIONAL_SETTINGS = [
+  'DATABASE_URL', 'JOURNEY_OIDC_ISSUER', 'JOURNEY_OIDC_JWKS_URL', 'JOURNEY_OIDC_AUDIENCE', 'JOURNEY_CHECKPOINT_KEY', 'JOURNEY_CHECKPOINT_KEY_FILE',
+  'JOURNEY_KEK', 'JOURNEY_KEK_FILE', 'JOURNEY_LOG_FILE',
+];
 
 export class ConfigurationError extends Error {}
 

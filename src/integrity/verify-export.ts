@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { NO_PREVIOUS_HASH } from '../event-store/event-store';
 import type { Checkpoint } from './checkpoint';
-import { Frontier, leafHashInPlace, verifyConsistency } from './merkle';
+import { Frontier, leafHashInPlace, verifyConsistency, type NodeSink } from './merkle';
 
 /**
  * The offline verifier's core: replays an export (NDJSON, one line per leaf of the global Merkle log,
@@ -18,8 +18,11 @@ export type Problem = 'altered' | 'missing' | 'inserted' | 'reordered' | 'malfor
 
 export type Verdict =
   | { ok: true; size: number; rootHash: Buffer }
-  /** `index` is null when only a root shows the change, which the leaves alone cannot place. */
-  | { ok: false; index: number | null; problem: Problem; detail: string };
+  /**
+   * `index` is null when only a root shows the change, which the leaves alone cannot place; `within` then bounds
+   * it between the largest checkpoint whose root matched (or 0) and the one that did not.
+   */
+  | { ok: false; index: number | null; problem: Problem; detail: string; within?: { from: number; to: number } };
 
 /** One export line, with its newline: the layout the verifier reads fastest. */
 export function exportLine(index: number, canonical: Buffer, eventHash: string): string {
@@ -156,8 +159,14 @@ export class ExportVerifier {
   private verdict: Verdict | undefined;
   /** Reused for every line's bytes (only hashes outlive a line): no allocation, no garbage per event. */
   private scratch = Buffer.allocUnsafe(64 * 1024);
+  /** Size of the largest checkpoint whose root the export matched so far. */
+  private matchedSize = 0;
 
-  constructor(checkpoints: readonly Checkpoint[]) {
+  /** `onNode` sees every tree node the export's leaves make, for keeping the tree (to locate a root mismatch). */
+  constructor(
+    checkpoints: readonly Checkpoint[],
+    private readonly onNode?: NodeSink,
+  ) {
     this.checkpoints = [...checkpoints].sort((a, b) => a.size - b.size);
     this.compareRoots();
   }
@@ -187,7 +196,7 @@ export class ExportVerifier {
     const link = chainLink(canonical);
     if (!link) return this.fail(expected, 'malformed', 'the canonical bytes are not an event envelope');
     if (!this.extendsStream(expected, link, line.eventHash)) return;
-    this.frontier.append(leafHashInPlace(prefixed));
+    this.frontier.append(leafHashInPlace(prefixed), this.onNode);
     this.compareRoots();
   }
 
@@ -249,15 +258,20 @@ export class ExportVerifier {
     const size = this.frontier.size;
     for (const checkpoint of this.checkpoints) {
       if (checkpoint.size !== size) continue;
-      if (!this.frontier.root().equals(checkpoint.rootHash)) {
-        this.fail(null, 'root-mismatch', `the first ${size} events do not hash to the root of the checkpoint of size ${size}`);
+      if (this.frontier.root().equals(checkpoint.rootHash)) {
+        this.matchedSize = size;
+      } else {
+        this.fail(null, 'root-mismatch', `the first ${size} events do not hash to the root of the checkpoint of size ${size}`, {
+          from: this.matchedSize,
+          to: size,
+        });
       }
     }
   }
 
   /** Only the first failure counts: later ones may be its consequences. */
-  private fail(index: number | null, problem: Problem, detail: string): void {
-    this.verdict ??= { ok: false, index, problem, detail };
+  private fail(index: number | null, problem: Problem, detail: string, within?: { from: number; to: number }): void {
+    this.verdict ??= within ? { ok: false, index, problem, detail, within } : { ok: false, index, problem, detail };
   }
 }
 

@@ -1,0 +1,67 @@
+import { Logger, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Pool } from 'pg';
+import type { Configuration } from '../config/configuration';
+import { DB_POOL } from '../database/database.module';
+import type { EventStore } from '../event-store/event-store';
+import { EVENT_STORE } from '../event-store/event-store.tokens';
+import { CheckpointSigner } from '../integrity/checkpoint-signer';
+import { MerkleLog, MerkleLogBuilder } from '../integrity/merkle-log';
+import { AuditController } from './audit.controller';
+import { loadCheckpointKey } from './checkpoint-key';
+import { CheckpointSchedule } from './checkpoint-schedule';
+
+/**
+ * Integrity for auditors (issue 4): the Merkle log builder follows the store from start to shutdown, checkpoints
+ * are signed on schedule and on demand, and the audit API serves notes, proofs and exports.
+ */
+@Module({})
+export class AuditModule implements OnModuleInit, OnModuleDestroy {
+  constructor(
+    private readonly builder: MerkleLogBuilder,
+    private readonly schedule: CheckpointSchedule,
+  ) {}
+
+  static forRoot(config: Configuration): DynamicModule {
+    const logger = new Logger('Checkpoints');
+    return {
+      module: AuditModule,
+      controllers: [AuditController],
+      providers: [
+        { provide: MerkleLog, useFactory: (pool: Pool) => new MerkleLog(pool), inject: [DB_POOL] },
+        {
+          provide: MerkleLogBuilder,
+          useFactory: (pool: Pool, store: EventStore) => new MerkleLogBuilder(pool, store),
+          inject: [DB_POOL, EVENT_STORE],
+        },
+        {
+          provide: CheckpointSigner,
+          useFactory: async (pool: Pool, log: MerkleLog) =>
+            new CheckpointSigner(pool, log, await loadCheckpointKey(config), config.JOURNEY_CHECKPOINT_ORIGIN),
+          inject: [DB_POOL, MerkleLog],
+        },
+        {
+          provide: CheckpointSchedule,
+          useFactory: (signer: CheckpointSigner, builder: MerkleLogBuilder) =>
+            new CheckpointSchedule(
+              signer,
+              () => builder.head,
+              { everyEvents: config.JOURNEY_CHECKPOINT_EVERY_EVENTS, everyMs: config.JOURNEY_CHECKPOINT_EVERY_SECONDS * 1000 },
+              (error) => logger.error(`Checkpoint not signed: ${error.message}`),
+            ),
+          inject: [CheckpointSigner, MerkleLogBuilder],
+        },
+      ],
+    };
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.builder.start();
+    await this.schedule.start();
+  }
+
+  // Module destruction runs before DatabaseModule closes the pool and store at application shutdown.
+  async onModuleDestroy(): Promise<void> {
+    await this.schedule.stop();
+    await this.builder.stop();
+  }
+}
