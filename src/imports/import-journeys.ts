@@ -55,6 +55,7 @@ const LINE_FIELDS = new Set(['eventId', 'personId', 'type', 'occurredAt', 'organ
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PERSONS_PER_READ = 1000;
 const EVENTS_PER_WRITE = 5000;
+const WRITES_IN_FLIGHT = 2;
 
 /**
  * Bulk import: one fact per NDJSON line, through the same validation and `decide` rules as the API (a person's
@@ -88,18 +89,37 @@ export async function importJourneys(lines: AsyncIterable<string> | Iterable<str
   if (options.dryRun) return summary;
 
   const total = appends.reduce((sum, append) => sum + append.events.length, 0);
-  for (let start = 0; start < appends.length; ) {
-    const chunk: typeof appends = [];
-    let size = 0;
-    while (start < appends.length && (size === 0 || size + appends[start].events.length <= EVENTS_PER_WRITE)) {
-      size += appends[start].events.length;
-      chunk.push(appends[start++]);
-    }
-    await store.appendMany(chunk);
-    summary.written += size;
-    options.onProgress?.({ phase: 'writing', done: summary.written, total });
+  // Two writes in flight: the store seals (canonicalises and hashes) one chunk while PostgreSQL commits the other.
+  // The chunks touch different persons, so they cannot conflict; the log orders them by commit.
+  const inFlight = new Set<Promise<void>>();
+  for (const chunk of chunksOf(appends, EVENTS_PER_WRITE)) {
+    const size = chunk.reduce((sum, append) => sum + append.events.length, 0);
+    const write: Promise<void> = store.appendMany(chunk).then(() => {
+      inFlight.delete(write);
+      summary.written += size;
+      options.onProgress?.({ phase: 'writing', done: summary.written, total });
+    });
+    inFlight.add(write);
+    if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
   return summary;
+}
+
+/** Consecutive appends of about `events` events each (a person's events are never split). */
+function* chunksOf<T extends { events: readonly unknown[] }>(appends: T[], events: number): Generator<T[]> {
+  let chunk: T[] = [];
+  let size = 0;
+  for (const append of appends) {
+    if (size > 0 && size + append.events.length > events) {
+      yield chunk;
+      chunk = [];
+      size = 0;
+    }
+    chunk.push(append);
+    size += append.events.length;
+  }
+  if (chunk.length > 0) yield chunk;
 }
 
 /** Folds each person's journey as stored, then applies their lines in file order through the rules. */
