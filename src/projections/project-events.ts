@@ -11,23 +11,39 @@ export async function historyThrough(store: EventStore, event: RecordedEvent): P
   return effectiveHistory(events).map(upcast);
 }
 
+/** Histories by correction event id: what each correction among these events needs, read a few at a time. */
+export type Histories = ReadonlyMap<string, ProjectedEvent[]>;
+
+const HISTORY_READS_AT_ONCE = 8;
+
+export async function historiesFor(store: EventStore, events: readonly RecordedEvent[]): Promise<Histories> {
+  const corrections = events.filter((event) => isCorrection(event) && personIdOf(event.streamId) !== undefined);
+  const histories = new Map<string, ProjectedEvent[]>();
+  for (let first = 0; first < corrections.length; first += HISTORY_READS_AT_ONCE) {
+    const some = corrections.slice(first, first + HISTORY_READS_AT_ONCE);
+    const read = await Promise.all(some.map((correction) => historyThrough(store, correction)));
+    some.forEach((correction, index) => histories.set(correction.eventId, read[index]!));
+  }
+  return histories;
+}
+
 /**
  * Folds events (in log order) into pending changes of one read model. Ordinary events are upcast and applied;
- * a correction recomputes the person from their history as of the correction, read from the store.
+ * a correction recomputes the person from their history as of the correction (`histories`, see historiesFor).
  * `storedRow` gives, for one-row-per-person read models, each person's row as written before these changes.
  */
-export async function projectEvents<Row>(
+export function projectEvents<Row>(
   projection: Projection<Row>,
   events: readonly RecordedEvent[],
   pending: PendingChanges<Row>,
   storedRow: (personId: string) => Row | undefined,
-  store: EventStore,
-): Promise<void> {
+  histories: Histories,
+): void {
   for (const event of events) {
     const personId = personIdOf(event.streamId);
     if (personId === undefined) continue;
     if (isCorrection(event)) {
-      pending.add(projection.recompute(personId, await historyThrough(store, event), event));
+      pending.add(projection.recompute(personId, histories.get(event.eventId)!, event));
       continue;
     }
     const row = projection.onePerPerson ? pending.personRow(personId, storedRow(personId)) : undefined;

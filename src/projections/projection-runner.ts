@@ -3,7 +3,7 @@ import type { AllSubscription, EventStore, RecordedEvent } from '../event-store/
 import { lockCheckpoints, readCheckpoints, saveCheckpoints } from './checkpoints';
 import { inBatches } from './in-batches';
 import { PendingChanges } from './pending-changes';
-import { personsIn, projectEvents } from './project-events';
+import { historiesFor, personsIn, projectEvents, type Histories } from './project-events';
 import { READ_MODELS, type ReadModel } from './read-models';
 
 export interface ProjectionRunnerOptions {
@@ -91,10 +91,11 @@ export class ProjectionRunner {
     const last = events[events.length - 1]!.position;
     await this.dataSource.transaction(async (manager) => {
       const checkpoints = await lockCheckpoints(manager, this.names);
+      const histories = await historiesFor(this.store, events);
       for (const model of this.readModels) {
         const checkpoint = checkpoints.get(model.projection.name)!;
         const fresh = events.filter((event) => event.position > checkpoint);
-        if (fresh.length > 0) await projectInto(manager, this.store, model, model.table.name, fresh);
+        if (fresh.length > 0) await projectInto(manager, model, model.table.name, fresh, histories);
       }
       const moved = this.names.filter((name) => checkpoints.get(name)! < last);
       if (moved.length > 0) await saveCheckpoints(manager, moved, last);
@@ -105,17 +106,17 @@ export class ProjectionRunner {
 /** Applies events to one read model's table, in the caller's transaction: rows read once, written once. */
 export async function projectInto(
   manager: EntityManager,
-  store: EventStore,
   { projection, table }: ReadModel,
   tableName: string,
   events: readonly RecordedEvent[],
+  histories: Histories,
 ): Promise<void> {
   const stored = new Map<string, unknown>();
   if (projection.onePerPerson) {
     for (const row of await table.load(manager, tableName, personsIn(events))) stored.set(projection.personOf(row), row);
   }
   const pending = new PendingChanges(projection);
-  await projectEvents(projection, events, pending, (personId) => stored.get(personId), store);
+  projectEvents(projection, events, pending, (personId) => stored.get(personId), histories);
   await table.deletePersons(manager, tableName, pending.replacedPersons());
   await table.upsert(manager, tableName, pending.rows());
 }

@@ -2,8 +2,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
 import { lockCheckpoints, saveCheckpoints } from './checkpoints';
 import { inBatches } from './in-batches';
+import { readAhead } from './read-ahead';
 import { PendingChanges } from './pending-changes';
-import { personsIn, projectEvents } from './project-events';
+import { historiesFor, personsIn, projectEvents, type Histories } from './project-events';
 import { readModelsNamed, type ReadModel } from './read-models';
 
 export interface RebuildOptions {
@@ -43,11 +44,12 @@ export async function rebuild(store: EventStore, dataSource: DataSource, options
     await dataSource.query(`DROP TABLE IF EXISTS ${shadowOf(model)}`);
     await dataSource.query(`CREATE TABLE ${shadowOf(model)} (LIKE ${model.table.name} INCLUDING ALL)`);
   }
-  const shadows = models.map((model) => new ShadowTable(model, dataSource, store, options.rowsInMemory ?? 100_000));
+  const shadows = models.map((model) => new ShadowTable(model, dataSource, options.rowsInMemory ?? 100_000));
   let position = 0;
   let events = 0;
   const project = async (batch: RecordedEvent[]) => {
-    for (const shadow of shadows) await shadow.add(batch);
+    const histories = await historiesFor(store, batch);
+    for (const shadow of shadows) await shadow.add(batch, histories);
     position = batch[batch.length - 1]!.position;
     events += batch.length;
   };
@@ -55,7 +57,7 @@ export async function rebuild(store: EventStore, dataSource: DataSource, options
   // Catch up outside any lock until close to the head; the last few events are projected under the lock.
   let head = await store.headPosition();
   while (head - position > batchSize) {
-    for await (const batch of inBatches(store.readAll({ after: position }), batchSize, Infinity)) {
+    for await (const batch of inBatches(readAhead(store.readAll({ after: position }), 2 * batchSize), batchSize, Infinity)) {
       await project(batch);
       options.onProgress?.(position, Math.max(head, position));
     }
@@ -94,13 +96,12 @@ class ShadowTable<Row> {
   constructor(
     private readonly model: ReadModel<Row>,
     private readonly dataSource: DataSource,
-    private readonly store: EventStore,
     private readonly rowsInMemory: number,
   ) {
     this.pending = new PendingChanges(model.projection);
   }
 
-  async add(events: readonly RecordedEvent[]): Promise<void> {
+  async add(events: readonly RecordedEvent[], histories: Histories): Promise<void> {
     const { projection, table } = this.model;
     const stored = new Map<string, Row>();
     if (projection.onePerPerson && this.rowsWritten) {
@@ -108,7 +109,7 @@ class ShadowTable<Row> {
       const missing = personsIn(events).filter((personId) => !this.pending.touches(personId));
       for (const row of await table.load(this.dataSource.manager, shadowOf(this.model), missing)) stored.set(projection.personOf(row), row);
     }
-    await projectEvents(projection, events, this.pending, (personId) => stored.get(personId), this.store);
+    projectEvents(projection, events, this.pending, (personId) => stored.get(personId), histories);
     if (!projection.onePerPerson || this.pending.personCount >= this.rowsInMemory) await this.write();
   }
 
