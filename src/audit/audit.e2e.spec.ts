@@ -1,0 +1,275 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { startTestApp, type TestApp } from '../../test/support/app';
+import type { EventStore, NewEvent } from '../event-store/event-store';
+import { EVENT_STORE } from '../event-store/event-store.tokens';
+import { NEW_STREAM_HEAD, sealEvents } from '../integrity/canonical';
+import { openCheckpoint } from '../integrity/checkpoint';
+import { leafHash, verifyConsistency, verifyInclusion } from '../integrity/merkle';
+import { parseVerifierKey } from '../integrity/signed-note';
+import { runVerify } from './verify.command';
+
+const origin = 'journey-ledger.test/log';
+const streams = ['journey-a', 'journey-b', 'journey-c'];
+
+function signingKeyPem(): string {
+  return generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+}
+
+function step(n: number): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type: 'JourneyStepRecorded',
+    schemaVersion: 1,
+    occurredAt: '2024-05',
+    data: { step: n },
+    metadata: { actor: 'user-1', organisationId: 'org-a', correlationId: randomUUID(), causationId: null },
+  };
+}
+
+/** Steps `first..first+count-1`, round-robin over three streams: position p holds step p - 1, which is leaf p - 1. */
+async function appendSteps(store: EventStore, count: number, first = 0): Promise<void> {
+  for (let n = first; n < first + count; n++) await store.append(streams[n % streams.length], [step(n)], 'any');
+}
+
+async function startAuditApp(env: Record<string, string> = {}) {
+  const t = await startTestApp({
+    JOURNEY_CHECKPOINT_KEY: signingKeyPem(),
+    JOURNEY_CHECKPOINT_ORIGIN: origin,
+    JOURNEY_CHECKPOINT_EVERY_SECONDS: '3600',
+    ...env,
+  });
+  const auditor = await t.token('auditor');
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+  return {
+    t,
+    auditor,
+    store: t.app.get<symbol, EventStore>(EVENT_STORE),
+    url: await t.app.getUrl(),
+    get: (path: string, token = auditor) => t.http().get(path).set(as(token)),
+    sign: (token = auditor) => t.http().post('/audit/checkpoints').set(as(token)),
+  };
+}
+
+describe('the audit API', () => {
+  let app: Awaited<ReturnType<typeof startAuditApp>>;
+  beforeAll(async () => {
+    app = await startAuditApp({ JOURNEY_CHECKPOINT_EVERY_EVENTS: '5' });
+  });
+  afterAll(() => app.t.close());
+
+  test('before anything is logged there is no checkpoint, and the public key is published without a token', async () => {
+    expect((await app.t.http().get('/audit/checkpoint')).status).toBe(404);
+    const key = await app.t.http().get('/audit/public-key');
+    expect(key.status).toBe(200);
+    expect(key.headers['content-type']).toMatch(/^text\/plain/);
+    expect(key.text).toMatch(new RegExp(`^${origin.replace('.', '\\.')}\\+[0-9a-f]{8}\\+[A-Za-z0-9+/]+=*\\n$`));
+  });
+
+  test('events recorded through the API are logged, signed on schedule and on demand, and verify', async () => {
+    const caseworker = await app.t.token('caseworker');
+    for (const citizenship of ['MD', 'UA', 'RO', 'BG', 'AL', 'RS']) {
+      const registered = await app.t
+        .http()
+        .post('/persons')
+        .set('authorization', `Bearer ${caseworker}`)
+        .send({ gender: 'female', birthYear: 1994, citizenship, occurredAt: '2024-02-10' });
+      expect(registered.status).toBe(201);
+    }
+    // Every 5 events, by configuration: the schedule signs without being asked.
+    let scheduled = await app.t.http().get('/audit/checkpoint');
+    for (let tries = 0; scheduled.status !== 200 && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      scheduled = await app.t.http().get('/audit/checkpoint');
+    }
+    const key = parseVerifierKey((await app.t.http().get('/audit/public-key')).text);
+    expect(openCheckpoint(scheduled.text, key).size).toBeGreaterThanOrEqual(5);
+
+    const signed = await app.sign();
+    expect(signed.status).toBe(200);
+    expect(signed.headers['content-type']).toMatch(/^text\/plain/);
+    expect(openCheckpoint(signed.text, key)).toMatchObject({ origin, size: 6 });
+    expect((await app.t.http().get('/audit/checkpoint')).text).toBe(signed.text);
+    expect((await app.get('/audit/checkpoints?size=6')).text).toBe(signed.text);
+
+    const report = await runVerify({ online: app.url, token: app.auditor, checkpoint: [] });
+    expect(report).toMatchObject({ ok: true, events: 6, index: null, checkpoint: { size: 6 } });
+  });
+
+  test('signing now waits for the log to include every event appended before the request', async () => {
+    const before = openCheckpoint((await app.sign()).text, parseVerifierKey((await app.t.http().get('/audit/public-key')).text)).size;
+    await appendSteps(app.store, 7);
+    const after = openCheckpoint((await app.sign()).text, parseVerifierKey((await app.t.http().get('/audit/public-key')).text));
+    expect(after.size).toBe(before + 7);
+  });
+
+  test('only auditors read proofs, checkpoints by size and exports; auditors and admins sign', async () => {
+    const caseworker = await app.t.token('caseworker');
+    for (const path of ['/audit/export', '/audit/checkpoints?size=1', '/audit/proofs/inclusion?index=0&treeSize=1', '/audit/proofs/consistency?from=0&to=1']) {
+      expect((await app.get(path, caseworker)).status).toBe(403);
+      expect((await app.t.http().get(path)).status).toBe(401);
+    }
+    expect((await app.sign(caseworker)).status).toBe(403);
+    expect((await app.sign(await app.t.token('admin'))).status).toBe(200);
+  });
+
+  test('inclusion and consistency proofs verify against signed roots, over leaves from the export', async () => {
+    const key = parseVerifierKey((await app.t.http().get('/audit/public-key')).text);
+    const older = openCheckpoint((await app.sign()).text, key);
+    await appendSteps(app.store, 4, 100);
+    const newer = openCheckpoint((await app.sign()).text, key);
+    const lines = (await app.get(`/audit/export?from=0&to=${newer.size}`)).text.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(newer.size);
+    for (const index of [0, older.size - 1, newer.size - 1]) {
+      const proof = (await app.get(`/audit/proofs/inclusion?index=${index}&treeSize=${newer.size}`)).body;
+      expect(proof).toMatchObject({ leafIndex: index, treeSize: newer.size });
+      const leaf = leafHash(Buffer.from(lines[index].canonical, 'base64'));
+      const hashes = proof.hashes.map((hash: string) => Buffer.from(hash, 'base64'));
+      expect(verifyInclusion(leaf, index, newer.size, hashes, newer.rootHash)).toBe(true);
+      expect(verifyInclusion(leaf, index, newer.size, hashes, older.rootHash)).toBe(false);
+    }
+    const consistency = (await app.get(`/audit/proofs/consistency?from=${older.size}&to=${newer.size}`)).body;
+    const hashes = consistency.hashes.map((hash: string) => Buffer.from(hash, 'base64'));
+    expect(verifyConsistency(older.size, newer.size, hashes, older.rootHash, newer.rootHash)).toBe(true);
+  });
+
+  test('an export range is [from, to), one line per event with exactly index, canonical and eventHash', async () => {
+    const answer = await app.get('/audit/export?from=3&to=7');
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const lines = answer.text.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.index)).toEqual([3, 4, 5, 6]);
+    for (const line of lines) {
+      expect(Object.keys(line)).toEqual(['index', 'canonical', 'eventHash']);
+      expect(line.eventHash).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  test.each([
+    ['/audit/checkpoints', 400, 'size'],
+    ['/audit/checkpoints?size=-1', 400, 'size'],
+    ['/audit/checkpoints?size=99999', 404, undefined],
+    ['/audit/proofs/inclusion?index=x&treeSize=3', 400, 'index'],
+    ['/audit/proofs/inclusion?index=3&treeSize=3', 400, 'index'],
+    ['/audit/proofs/inclusion?index=0&treeSize=1.5', 400, 'treeSize'],
+    ['/audit/proofs/inclusion?index=0&treeSize=99999', 404, undefined],
+    ['/audit/proofs/consistency?from=4&to=3', 400, 'from'],
+    ['/audit/proofs/consistency?from=1', 400, 'to'],
+    ['/audit/proofs/consistency?from=1&to=99999', 404, undefined],
+    ['/audit/export?from=1e3', 400, 'from'],
+    ['/audit/export?from=5&to=4', 400, 'from'],
+    ['/audit/export?to=99999', 404, undefined],
+  ])('%s answers %i', async (path, status, field) => {
+    const answer = await app.get(path);
+    expect(answer.status).toBe(status);
+    expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+    if (field) expect(answer.body.errors).toEqual([expect.objectContaining({ field })]);
+    else expect(answer.body.detail).toMatch(/the log holds \d+ events|no checkpoint was signed at size 99999/i);
+  });
+
+  test('every audit route is documented in OpenAPI', async () => {
+    const paths = Object.keys((await app.t.http().get('/docs/openapi.json')).body.paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/audit/checkpoint', '/audit/checkpoints', '/audit/public-key', '/audit/proofs/inclusion', '/audit/proofs/consistency', '/audit/export',
+      ]),
+    );
+  });
+});
+
+describe('tampering behind the store is found by the verifier, through the real export', () => {
+  let app: Awaited<ReturnType<typeof startAuditApp>>;
+  let pool: Pool;
+  let files: string;
+  const size = 21;
+
+  beforeAll(async () => {
+    app = await startAuditApp();
+    pool = new Pool({ connectionString: app.t.databaseUrl, max: 2 });
+    files = await mkdtemp(join(tmpdir(), 'journey-ledger-audit-'));
+    await appendSteps(app.store, size);
+    expect((await app.sign()).status).toBe(200);
+    await pool.query('CREATE TABLE events_as_signed AS TABLE events');
+  });
+  afterEach(async () => {
+    await pool.query('DELETE FROM events; INSERT INTO events SELECT * FROM events_as_signed');
+  });
+  afterAll(async () => {
+    await pool.end();
+    await app.t.close();
+    await rm(files, { recursive: true, force: true });
+  });
+
+  /** The offline path: the auditor downloads key, checkpoint and export to files, then verifies them. */
+  async function verifyDownloaded() {
+    const download = async (name: string, path: string) => {
+      const answer = await app.get(path);
+      expect(answer.status).toBe(200);
+      await writeFile(join(files, name), answer.text);
+      return join(files, name);
+    };
+    return runVerify({
+      publicKey: await download('key.txt', '/audit/public-key'),
+      checkpoint: [await download('checkpoint.txt', '/audit/checkpoint')],
+      export: await download('export.ndjson', '/audit/export'),
+    });
+  }
+  const verifyOnline = () => runVerify({ online: app.url, token: app.auditor, checkpoint: [] });
+
+  async function swapPositions(a: number, b: number): Promise<void> {
+    await pool.query(`UPDATE events SET position = -1 WHERE position = ${a};
+      UPDATE events SET position = ${a} WHERE position = ${b};
+      UPDATE events SET position = ${b} WHERE position = -1`);
+  }
+
+  test('untouched, it verifies offline and online', async () => {
+    expect(await verifyDownloaded()).toMatchObject({ ok: true, events: size, index: null });
+    expect(await verifyOnline()).toMatchObject({ ok: true, events: size, index: null });
+  });
+
+  test('one byte of one event changed with SQL', async () => {
+    await pool.query(`UPDATE events SET canonical = set_byte(canonical, position('"step":7'::bytea in canonical) + 6, 56) WHERE position = 8`);
+    for (const report of [await verifyDownloaded(), await verifyOnline()]) {
+      expect(report).toMatchObject({ ok: false, index: 7, problem: 'altered' });
+      expect(report.message).toMatch(/^index 7: altered/);
+    }
+  });
+
+  test('a row deleted', async () => {
+    await pool.query('DELETE FROM events WHERE position = 6');
+    for (const report of [await verifyDownloaded(), await verifyOnline()]) {
+      expect(report).toMatchObject({ ok: false, index: 5, problem: 'missing' });
+    }
+  });
+
+  test("two rows' positions swapped, of one stream: their chain names it offline", async () => {
+    await swapPositions(5, 8); // steps 4 and 7, both of journey-b
+    for (const report of [await verifyDownloaded(), await verifyOnline()]) {
+      expect(report).toMatchObject({ ok: false, index: 4, problem: 'reordered' });
+    }
+  });
+
+  test("two rows' positions swapped, of different streams: offline sees the root only, online names the index", async () => {
+    await swapPositions(5, 6); // steps 4 and 5: journey-b and journey-c, each chain intact
+    const offline = await verifyDownloaded();
+    expect(offline).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
+    expect(offline.message).toMatch(/run with --online to locate the first differing index/);
+    expect(await verifyOnline()).toMatchObject({ ok: false, index: 4 });
+  });
+
+  test('a row inserted between two signed events, positions after it renumbered: online names the index', async () => {
+    const [forged] = sealEvents('journey-forged', NEW_STREAM_HEAD, [step(99)], new Date().toISOString());
+    await pool.query('UPDATE events SET position = -position - 1 WHERE position > 10; UPDATE events SET position = -position WHERE position < 0');
+    await pool.query(
+      `INSERT INTO events (position, stream_id, stream_revision, event_id, type, canonical, event_hash, recorded_at)
+       VALUES (11, 'journey-forged', 0, $1, 'JourneyStepRecorded', $2, $3, now())`,
+      [forged.envelope.eventId, forged.canonical, Buffer.from(forged.eventHash, 'hex')],
+    );
+    const offline = await verifyDownloaded();
+    expect(offline).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
+    expect(await verifyOnline()).toMatchObject({ ok: false, index: 10 });
+  });
+});
