@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { EventStore } from '../event-store/event-store';
 import { ProjectionRunner } from './projection-runner';
 import { projectionStatus } from './projection-status';
-import { rebuild } from './rebuild';
+import { rebuild, type RebuildSummary } from './rebuild';
 import { READ_MODEL_NAMES } from './read-models';
 
 /** What the projection commands run on; `close` ends them (store, data source, pools, embedded server). */
@@ -33,8 +33,9 @@ export function registerProjectionCommands(program: Command, connect: () => Prom
       });
       const started = Date.now();
       let barStarted = false;
+      let summary: RebuildSummary;
       try {
-        const summary = await rebuild(dependencies.store, dependencies.dataSource, {
+        summary = await rebuild(dependencies.store, dependencies.dataSource, {
           name,
           onProgress(position, head) {
             const speed = Math.round(position / Math.max(0.001, (Date.now() - started) / 1000));
@@ -44,16 +45,15 @@ export function registerProjectionCommands(program: Command, connect: () => Prom
             bar.update(position, { speed });
           },
         });
-        if (barStarted) bar.stop();
-        console.log(
-          `Rebuilt ${summary.projections.join(', ')} from ${summary.events} events up to position ${summary.position} ` +
-            `in ${summary.seconds.toFixed(1)} s (${summary.eventsPerSec} events/s); rows: ` +
-            Object.entries(summary.rows).map(([table, count]) => `${table} ${count}`).join(', '),
-        );
       } finally {
         if (barStarted) bar.stop();
         await dependencies.close();
       }
+      console.log(
+        `Rebuilt ${summary.projections.join(', ')} from ${summary.events} events up to position ${summary.position} ` +
+          `in ${summary.seconds.toFixed(1)} s (${summary.eventsPerSec} events/s); rows: ` +
+          Object.entries(summary.rows).map(([table, count]) => `${table} ${count}`).join(', '),
+      );
     });
 
   projections
