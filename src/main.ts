@@ -6,8 +6,15 @@ import { openDatabase, tokenVerifierFor } from './runtime';
 async function main(): Promise<void> {
   const config = loadConfiguration();
   const database = await openDatabase(config);
-  const app = await createApp({ config, databaseUrl: database.url, tokenVerifier: await tokenVerifierFor(config) });
-  await app.listen(config.PORT);
+  let app;
+  try {
+    app = await createApp({ config, databaseUrl: database.url, tokenVerifier: await tokenVerifierFor(config) });
+    await app.listen(config.PORT);
+  } catch (error) {
+    await app?.close();
+    await database.stop(); // never leave the embedded server running behind a failed start
+    throw error;
+  }
   console.log(`journey-ledger listening on http://localhost:${config.PORT} (API docs at /docs)`);
 
   let stopping = false;
@@ -15,7 +22,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`${signal} received: stopping`);
-    await app.close();
+    await app?.close();
     await database.stop();
     process.exit(0);
   };
