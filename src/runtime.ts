@@ -3,7 +3,7 @@ import { LocalSigningKey } from './auth/local-signing-key';
 import { TokenVerifier } from './auth/token-verifier';
 import type { Configuration } from './config/configuration';
 import { migrate } from './database/data-source';
-import { startEmbeddedPostgres } from './database/embedded-postgres';
+import type * as EmbeddedPostgres from './database/embedded-postgres';
 
 export interface Database {
   url: string;
@@ -16,9 +16,10 @@ export interface Database {
  * PostgreSQL whose data lives in JOURNEY_DATA_DIR. Its schema is brought up to date before use.
  */
 export async function openDatabase(config: Configuration): Promise<Database> {
+  // Loaded only when needed: the package is ESM, and test runs (DATABASE_URL set by their set-up) never need it.
   const database: Database = config.DATABASE_URL
     ? { url: config.DATABASE_URL, stop: async () => undefined }
-    : await startEmbeddedPostgres({
+    : await (require('./database/embedded-postgres') as typeof EmbeddedPostgres).startEmbeddedPostgres({
         dataDir: join(resolve(config.JOURNEY_DATA_DIR), 'pg'),
         port: config.JOURNEY_PG_PORT,
         database: 'journey_ledger',

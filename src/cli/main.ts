@@ -6,18 +6,22 @@ import { registerTokenCommand } from '../auth/token.command';
 import { registerVerifyCommand } from '../audit/verify.command';
 
 /** One CLI entry point (`npm run cli -- <command>`); each feature registers its own commands. */
-async function main(): Promise<void> {
+export function cliProgram(): Command {
   const program = new Command('journey-ledger')
     .description('journey-ledger command line: import, tokens, projections, verification')
     .exitOverride();
   registerImportCommand(program);
   registerTokenCommand(program);
   registerVerifyCommand(program);
-  await program.parseAsync(process.argv);
+  return program;
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof CommanderError) process.exit(error.exitCode);
-  console.error(error instanceof ConfigurationError || error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+if (require.main === module) {
+  cliProgram()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      if (error instanceof CommanderError) process.exit(error.exitCode);
+      console.error(error instanceof ConfigurationError || error instanceof Error ? error.message : error);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,84 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { cliProgram } from '../cli/main';
+import { migrate } from '../database/data-source';
+import { PostgresEventStore } from '../event-store/postgres-event-store';
+import { createTestDatabase, type TestDatabase } from '../../test/support/database';
+import { generateJourneyLines } from '../../test/support/generate';
+
+/** `npm run cli -- import FILE [--dry-run]`, run in-process through the real CLI program against DATABASE_URL. */
+describe('cli import', () => {
+  let database: TestDatabase;
+  let folder: string;
+  let output: string[];
+  let errors: string[];
+  const saved = { url: process.env.DATABASE_URL, log: console.log, error: console.error };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await migrate(database.url);
+    folder = await mkdtemp(join(tmpdir(), 'journey-ledger-cli-'));
+    process.env.DATABASE_URL = database.url;
+  });
+  beforeEach(() => {
+    output = [];
+    errors = [];
+    console.log = (line: string) => output.push(String(line));
+    console.error = (line: string) => errors.push(String(line));
+    process.exitCode = undefined;
+  });
+  afterEach(() => {
+    console.log = saved.log;
+    console.error = saved.error;
+    process.exitCode = undefined;
+  });
+  afterAll(async () => {
+    process.env.DATABASE_URL = saved.url;
+    await rm(folder, { recursive: true, force: true });
+    await database.drop();
+  });
+
+  const run = (...args: string[]) => cliProgram().parseAsync(['node', 'cli', 'import', ...args]);
+  const head = async () => {
+    const pool = new Pool({ connectionString: database.url, max: 1 });
+    const position = await new PostgresEventStore(pool).headPosition();
+    await pool.end();
+    return position;
+  };
+
+  test('imports a file and prints the summary; a dry run and a second run write nothing', async () => {
+    const file = join(folder, 'journeys.ndjson');
+    await writeFile(file, [...generateJourneyLines({ persons: 40, eventsPerPerson: 10, seed: 21 })].join('\n') + '\n');
+
+    await run(file, '--dry-run');
+    expect(JSON.parse(output.at(-1) ?? '')).toMatchObject({ persons: 40, events: 400, written: 0, dryRun: true });
+    expect(await head()).toBe(0);
+
+    await run(file);
+    expect(JSON.parse(output.at(-1) ?? '')).toMatchObject({ persons: 40, events: 400, written: 400, seconds: expect.any(Number) });
+    expect(await head()).toBe(400);
+
+    await run(file);
+    expect(JSON.parse(output.at(-1) ?? '')).toMatchObject({ written: 0 });
+    expect(await head()).toBe(400);
+  });
+
+  test('a bad file prints every bad line, exits non-zero and writes nothing', async () => {
+    const file = join(folder, 'bad.ndjson');
+    const lines = [...generateJourneyLines({ persons: 3, eventsPerPerson: 5, seed: 22 })];
+    lines.splice(2, 0, '{"personId": 1}');
+    await writeFile(file, lines.join('\n'));
+    const before = await head();
+    await run(file);
+    expect(process.exitCode).toBe(2);
+    expect(errors).toContain('line 3: personId: must be a UUID');
+    expect(errors.at(-1)).toMatch(/bad line\(s\) in .*bad\.ndjson; nothing was written/);
+    expect(await head()).toBe(before);
+  });
+
+  test('a missing file is a clear error', async () => {
+    await expect(run(join(folder, 'nowhere.ndjson'))).rejects.toThrow(/No such file/);
+  });
+});
