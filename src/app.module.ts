@@ -1,19 +1,22 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
-import { AuthGuard } from './auth/auth.guard';
-import { TokenVerifier } from './auth/token-verifier';
+import { AuthModule } from './auth/auth.module';
+import { AccessLogModule } from './access-log/access-log.module';
+import type { TokenVerifier } from './auth/token-verifier';
 import type { Configuration } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
+import { ErasureModule } from './erasure/erasure.module';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { ImportsModule } from './imports/imports.module';
 import { HttpMetricsInterceptor } from './metrics/http-metrics.interceptor';
 import { MetricsController } from './metrics/metrics.controller';
 import { PersonsModule } from './persons/persons.module';
+import { PersonalDataModule } from './personal-data/personal-data.module';
 import { loggerOptions } from './logging';
 
 export interface AppOptions {
@@ -28,18 +31,20 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot(loggerOptions(options.config.LOG_LEVEL)),
+        LoggerModule.forRoot(loggerOptions(options.config.LOG_LEVEL, options.config.JOURNEY_LOG_FILE)),
         CqrsModule.forRoot(),
         TerminusModule,
         DatabaseModule.forRoot({ url: options.databaseUrl, poolSize: options.config.JOURNEY_DB_POOL_SIZE }),
+        AuthModule.forRoot({ tokenVerifier: options.tokenVerifier, authFailuresPerMinute: options.config.JOURNEY_AUTH_FAILURES_PER_MINUTE }),
         PersonsModule,
+        PersonalDataModule.forRoot(options.config),
+        ErasureModule,
+        AccessLogModule,
         ImportsModule,
         AuditModule.forRoot(options.config),
       ],
       controllers: [HealthController, MetricsController],
       providers: [
-        { provide: TokenVerifier, useValue: options.tokenVerifier },
-        { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
       ],

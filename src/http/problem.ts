@@ -38,6 +38,13 @@ export function ruleBroken(rule: string, detail: string): ProblemError {
   return new ProblemError({ type: `about:blank#rule-${rule}`, title: 'A rule of the journey was broken', status: 422, rule, detail });
 }
 
+export function tooManyRequests(retryAfterSeconds: number, detail: string): ProblemError {
+  return new ProblemError(
+    { type: 'about:blank#too-many-requests', title: 'Too many requests', status: 429, detail },
+    { 'retry-after': String(retryAfterSeconds) },
+  );
+}
+
 export function payloadTooLarge(): ProblemError {
   return new ProblemError({ type: 'about:blank#too-large', title: 'Payload too large', status: 413, detail: 'The request body is larger than the limit' });
 }

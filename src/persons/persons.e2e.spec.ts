@@ -12,7 +12,8 @@ describe('recording journeys over HTTP', () => {
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     t.http().post(path).set({ authorization: `Bearer ${caseworker}`, ...headers }).send(body as object);
-  const events = (personId: string) => t.http().get(`/persons/${personId}/events`).set('authorization', `Bearer ${caseworker}`);
+  const events = (personId: string) =>
+    t.http().get(`/persons/${personId}/events`).set({ authorization: `Bearer ${caseworker}`, 'x-access-purpose': 'case_management' });
   const register = async () => {
     const answer = await post('/persons', { gender: 'female', birthYear: 1994, citizenship: 'MD', occurredAt: '2024-02-10' });
     expect(answer.status).toBe(201);

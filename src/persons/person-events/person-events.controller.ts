@@ -1,5 +1,6 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Inject, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ACCESS_PURPOSES } from '../../access-log/access-purpose';
 import type { EventStore } from '../../event-store/event-store';
 import { EVENT_STORE } from '../../event-store/event-store.tokens';
 import { Roles } from '../../auth/auth.guard';
@@ -26,7 +27,9 @@ export class PersonEventsController {
 
   @Get(':personId/events')
   @Roles('caseworker', 'programme_manager')
-  @ApiOperation({ summary: 'The person\u2019s journey stream, in order' })
+  @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: 'The person\u2019s journey stream, in order (the read is recorded in the access log)' })
+  @ApiHeader({ name: 'X-Access-Purpose', required: true, enum: [...ACCESS_PURPOSES], description: 'Why you read it' })
   @ApiResponse({ status: 200, type: PersonEventResponse, isArray: true })
   @ApiResponse({ status: 404, description: 'No such person' })
   async events(@Param('personId', personIdPipe) personId: string): Promise<PersonEventResponse[]> {

@@ -7,6 +7,7 @@ import { EVENT_STORE } from '../../event-store/event-store.tokens';
 import { badRequest, conflict, notFound, ruleBroken } from '../../http/problem';
 import { decideFact } from '../../journey/decide-fact';
 import { nameBasedUuid } from '../../journey/event-id';
+import { mayAccess } from '../../journey/domain';
 import { journeyStreamId, loadJourney } from '../../journey/journey-stream';
 import { RecordJourneyFactCommand, type RecordedFactAnswer } from './record-fact.command';
 
@@ -18,6 +19,9 @@ export class RecordJourneyFactHandler implements ICommandHandler<RecordJourneyFa
   async execute(command: RecordJourneyFactCommand): Promise<RecordedFactAnswer> {
     const { personId, fact, actor, idempotencyKey } = command;
     const journey = await loadJourney(this.store, personId);
+    // Decided on the revision that will be appended to, so a consent withdrawn meanwhile is honoured (AuthGuard checked earlier).
+    const hidden = journey.state.registered && !mayAccess(journey.state, fact.organisationId);
+    if (hidden || (journey.revision === -1 && fact.type !== 'PersonRegistered')) throw notFound('No such person');
     const eventId = (index: number) =>
       idempotencyKey ? nameBasedUuid('http', actor.org, personId, idempotencyKey, String(index)) : randomUUID();
 
@@ -29,7 +33,6 @@ export class RecordJourneyFactHandler implements ICommandHandler<RecordJourneyFa
         return { revision: earlier.streamRevision, position: earlier.position };
       }
     }
-    if (journey.revision === -1 && fact.type !== 'PersonRegistered') throw notFound('No such person');
     if (command.expectedRevision !== undefined && command.expectedRevision !== journey.revision) {
       throw conflict(`If-Match revision ${command.expectedRevision} is not the current revision; nothing was written`);
     }

@@ -1,0 +1,22 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import type { Configuration } from '../config/configuration';
+import { KEY_ENCRYPTION_KEY, LocalKeyEncryptionKey } from './key-encryption-key';
+import { PersonalDataController } from './personal-data.controller';
+import { PersonKeys } from './person-keys';
+
+/**
+ * Encrypted personal data. PersonKeys is global so that every user of persons' keys (erasure) shares one cache.
+ * The key-encryption key is the local one (env or file); a KMS client implementing KeyEncryptionKey goes here.
+ */
+@Global()
+@Module({})
+export class PersonalDataModule {
+  static forRoot(config: Pick<Configuration, 'JOURNEY_KEK' | 'JOURNEY_KEK_FILE' | 'JOURNEY_DATA_DIR'>): DynamicModule {
+    return {
+      module: PersonalDataModule,
+      controllers: [PersonalDataController],
+      providers: [{ provide: KEY_ENCRYPTION_KEY, useFactory: () => LocalKeyEncryptionKey.load(config) }, PersonKeys],
+      exports: [PersonKeys],
+    };
+  }
+}
