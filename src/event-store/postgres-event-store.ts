@@ -1,6 +1,7 @@
 import { DatabaseError, type Pool } from 'pg';
 import { NEW_STREAM_HEAD, sealEvents, type SealedEnvelope, type SealedEvent, type StreamHead } from '../integrity/canonical';
 import { AppendNotifications } from './append-notifications';
+import { AppendQueue, type BatchLimits, type PendingAppend } from './append-queue';
 import { CatchUpSubscription, type LogPage } from './catch-up-subscription';
 import {
   DuplicateEventIdError,
@@ -26,6 +27,8 @@ export interface PostgresEventStoreOptions {
   recentHeads?: number;
   /** Live subscriptions re-read the log this often even without a notification. Default 1000 ms. */
   pollIntervalMs?: number;
+  /** Most streams and events one group-committed write carries. Default 500 streams, 5,000 events. */
+  batchLimits?: BatchLimits;
 }
 
 /** SQLSTATE raised by append_events when the stream head it was given is no longer the stream's head. */
@@ -76,6 +79,15 @@ const READ_PLACES = {
   text: 'SELECT event_id, stream_id, stream_revision, position FROM events WHERE event_id = ANY($1::uuid[])',
 };
 
+/** One stream's part of a caller's append, within a batch. */
+interface StreamWrite {
+  pending: PendingAppend;
+  append: StreamAppend;
+  /** The head to chain onto: from memory, or read; undefined until known. */
+  head: StreamHead | undefined;
+  /** The head came from memory: a moved head may just mean it was stale. */
+  fromMemory: boolean;
+}
 
 interface EventRow {
   position: string;
@@ -93,6 +105,7 @@ export class PostgresEventStore implements EventStore {
   private readonly heads: RecentStreamHeads;
   private readonly notifications: AppendNotifications;
   private readonly subscriptions = new Set<CatchUpSubscription>();
+  private readonly queue: AppendQueue;
 
   constructor(
     private readonly pool: Pool,
@@ -101,6 +114,7 @@ export class PostgresEventStore implements EventStore {
     this.batchSize = options.batchSize ?? 1000;
     this.heads = new RecentStreamHeads(options.recentHeads ?? 10_000);
     this.notifications = new AppendNotifications(pool, options.pollIntervalMs ?? 1000);
+    this.queue = new AppendQueue((batch) => this.writeBatch(batch), options.batchLimits ?? { streams: 500, events: 5000 });
   }
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -109,36 +123,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Appends to several streams in one transaction and one round trip (all or nothing): the bulk import's path.
-   * Each stream's expected revision is checked as append() does. Only a single-stream call is recognised as a
-   * retry of an earlier append (idempotence); a bulk caller skips the events it already stored.
+   * Appends to several streams, all or nothing, each stream's expected revision checked as append() does. Only a
+   * single-stream call is recognised as a retry of an earlier append (idempotence); a bulk caller skips the
+   * events it already stored. Appends made while a write is in flight go together in the next one (group commit).
    */
   async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     checkAppends(appends);
-    const heads = appends.map((append) => this.knownHead(append.streamId, append.expected));
-    for (;;) {
-      const remembered = heads.map((head) => head !== undefined);
-      const conflict = await this.readMissingHeads(appends, heads);
-      if (conflict) return this.settleConflict(appends, conflict.index, conflict.actual);
-      try {
-        return await this.write(appends, heads as StreamHead[]);
-      } catch (error) {
-        for (const { streamId } of appends) this.heads.forget(streamId);
-        if (!(error instanceof DatabaseError)) throw error;
-        if (error.code === UNIQUE_VIOLATION && error.constraint === 'events_event_id_key') {
-          return this.settleDuplicate(appends, error);
-        }
-        if (error.code !== STREAM_HEAD_MOVED) throw error;
-        const index = appends.findIndex((append) => append.streamId === error.hint);
-        const { expected } = appends[index] as StreamAppend;
-        // A head from memory may just be stale; any/stream_exists hold on whatever the head is now.
-        if (remembered[index] || expected === 'any' || expected === 'stream_exists') {
-          heads[index] = undefined;
-          continue;
-        }
-        return this.settleConflict(appends, index, error.detail === 'no_stream' ? 'no_stream' : Number(error.detail));
-      }
-    }
+    return this.queue.submit(appends);
   }
 
   /** Several streams at once, in revision order, keyed by stream id (absent when the stream does not exist). */
@@ -223,13 +214,61 @@ export class PostgresEventStore implements EventStore {
     this.heads.remember(streamId, { revision: last.streamRevision, lastHash: last.eventHash });
   }
 
-  /** Fills in the heads not known from memory, in one query; or names a stream whose expectation is not met. */
-  private async readMissingHeads(
-    appends: readonly StreamAppend[],
-    heads: (StreamHead | undefined)[],
-  ): Promise<{ index: number; actual: number | 'no_stream' } | undefined> {
-    const missing = appends.filter((_, index) => !heads[index]).map((append) => append.streamId);
-    if (missing.length === 0) return undefined;
+  /**
+   * One transaction for every caller in the batch. A caller whose expected revision is not met, or whose event id
+   * is already in the log, fails (or, for a retry, gets the first answer) alone; the others are written again
+   * without it, each caller still all or nothing.
+   */
+  private async writeBatch(batch: readonly PendingAppend[]): Promise<void> {
+    let writes: StreamWrite[] = batch.flatMap((pending) =>
+      pending.appends.map((append) => ({ pending, append, head: this.knownHead(append.streamId, append.expected), fromMemory: false })),
+    );
+    const settled = new Set<PendingAppend>();
+    for (;;) {
+      for (const write of writes) write.fromMemory = write.head !== undefined;
+      for (const { write, actual } of await this.readMissingHeads(writes)) {
+        if (settled.has(write.pending)) continue;
+        await this.settleConflict(write, actual);
+        settled.add(write.pending);
+      }
+      writes = writes.filter((write) => !settled.has(write.pending));
+      if (writes.length === 0) return;
+      try {
+        const results = await this.write(writes);
+        for (const pending of new Set(writes.map((write) => write.pending))) {
+          pending.resolve(results.filter((_, index) => writes[index]?.pending === pending));
+        }
+        return;
+      } catch (error) {
+        for (const { append } of writes) this.heads.forget(append.streamId);
+        if (!(error instanceof DatabaseError)) throw error;
+        if (error.code === UNIQUE_VIOLATION && error.constraint === 'events_event_id_key') {
+          for (const pending of await this.settleDuplicates(writes, error)) settled.add(pending);
+        } else if (error.code === STREAM_HEAD_MOVED) {
+          const moved = new Map(JSON.parse(error.detail ?? '[]') as [string, number | null][]);
+          for (const write of writes) {
+            if (!moved.has(write.append.streamId) || settled.has(write.pending)) continue;
+            const { expected } = write.append;
+            // A head from memory may just be stale; any/stream_exists hold on whatever the head is now.
+            if (write.fromMemory || expected === 'any' || expected === 'stream_exists') {
+              write.head = undefined;
+              continue;
+            }
+            await this.settleConflict(write, moved.get(write.append.streamId) ?? 'no_stream');
+            settled.add(write.pending);
+          }
+        } else {
+          throw error;
+        }
+        writes = writes.filter((write) => !settled.has(write.pending));
+      }
+    }
+  }
+
+  /** Fills in the heads not known from memory, in one query; answers the writes whose expectation is not met. */
+  private async readMissingHeads(writes: readonly StreamWrite[]): Promise<{ write: StreamWrite; actual: number | 'no_stream' }[]> {
+    const missing = writes.filter((write) => !write.head).map((write) => write.append.streamId);
+    if (missing.length === 0) return [];
     const { rows } = await this.pool.query<{ stream_id: string; revision: string; last_hash: Buffer }>({
       ...READ_HEADS,
       values: [missing],
@@ -237,26 +276,28 @@ export class PostgresEventStore implements EventStore {
     const current = new Map(
       rows.map((row) => [row.stream_id, { revision: Number(row.revision), lastHash: row.last_hash.toString('hex') }]),
     );
-    for (const [index, { streamId, expected }] of appends.entries()) {
-      if (heads[index]) continue;
-      const head = current.get(streamId);
-      const actual = unmetExpectation(expected, head);
-      if (actual !== undefined) return { index, actual };
-      heads[index] = head ?? NEW_STREAM_HEAD;
+    const unmet: { write: StreamWrite; actual: number | 'no_stream' }[] = [];
+    for (const write of writes) {
+      if (write.head) continue;
+      const head = current.get(write.append.streamId);
+      const actual = unmetExpectation(write.append.expected, head);
+      if (actual === undefined) write.head = head ?? NEW_STREAM_HEAD;
+      else unmet.push({ write, actual });
     }
-    return undefined;
+    return unmet;
   }
 
   /** One round trip: compare-and-swap of each stream head, position allocation, insert, notify (append_events). */
-  private async write(appends: readonly StreamAppend[], heads: readonly StreamHead[]): Promise<AppendResult[]> {
+  private async write(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
     const recordedAt = new Date().toISOString();
-    const sealed = appends.map((append, index) => sealEvents(append.streamId, heads[index] as StreamHead, append.events, recordedAt));
+    const heads = writes.map((write) => write.head as StreamHead);
+    const sealed = writes.map(({ append }, index) => sealEvents(append.streamId, heads[index] as StreamHead, append.events, recordedAt));
     const lasts = sealed.map((events) => events[events.length - 1] as SealedEvent);
     const all = sealed.flat();
     const { rows } = await this.pool.query<{ position: string }>({
       ...APPEND,
       values: [
-        appends.map((append) => append.streamId),
+        writes.map((write) => write.append.streamId),
         heads.map((head) => head.revision),
         heads.map((head) => Buffer.from(head.lastHash, 'hex')),
         lasts.map((last) => last.envelope.streamRevision),
@@ -280,28 +321,31 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** A revision conflict is fine when a single-stream append is a retry of one already stored (idempotence). */
-  private async settleConflict(
-    appends: readonly StreamAppend[],
-    index: number,
-    actual: number | 'no_stream',
-  ): Promise<AppendResult[]> {
-    const { streamId, events, expected } = appends[index] as StreamAppend;
-    if (appends.length === 1) {
-      const prior = priorAppend(streamId, events, expected, await this.readPlaces(events));
-      if (prior) return [prior];
-    }
-    throw new WrongExpectedRevisionError(streamId, expected, actual);
+  private async settleConflict({ pending, append }: StreamWrite, actual: number | 'no_stream'): Promise<void> {
+    const { streamId, events, expected } = append;
+    const prior = pending.appends.length === 1 ? priorAppend(streamId, events, expected, await this.readPlaces(events)) : undefined;
+    if (prior) pending.resolve([prior]);
+    else pending.reject(new WrongExpectedRevisionError(streamId, expected, actual));
   }
 
-  private async settleDuplicate(appends: readonly StreamAppend[], cause: DatabaseError): Promise<AppendResult[]> {
-    const events = appends.flatMap((append) => append.events);
-    const places = await this.readPlaces(events);
-    const single = appends.length === 1 ? (appends[0] as StreamAppend) : undefined;
-    const prior = single && priorAppend(single.streamId, single.events, single.expected, places);
-    if (prior) return [prior];
-    const taken = places[0];
-    if (!taken) throw cause;
-    throw new DuplicateEventIdError(taken.eventId);
+  /**
+   * Settles the callers with an event id already in the log (a retry gets its first answer, anyone else a
+   * DuplicateEventIdError) and names them; the batch's other callers are written again without them.
+   */
+  private async settleDuplicates(writes: readonly StreamWrite[], cause: DatabaseError): Promise<Set<PendingAppend>> {
+    const places = await this.readPlaces(writes.flatMap((write) => write.append.events));
+    const taken = new Map(places.map((place) => [place.eventId.toLowerCase(), place]));
+    const settled = new Set<PendingAppend>();
+    for (const { pending, append } of writes) {
+      const duplicate = append.events.find((event) => taken.has(event.eventId.toLowerCase()));
+      if (!duplicate || settled.has(pending)) continue;
+      const prior = pending.appends.length === 1 ? priorAppend(append.streamId, append.events, append.expected, places) : undefined;
+      if (prior) pending.resolve([prior]);
+      else pending.reject(new DuplicateEventIdError(taken.get(duplicate.eventId.toLowerCase())?.eventId ?? duplicate.eventId));
+      settled.add(pending);
+    }
+    if (settled.size === 0) throw cause;
+    return settled;
   }
 
   private async readPlaces(events: readonly NewEvent[]): Promise<StoredEventPlace[]> {

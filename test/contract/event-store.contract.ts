@@ -148,6 +148,91 @@ export function describeEventStoreContract(name: string, setUp: () => Promise<Ev
       });
     });
 
+    describe('concurrent appends through one store', () => {
+      test('among many appends made at once, exactly those with a wrong expected revision fail', async () => {
+        const prefix = streamPrefix();
+        const streams = range(40).map((index) => `${prefix}-${index}`);
+        await Promise.all(streams.map((stream) => store.append(stream, [fact()], 'no_stream')));
+        const start = await store.headPosition();
+        const wrong = (index: number) => index % 3 === 0;
+
+        const outcomes = await Promise.allSettled(
+          streams.map((stream, index) => store.append(stream, [fact(), fact()], wrong(index) ? 5 : 0)),
+        );
+
+        outcomes.forEach((outcome, index) => {
+          if (wrong(index)) {
+            expect(outcome.status).toBe('rejected');
+            const { reason } = outcome as PromiseRejectedResult;
+            expect(reason).toBeInstanceOf(WrongExpectedRevisionError);
+            expect(reason).toMatchObject({ streamId: streams[index], expected: 5, actual: 0 });
+          } else {
+            expect(outcome).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 2 } });
+          }
+        });
+        for (const [index, stream] of streams.entries()) {
+          expect(await revisions(store, stream)).toEqual(wrong(index) ? [0] : [0, 1, 2]);
+        }
+        const written = await collect(store.readAll({ after: start, filter: { streamPrefix: prefix } }));
+        expect(written).toHaveLength(2 * streams.filter((_, index) => !wrong(index)).length);
+        const lastPositions = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.position] : []));
+        expect(lastPositions.every((position) => written.some((event) => event.position === position))).toBe(true);
+        if (subject.densePositions) {
+          expect(written.map((event) => event.position)).toEqual(range(written.length).map((i) => start + 1 + i));
+        }
+      });
+
+      test('appends to one stream made at once: any all land in turn; the same expected revision lets exactly one win', async () => {
+        const stream = streamId();
+        const anyResults = await Promise.all(range(10).map(() => store.append(stream, [fact()], 'any')));
+        expect(anyResults.map((result) => result.nextExpectedRevision).sort((a, b) => a - b)).toEqual(range(10));
+        expectIncreasing([...anyResults].sort((a, b) => a.nextExpectedRevision - b.nextExpectedRevision).map((r) => r.position));
+
+        const racing = await Promise.allSettled(range(6).map(() => store.append(stream, [fact()], 9)));
+        const winners = racing.filter((outcome) => outcome.status === 'fulfilled');
+        expect(winners).toHaveLength(1);
+        expect(winners[0]).toMatchObject({ value: { nextExpectedRevision: 10 } });
+        for (const outcome of racing.filter((outcome) => outcome.status === 'rejected')) {
+          expect(outcome.reason).toBeInstanceOf(WrongExpectedRevisionError);
+          expect(outcome.reason).toMatchObject({ expected: 9, actual: 10 });
+        }
+        const events = await collect(store.readStream(stream));
+        expect(events.map((event) => event.streamRevision)).toEqual(range(11));
+        events.forEach((event, index) => {
+          expect(event.prevEventHash).toBe(index === 0 ? NO_PREVIOUS_HASH : events[index - 1]?.eventHash);
+        });
+      });
+
+      test('a duplicate event id fails only its own append; a retry made at once gets the first answer', async () => {
+        const prefix = streamPrefix();
+        const used = fact();
+        await store.append(`${prefix}-used`, [used], 'no_stream');
+        const retried = [fact(), fact()];
+        const first = await store.append(`${prefix}-retried`, retried, 'no_stream');
+        const shared = fact();
+
+        const [duplicate, retry, sharedOnce, sharedTwice, ...fresh] = await Promise.allSettled([
+          store.append(`${prefix}-dup`, [fact(), { ...fact(), eventId: used.eventId }], 'no_stream'),
+          store.append(`${prefix}-retried`, retried, 'any'),
+          store.append(`${prefix}-shared-1`, [shared], 'no_stream'),
+          store.append(`${prefix}-shared-2`, [shared], 'no_stream'),
+          ...range(8).map((index) => store.append(`${prefix}-fresh-${index}`, [fact(), fact()], 'no_stream')),
+        ]);
+
+        expect(duplicate).toMatchObject({ status: 'rejected', reason: { eventId: used.eventId } });
+        expect((duplicate as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventIdError);
+        expect(retry).toEqual({ status: 'fulfilled', value: first });
+        expect(sharedOnce).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 0 } });
+        expect(sharedTwice).toMatchObject({ status: 'rejected', reason: { eventId: shared.eventId } });
+        expect((sharedTwice as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventIdError);
+        for (const outcome of fresh) expect(outcome).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 1 } });
+        expect(await revisions(store, `${prefix}-dup`)).toEqual([]);
+        expect(await revisions(store, `${prefix}-shared-2`)).toEqual([]);
+        expect(await revisions(store, `${prefix}-retried`)).toEqual([0, 1]);
+        for (const index of range(8)) expect(await revisions(store, `${prefix}-fresh-${index}`)).toEqual([0, 1]);
+      });
+    });
+
     describe('readStream', () => {
       let stream: string;
       let written: NewEvent[];

@@ -95,6 +95,46 @@ describe('PostgresEventStore beyond the port', () => {
     expect((await store.readStreams([a])).get(a)).toHaveLength(1);
   });
 
+  test('appends made at once go in one transaction (group commit), each answered with its own position', async () => {
+    const streams = Array.from({ length: 30 }, () => streamId());
+    const results = await Promise.all(streams.map((stream) => store.append(stream, [fact()], 'no_stream')));
+    const { rows } = await pool.query<{ stream_id: string; position: string; transaction: string }>(
+      'SELECT stream_id, position, xmin::text AS transaction FROM events WHERE stream_id = ANY($1)',
+      [streams],
+    );
+    expect(new Set(rows.map((row) => row.transaction)).size).toBe(1);
+    const stored = new Map(rows.map((row) => [row.stream_id, Number(row.position)]));
+    expect(results.map((result) => result.position)).toEqual(streams.map((stream) => stored.get(stream)));
+  });
+
+  test('appendMany made at once with other appends stays all or nothing, and its conflict fails no one else', async () => {
+    const [a, b, c, d] = [streamId(), streamId(), streamId(), streamId()];
+    await store.append(b, [fact(), fact()], 'no_stream');
+    const start = await store.headPosition();
+    const [bulk, single, other] = await Promise.allSettled([
+      store.appendMany([
+        { streamId: a, events: [fact()], expected: 'no_stream' },
+        { streamId: b, events: [fact()], expected: 0 },
+      ]),
+      store.append(c, [fact()], 'no_stream'),
+      store.appendMany([
+        { streamId: d, events: [fact(), fact()], expected: 'no_stream' },
+        { streamId: b, events: [fact()], expected: 1 }, // b is also in the failing bulk: waits for the next write
+      ]),
+    ]);
+    expect(bulk).toMatchObject({ status: 'rejected', reason: { streamId: b, expected: 0, actual: 1 } });
+    expect(single).toEqual({ status: 'fulfilled', value: { nextExpectedRevision: 0, position: start + 1 } });
+    expect(other).toEqual({
+      status: 'fulfilled',
+      value: [
+        { nextExpectedRevision: 1, position: start + 3 },
+        { nextExpectedRevision: 2, position: start + 4 },
+      ],
+    });
+    expect((await store.readStreams([a])).size).toBe(0);
+    expect(await store.headPosition()).toBe(start + 4);
+  });
+
   test('reads return the stored canonical bytes, so an altered row no longer matches its hash', async () => {
     const stream = streamId();
     await store.append(stream, [fact('ConsentGranted', { scope: 'assistance' })], 'no_stream');

@@ -34,10 +34,12 @@ export class EventLog1763900000000 implements MigrationInterface {
       )`);
     await queryRunner.query(`INSERT INTO event_log_head (id, position) VALUES (1, 0)`);
 
-    // One round trip per append, to one stream or (bulk import) to many in one transaction. Each stream head is
-    // compared-and-swapped first; the global head row is locked last and held until commit, so positions are
-    // given out in commit order and a reader of `position > $after` never skips an event that commits late.
-    // SQLSTATE JLREV = a stream head moved (HINT: the stream, DETAIL: its actual revision, or no_stream).
+    // One round trip per write: one stream, or many (a bulk import, or the store's group commit of several
+    // callers' appends) in one transaction. Each stream head is compared-and-swapped first; the global head row
+    // is locked last and held until commit, so positions are given out in commit order and a reader of
+    // `position > $after` never skips an event that commits late.
+    // SQLSTATE JLREV = stream heads moved, nothing written; DETAIL: a JSON array of [stream, actual revision or
+    // null for no stream], one per stream whose head moved, so the store can fail exactly those callers.
     // Per-stream arrays: p_streams..p_last_hashes; per-event arrays (grouped by stream, in order): the rest.
     await queryRunner.query(`
       CREATE FUNCTION append_events(
@@ -59,8 +61,7 @@ export class EventLog1763900000000 implements MigrationInterface {
         v_swapped       bigint := 0;
         v_moved         bigint := 0;
         v_last_position bigint;
-        v_stream        text;
-        v_actual        text;
+        v_moved_heads   text;
       BEGIN
         IF cardinality(p_streams) > 1 THEN
           -- Lock the existing streams in one order, so two bulk appends cannot deadlock.
@@ -73,6 +74,7 @@ export class EventLog1763900000000 implements MigrationInterface {
           FROM unnest(p_streams, p_head_revisions, p_last_revisions, p_last_hashes)
                AS s(stream_id, head_revision, last_revision, last_hash)
           WHERE s.head_revision = -1
+          ORDER BY s.stream_id -- one order for every writer: no deadlock on new streams either
           ON CONFLICT (stream_id) DO NOTHING;
           GET DIAGNOSTICS v_swapped = ROW_COUNT;
         END IF;
@@ -85,12 +87,11 @@ export class EventLog1763900000000 implements MigrationInterface {
           GET DIAGNOSTICS v_moved = ROW_COUNT;
         END IF;
         IF v_swapped + v_moved < cardinality(p_streams) THEN
-          SELECT s.stream_id, coalesce(streams.revision::text, 'no_stream') INTO v_stream, v_actual
-          FROM unnest(p_streams, p_last_hashes) WITH ORDINALITY AS s(stream_id, last_hash, ord)
+          SELECT json_agg(json_build_array(s.stream_id, streams.revision))::text INTO v_moved_heads
+          FROM unnest(p_streams, p_last_hashes) AS s(stream_id, last_hash)
           LEFT JOIN streams ON streams.stream_id = s.stream_id
-          WHERE streams.last_hash IS DISTINCT FROM s.last_hash
-          ORDER BY s.ord LIMIT 1;
-          RAISE EXCEPTION 'stream head moved' USING ERRCODE = 'JLREV', HINT = v_stream, DETAIL = v_actual;
+          WHERE streams.last_hash IS DISTINCT FROM s.last_hash;
+          RAISE EXCEPTION 'stream heads moved' USING ERRCODE = 'JLREV', DETAIL = v_moved_heads;
         END IF;
 
         UPDATE event_log_head SET position = position + v_count WHERE id = 1 RETURNING position INTO v_last_position;
