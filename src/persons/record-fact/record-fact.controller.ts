@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post, type T
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../../auth/actor';
+import type { Actor, Role } from '../../auth/actor';
 import { Roles } from '../../auth/auth.guard';
 import { CurrentActor } from '../../auth/current-actor.decorator';
 import { badRequest } from '../../http/problem';
@@ -70,6 +70,11 @@ export class RecordFactController {
   }
 }
 
+/** Caseworkers and programme managers record facts; closing a case is the programme manager's decision (issue 5). */
+function rolesRecording(type: JourneyEventType): Role[] {
+  return type === 'CaseClosed' ? ['programme_manager'] : ['caseworker', 'programme_manager'];
+}
+
 /**
  * One route per fact, `POST /persons/:personId/<route>`, generated from the fact registry so that the routes, their
  * OpenAPI bodies and the import accept exactly the same facts.
@@ -91,7 +96,7 @@ for (const [type, fact] of Object.entries(JOURNEY_FACTS) as [JourneyEventType, (
   const decorators: MethodDecorator[] = [
     Post(`:personId/${fact.route}`),
     HttpCode(201),
-    Roles('caseworker', 'programme_manager'),
+    Roles(...rolesRecording(type)),
     ApiOperation({ summary: `Record ${type}`, description: 'Body: the fact\u2019s data plus `occurredAt` (YYYY-MM-DD or YYYY-MM).' }),
     ApiBody({ type: bodyClassFor(type, fact.data) }),
     ApiHeader({ name: 'If-Match', required: false, description: 'The revision you last saw; a mismatch answers 409 and writes nothing' }),
