@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { startTestApp, type TestApp } from '../../test/support/app';
+import { startTestApp } from '../../test/support/app';
 import type { EventStore, NewEvent } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { NEW_STREAM_HEAD, sealEvents } from '../integrity/canonical';

@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { openCheckpoint, type Checkpoint } from '../integrity/checkpoint';
 import { rootHash, verifyConsistency } from '../integrity/merkle';
@@ -64,7 +63,7 @@ export async function verifyOffline(inputs: OfflineInputs, progress?: Progress):
     reached = [older];
   }
   const verifier = new ExportVerifier(reached);
-  const events = await feed(verifier, createReadStream(inputs.exportFile), reached[reached.length - 1].size, progress);
+  const events = await feed(verifier, chunksOf(inputs.exportFile), reached[reached.length - 1].size, progress);
   const verdict = verifier.finish();
   return report(verdict, events, reached[reached.length - 1], started);
 }
@@ -254,5 +253,22 @@ class AuditServer {
       throw new Error(`GET ${path} answered ${response.status}${detail ? `: ${detail.slice(0, 300)}` : ''}`);
     }
     return response;
+  }
+}
+
+const READ_CHUNK = 4 << 20;
+
+/** The file in large chunks: fewer trips through the event loop than a default read stream. */
+async function* chunksOf(path: string): AsyncIterable<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(READ_CHUNK);
+      const { bytesRead } = await file.read(buffer, 0, READ_CHUNK, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
   }
 }

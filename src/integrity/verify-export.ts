@@ -102,7 +102,7 @@ function chainLink(bytes: Buffer): ChainLink | undefined {
       if (start === end) return undefined;
     }
     const keyStart = (isString ? start - 1 : start) - key.length;
-    if (keyStart < 0 || bytes.compare(key, 0, key.length, keyStart, keyStart + key.length) !== 0) return undefined;
+    if (keyStart < 0 || !bytesAt(bytes, keyStart, key)) return undefined;
     end = keyStart;
     return [start, valueEnd];
   };
@@ -118,6 +118,12 @@ function chainLink(bytes: Buffer): ChainLink | undefined {
     revision: Number(bytes.toString('latin1', revision[0], revision[1])),
     prevEventHash: bytes.toString('latin1', prev[0], prev[1]),
   };
+}
+
+/** Whether `key` is at `at` in `bytes`: for keys this short, a loop beats a call into Buffer.compare. */
+function bytesAt(bytes: Buffer, at: number, key: Buffer): boolean {
+  for (let i = 0; i < key.length; i++) if (bytes[at + i] !== key[i]) return false;
+  return true;
 }
 
 /** Where the JSON string whose closing quote is at `close` opens: the first quote before it not escaped. */
@@ -209,7 +215,8 @@ export class ExportVerifier {
   }
 
   private extendsStream(index: number, link: ChainLink, eventHash: string): boolean {
-    const head = this.streams.get(link.stream) ?? { revision: -1, lastHash: NO_PREVIOUS_HASH, index: -1 };
+    const known = this.streams.get(link.stream);
+    const head = known ?? { revision: -1, lastHash: NO_PREVIOUS_HASH, index: -1 };
     if (link.revision > head.revision + 1) {
       this.gap = {
         at: index,
@@ -229,7 +236,11 @@ export class ExportVerifier {
       this.fail(at, 'altered', `index ${index} does not chain onto the previous event of its stream (index ${head.index})`);
       return false;
     }
-    this.streams.set(link.stream, { revision: link.revision, lastHash: eventHash, index });
+    // Updated in place: one map lookup per event, no new object.
+    head.revision = link.revision;
+    head.lastHash = eventHash;
+    head.index = index;
+    if (!known) this.streams.set(link.stream, head);
     return true;
   }
 
