@@ -59,6 +59,9 @@ test('the runner projects both read models from the log, honouring corrections, 
     { domain: 'employment', indicator: 'status', value: 'private_business', occurred_at: '2021-08' },
     { domain: 'employment', indicator: 'employed', value: true, occurred_at: '2021-08' },
   ]);
+  // nothing known is SQL NULL, not a JSON null
+  const [{ none }] = await db.dataSource.query('SELECT latest_rss IS NULL AND employment_status_at IS NOT NULL AS none FROM current_status WHERE person_id = $1', [anna]);
+  expect(none).toBe(true);
   expect(await statusOf(other)).toMatchObject({ organisation_id: 'org-b', phase: 'identified', position: String(position) });
   const checkpoints = await readCheckpoints(db.dataSource.manager, ['current_status', 'outcome_timeline']);
   expect(checkpoints.map((checkpoint) => checkpoint.position)).toEqual([position, position]);
