@@ -7,9 +7,9 @@ import { startTestApp } from '../../test/support/app';
 import type { EventStore, NewEvent } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { NEW_STREAM_HEAD, sealEvents } from '../integrity/canonical';
-import { openCheckpoint } from '../integrity/checkpoint';
+import { openCheckpoint, signCheckpoint } from '../integrity/checkpoint';
 import { leafHash, verifyConsistency, verifyInclusion } from '../integrity/merkle';
-import { parseVerifierKey } from '../integrity/signed-note';
+import { createNoteSigner, parseVerifierKey } from '../integrity/signed-note';
 import { runVerify } from './verify.command';
 
 const origin = 'journey-ledger.test/log';
@@ -36,8 +36,9 @@ async function appendSteps(store: EventStore, count: number, first = 0): Promise
 }
 
 async function startAuditApp(env: Record<string, string> = {}) {
+  const signingKey = signingKeyPem();
   const t = await startTestApp({
-    JOURNEY_CHECKPOINT_KEY: signingKeyPem(),
+    JOURNEY_CHECKPOINT_KEY: signingKey,
     JOURNEY_CHECKPOINT_ORIGIN: origin,
     JOURNEY_CHECKPOINT_EVERY_SECONDS: '3600',
     ...env,
@@ -46,6 +47,7 @@ async function startAuditApp(env: Record<string, string> = {}) {
   const as = (token: string) => ({ authorization: `Bearer ${token}` });
   return {
     t,
+    signingKey,
     auditor,
     store: t.app.get<symbol, EventStore>(EVENT_STORE),
     url: await t.app.getUrl(),
@@ -79,24 +81,29 @@ describe('the audit API', () => {
         .send({ gender: 'female', birthYear: 1994, citizenship, occurredAt: '2024-02-10' });
       expect(registered.status).toBe(201);
     }
-    // Every 5 events, by configuration: the schedule signs without being asked.
-    let scheduled = await app.t.http().get('/audit/checkpoint');
-    for (let tries = 0; scheduled.status !== 200 && tries < 100; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      scheduled = await app.t.http().get('/audit/checkpoint');
-    }
     const key = parseVerifierKey((await app.t.http().get('/audit/public-key')).text);
-    expect(openCheckpoint(scheduled.text, key).size).toBeGreaterThanOrEqual(5);
+    // Unasked, the schedule signs once something is logged, then every 5 events (by configuration; T is an hour).
+    const scheduledSize = async (atLeast: number) => {
+      for (let tries = 0; tries < 100; tries++) {
+        const latest = await app.t.http().get('/audit/checkpoint');
+        if (latest.status === 200 && openCheckpoint(latest.text, key).size >= atLeast) return openCheckpoint(latest.text, key).size;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`No checkpoint of size ${atLeast} or more was signed on schedule`);
+    };
+    const first = await scheduledSize(1);
+    await appendSteps(app.store, 5);
+    expect(await scheduledSize(first + 5)).toBeGreaterThanOrEqual(first + 5);
 
     const signed = await app.sign();
     expect(signed.status).toBe(200);
     expect(signed.headers['content-type']).toMatch(/^text\/plain/);
-    expect(openCheckpoint(signed.text, key)).toMatchObject({ origin, size: 6 });
+    expect(openCheckpoint(signed.text, key)).toMatchObject({ origin, size: 11 });
     expect((await app.t.http().get('/audit/checkpoint')).text).toBe(signed.text);
-    expect((await app.get('/audit/checkpoints?size=6')).text).toBe(signed.text);
+    expect((await app.get('/audit/checkpoints?size=11')).text).toBe(signed.text);
 
     const report = await runVerify({ online: app.url, token: app.auditor, checkpoint: [] });
-    expect(report).toMatchObject({ ok: true, events: 6, index: null, checkpoint: { size: 6 } });
+    expect(report).toMatchObject({ ok: true, events: 11, index: null, checkpoint: { size: 11 } });
   });
 
   test('signing now waits for the log to include every event appended before the request', async () => {
@@ -134,6 +141,46 @@ describe('the audit API', () => {
     const consistency = (await app.get(`/audit/proofs/consistency?from=${older.size}&to=${newer.size}`)).body;
     const hashes = consistency.hashes.map((hash: string) => Buffer.from(hash, 'base64'));
     expect(verifyConsistency(older.size, newer.size, hashes, older.rootHash, newer.rootHash)).toBe(true);
+  });
+
+  test('two checkpoints: offline the export reaches both, or the older with a consistency proof; online by the server\'s proof', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'journey-ledger-audit-'));
+    const save = async (name: string, text: string) => {
+      await writeFile(join(folder, name), text);
+      return join(folder, name);
+    };
+    try {
+      const key = (await app.t.http().get('/audit/public-key')).text;
+      const olderNote = (await app.sign()).text;
+      const older = openCheckpoint(olderNote, parseVerifierKey(key));
+      await appendSteps(app.store, 3, 200);
+      const newerNote = (await app.sign()).text;
+      const newer = openCheckpoint(newerNote, parseVerifierKey(key));
+      const files = {
+        publicKey: await save('key.txt', key),
+        checkpoint: [await save('older.txt', olderNote), await save('newer.txt', newerNote)],
+      };
+      const whole = await save('whole.ndjson', (await app.get('/audit/export')).text);
+      expect(await runVerify({ ...files, export: whole })).toMatchObject({ ok: true, events: newer.size, checkpoint: { size: newer.size } });
+
+      const upToOlder = await save('older.ndjson', (await app.get(`/audit/export?to=${older.size}`)).text);
+      expect(await runVerify({ ...files, export: upToOlder })).toMatchObject({ ok: false, index: older.size, problem: 'missing' });
+      const proof = await save('proof.json', (await app.get(`/audit/proofs/consistency?from=${older.size}&to=${newer.size}`)).text);
+      expect(await runVerify({ ...files, export: upToOlder, consistencyProof: proof })).toMatchObject({ ok: true, checkpoint: { size: older.size } });
+
+      // A log that signed another tree of the older size (a split view) is caught by the proof.
+      const forkedNote = signCheckpoint({ ...older, rootHash: Buffer.alloc(32, 1) }, createNoteSigner(app.signingKey, origin));
+      const forked = await save('forked.txt', forkedNote);
+      expect(await runVerify({ ...files, checkpoint: [forked, files.checkpoint[1]], export: upToOlder, consistencyProof: proof })).toMatchObject({
+        ok: false,
+        problem: 'inconsistent-checkpoints',
+      });
+      const online = { online: app.url, token: app.auditor, publicKey: files.publicKey };
+      expect(await runVerify({ ...online, checkpoint: [files.checkpoint[0]] })).toMatchObject({ ok: true });
+      expect(await runVerify({ ...online, checkpoint: [forked] })).toMatchObject({ ok: false, problem: 'inconsistent-checkpoints' });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   test('an export range is [from, to), one line per event with exactly index, canonical and eventHash', async () => {
