@@ -1,3 +1,4 @@
+import { Command } from 'commander';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { NEW_STREAM_HEAD, sealEvents } from '../integrity/canonical';
 import { openCheckpoint, signCheckpoint } from '../integrity/checkpoint';
 import { leafHash, verifyConsistency, verifyInclusion } from '../integrity/merkle';
 import { createNoteSigner, parseVerifierKey } from '../integrity/signed-note';
-import { runVerify } from './verify.command';
+import { registerVerifyCommand, runVerify } from './verify.command';
 
 const origin = 'journey-ledger.test/log';
 const streams = ['journey-a', 'journey-b', 'journey-c'];
@@ -282,6 +283,27 @@ describe('tampering behind the store is found by the verifier, through the real 
     for (const report of [await verifyDownloaded(), await verifyOnline()]) {
       expect(report).toMatchObject({ ok: false, index: 7, problem: 'altered' });
       expect(report.message).toMatch(/^index 7: altered/);
+    }
+  });
+
+  test('through the command line: the exit code says it and the output names the index', async () => {
+    await pool.query('DELETE FROM events WHERE position = 13');
+    const key = join(files, 'cli-key.txt');
+    const checkpoint = join(files, 'cli-checkpoint.txt');
+    await writeFile(key, (await app.get('/audit/public-key')).text);
+    await writeFile(checkpoint, (await app.get('/audit/checkpoint')).text);
+    const printed: string[] = [];
+    const print = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+    try {
+      const program = new Command().exitOverride();
+      registerVerifyCommand(program);
+      await program.parseAsync(['verify', '--online', app.url, '--token', app.auditor, '--public-key', key, '--checkpoint', checkpoint], { from: 'user' });
+      expect(process.exitCode).toBe(2);
+      expect(printed[0]).toMatch(/^FAILED: index 12: missing/);
+      expect(JSON.parse(printed[1])).toMatchObject({ ok: false, index: 12, problem: 'missing', size, events: size - 1 });
+    } finally {
+      print.mockRestore();
+      process.exitCode = undefined;
     }
   });
 

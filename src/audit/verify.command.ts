@@ -22,6 +22,9 @@ export function registerVerifyCommand(program: Command): void {
     .option('--online <url>', 'verify a running server: its latest checkpoint, export and proofs')
     .option('--token <token>', 'auditor bearer token for --online (default: env JOURNEY_TOKEN)')
     .action(async (options: VerifyOptions) => {
+      if (options.online && !options.publicKey) {
+        console.error('note: trusting the public key the server publishes; pin the one you hold with --public-key FILE');
+      }
       const report = await runVerify(options, progressBar());
       console.log(report.ok ? `OK: ${report.message}` : `FAILED: ${report.message}`);
       const { ok, events, seconds, checkpoint, index, problem } = report;
