@@ -51,6 +51,8 @@ interface ImportLine {
   fact: RecordFact;
 }
 
+/** Personal data enters only through its own route, encrypted under keys this system holds (and erased by destroying them). */
+const NOT_IMPORTABLE = new Set(['PersonalDataRecorded', 'PersonalDataErased']);
 const LINE_FIELDS = new Set(['eventId', 'personId', 'type', 'occurredAt', 'organisationId', 'data']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PERSONS_PER_READ = 1000;
@@ -216,6 +218,9 @@ function parseLine(text: string, line: number, requiredOrganisation?: string): I
   }
   const occurredAtProblem = validateOccurredAt(record.occurredAt);
   if (occurredAtProblem) errors.push({ field: 'occurredAt', reason: occurredAtProblem });
+  if (typeof record.type === 'string' && NOT_IMPORTABLE.has(record.type)) {
+    return { errors: [{ line, field: 'type', reason: `${record.type} cannot be imported: use the personal-data and erasure routes` }] };
+  }
   const fact = parseFact(record.type, record.data);
   if (!fact.ok) errors.push(...fact.errors);
   if (errors.length > 0 || !fact.ok) return { errors: errors.map((error) => ({ line, ...error })) };

@@ -37,7 +37,7 @@ describe('bulk import (POST /imports)', () => {
     expect(await store.headPosition()).toBe(before + 360);
 
     const personId = JSON.parse(lines[0]).personId;
-    const stream = await t.http().get(`/persons/${personId}/events`).set('authorization', `Bearer ${manager}`);
+    const stream = await t.http().get(`/persons/${personId}/events`).set({ authorization: `Bearer ${manager}`, 'x-access-purpose': 'quality_assurance' });
     expect(stream.body.map((e: { type: string }) => e.type)).toEqual(lines.slice(0, 12).map((l) => JSON.parse(l).type));
     expect(stream.body.map((e: { occurredAt: string }) => e.occurredAt)).toEqual(lines.slice(0, 12).map((l) => JSON.parse(l).occurredAt));
   });
@@ -64,6 +64,7 @@ describe('bulk import (POST /imports)', () => {
       JSON.stringify({ personId, type: 'EmploymentStatusRecorded', occurredAt: '2024-01-01', organisationId: 'org-a', data: { status: 7 } }),
       JSON.stringify({ personId, type: 'ContactLost', occurredAt: '2023-13', organisationId: 'org-a', data: {} }),
       JSON.stringify({ personId: stranger, type: 'ContactLost', occurredAt: '2024-01-01', organisationId: 'org-a', data: {} }),
+      JSON.stringify({ personId, type: 'PersonalDataErased', occurredAt: '2024-01-01', organisationId: 'org-a', data: { basis: 'person_request' } }),
     ];
     const before = await store.headPosition();
     const answer = await importFile([...good, ...bad]);
@@ -75,6 +76,7 @@ describe('bulk import (POST /imports)', () => {
       [9, 'data.status'],
       [10, 'occurredAt'],
       [11, 'type'],
+      [12, 'type'],
     ]);
     expect(answer.body.errors[5].reason).toMatch(/person_not_registered/);
     expect(await store.headPosition()).toBe(before);
