@@ -44,9 +44,7 @@ export function validateCorrectedData(targetType: string, correctedData: unknown
 
 function dataErrors(type: JourneyEventType, data: unknown, path: string): FieldError[] {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return [{ field: path, reason: 'must be an object' }];
-  const smuggled = objectMemberKeys(data, path);
-  if (smuggled.length > 0) return smuggled;
-  const instance = plainToInstance(JOURNEY_FACTS[type].data, data);
+  const instance = plainToInstance(JOURNEY_FACTS[type].data, withoutObjectMemberKeys(data));
   const errors = validateSync(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,
@@ -55,19 +53,35 @@ function dataErrors(type: JourneyEventType, data: unknown, path: string): FieldE
     stopAtFirstError: true,
     validationError: { target: false, value: false },
   });
-  return errors.flatMap((error) => fieldErrors(error, path));
+  const reported = errors.flatMap((error) => fieldErrors(error, path));
+  // A member-named key inside a field already refused (an unknown one, say) is that field's error, not another.
+  const smuggled = objectMemberKeys(data, path).filter(
+    ({ field }) => !reported.some((error) => field.startsWith(`${error.field}.`) || field.startsWith(`${error.field}[`)),
+  );
+  return [...reported, ...smuggled];
 }
 
-function fieldErrors(error: ValidationError, parent: string): FieldError[] {
-  const field = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
+/** Below the top (always an object), a numeric property is an array element: `goals[0].domain`. */
+function fieldErrors(error: ValidationError, parent: string, top = true): FieldError[] {
+  const field = !top && /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
   const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason }));
-  return [...own, ...(error.children ?? []).flatMap((child) => fieldErrors(child, field))];
+  return [...own, ...(error.children ?? []).flatMap((child) => fieldErrors(child, field, false))];
 }
 
 /**
  * Keys named like Object.prototype members (`__proto__`, `constructor`, `toString`...) slip past class-transformer
  * and class-validator's whitelist, which look them up on plain objects; they are refused by name here.
  */
+function withoutObjectMemberKeys(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(withoutObjectMemberKeys);
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !(key in Object.prototype))
+      .map(([key, item]) => [key, withoutObjectMemberKeys(item)]),
+  );
+}
+
 function objectMemberKeys(value: unknown, path: string): FieldError[] {
   if (typeof value !== 'object' || value === null) return [];
   return Object.entries(value).flatMap(([key, item]) => {
