@@ -58,8 +58,7 @@ export class EventLog1763900000000 implements MigrationInterface {
       ) RETURNS bigint LANGUAGE plpgsql AS $$
       DECLARE
         v_count         int := cardinality(p_event_ids);
-        v_swapped       bigint := 0;
-        v_moved         bigint := 0;
+        v_created       bigint := 0;
         v_last_position bigint;
         v_moved_heads   text;
       BEGIN
@@ -67,7 +66,6 @@ export class EventLog1763900000000 implements MigrationInterface {
           -- Lock the existing streams in one order, so two bulk appends cannot deadlock.
           PERFORM 1 FROM streams WHERE stream_id = ANY(p_streams) ORDER BY stream_id FOR UPDATE;
         END IF;
-        -- Each statement only when needed: the hot path (one existing stream) runs the UPDATE alone.
         IF -1 = ANY(p_head_revisions) THEN
           INSERT INTO streams (stream_id, revision, last_hash)
           SELECT s.stream_id, s.last_revision, s.last_hash
@@ -76,31 +74,37 @@ export class EventLog1763900000000 implements MigrationInterface {
           WHERE s.head_revision = -1
           ORDER BY s.stream_id -- one order for every writer: no deadlock on new streams either
           ON CONFLICT (stream_id) DO NOTHING;
-          GET DIAGNOSTICS v_swapped = ROW_COUNT;
+          GET DIAGNOSTICS v_created = ROW_COUNT;
         END IF;
-        IF v_swapped < cardinality(p_streams) THEN
+        -- The rest in one statement (the hot path's only one): the existing heads' compare-and-swap, then, only if
+        -- every head was where its caller saw it, the global head (locked last) and the events.
+        WITH moved AS (
           UPDATE streams SET revision = s.last_revision, last_hash = s.last_hash
           FROM unnest(p_streams, p_head_revisions, p_head_hashes, p_last_revisions, p_last_hashes)
                AS s(stream_id, head_revision, head_hash, last_revision, last_hash)
           WHERE s.head_revision <> -1 AND streams.stream_id = s.stream_id
-            AND streams.revision = s.head_revision AND streams.last_hash = s.head_hash;
-          GET DIAGNOSTICS v_moved = ROW_COUNT;
-        END IF;
-        IF v_swapped + v_moved < cardinality(p_streams) THEN
+            AND streams.revision = s.head_revision AND streams.last_hash = s.head_hash
+          RETURNING 1
+        ), head AS (
+          UPDATE event_log_head SET position = position + v_count
+          WHERE id = 1 AND (SELECT count(*) FROM moved) = cardinality(p_streams) - v_created
+          RETURNING position
+        ), written AS (
+          INSERT INTO events (position, stream_id, stream_revision, event_id, type, canonical, event_hash, recorded_at)
+          SELECT head.position - v_count + e.ord, e.stream_id, e.stream_revision,
+                 e.event_id, e.type, e.canonical, e.event_hash, p_recorded_at
+          FROM head, unnest(p_event_streams, p_event_revisions, p_event_ids, p_types, p_canonical, p_event_hashes)
+               WITH ORDINALITY AS e(stream_id, stream_revision, event_id, type, canonical, event_hash, ord)
+        )
+        SELECT head.position INTO v_last_position FROM head, LATERAL pg_notify('journey_events', head.position::text);
+
+        IF v_last_position IS NULL THEN
           SELECT json_agg(json_build_array(s.stream_id, streams.revision))::text INTO v_moved_heads
           FROM unnest(p_streams, p_last_hashes) AS s(stream_id, last_hash)
           LEFT JOIN streams ON streams.stream_id = s.stream_id
           WHERE streams.last_hash IS DISTINCT FROM s.last_hash;
           RAISE EXCEPTION 'stream heads moved' USING ERRCODE = 'JLREV', DETAIL = v_moved_heads;
         END IF;
-
-        UPDATE event_log_head SET position = position + v_count WHERE id = 1 RETURNING position INTO v_last_position;
-        INSERT INTO events (position, stream_id, stream_revision, event_id, type, canonical, event_hash, recorded_at)
-        SELECT v_last_position - v_count + e.ord, e.stream_id, e.stream_revision,
-               e.event_id, e.type, e.canonical, e.event_hash, p_recorded_at
-        FROM unnest(p_event_streams, p_event_revisions, p_event_ids, p_types, p_canonical, p_event_hashes)
-             WITH ORDINALITY AS e(stream_id, stream_revision, event_id, type, canonical, event_hash, ord);
-        PERFORM pg_notify('journey_events', v_last_position::text);
         RETURN v_last_position;
       END
       $$`);
