@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
+import { MERKLE_LOG_BUILDER_OPTIONS } from '../../src/audit/audit.module';
 import { CheckpointSchedule } from '../../src/audit/checkpoint-schedule';
 import { verifyOffline } from '../../src/audit/verification';
 import type { NewEvent } from '../../src/event-store/event-store';
@@ -26,7 +27,8 @@ const ORIGIN = 'journey-ledger.bench/log';
  * - rawSha256EventsPerSec: this machine's limit for the same hashing, per event SHA-256 of the canonical bytes,
  *   SHA-256 of 0x00 || canonical, and one 65-byte node hash, on bytes already in memory, nothing else;
  * - integrityAppendOverheadPct: the cost to appends of the part of integrity that can be switched off: appends/s
- *   (4 concurrent writers) with the Merkle log builder and checkpoint schedule running vs without, alternated.
+ *   (4 concurrent writers) with the Merkle log builder and checkpoint schedule running vs without, alternated;
+ *   (without - with) / without, in %.
  *   The hash chain (canonical bytes + SHA-256 in every append) cannot be switched off; its CPU cost per event is
  *   printed to stderr next to the append latency.
  */
@@ -142,46 +144,49 @@ function rawSha256Rate(sample: readonly Buffer[], events: number): number {
   return events / ((performance.now() - started) / 1000);
 }
 
-/** Appends/s without and with the Merkle log builder and checkpoint schedule, alternated twice; overhead in %. */
-async function appendOverhead(url: string, appendsPerPhase: number): Promise<number> {
+/**
+ * Appends/s without and with the Merkle log builder and checkpoint schedule, in short phases ordered
+ * without-with-with-without, repeated, so that a change in the machine's load weighs on both alike; overhead in %.
+ */
+export async function appendOverhead(url: string, appends: number): Promise<number> {
   const pool = new Pool({ connectionString: url, max: 10 });
   const store = new PostgresEventStore(pool);
-  const key = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-  const elapsed = { without: 0, with: 0 };
-  let latency = 0;
+  const key = createNoteSigner(generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), ORIGIN);
+  const perPhase = 4 * Math.max(25, Math.round(appends / 16));
+  const seconds = { without: 0, with: 0 };
   try {
-    for (const phase of ['without', 'with', 'without', 'with'] as const) {
-      const builder = new MerkleLogBuilder(pool, store);
-      const log = new MerkleLog(pool);
-      const schedule = new CheckpointSchedule(
-        new CheckpointSigner(pool, log, createNoteSigner(key, ORIGIN), ORIGIN),
-        () => builder.head,
-        { everyEvents: 1000, everyMs: 60_000 },
-        (error) => process.stderr.write(`  checkpoint not signed: ${error.message}\n`),
-      );
-      if (phase === 'with') {
-        await builder.start();
-        await builder.waitFor(await store.headPosition()); // catch up on the previous phases first
-        await schedule.start();
-      }
-      const started = performance.now();
-      await Promise.all(Array.from({ length: 4 }, (_, w) => writer(store, `${phase}-${w}`, Math.round(appendsPerPhase / 4))));
-      const seconds = (performance.now() - started) / 1000;
-      elapsed[phase] += seconds;
-      latency += seconds;
-      if (phase === 'with') {
-        await builder.waitFor(await store.headPosition());
-        await schedule.stop();
-        await builder.stop();
+    for (let round = 0; round < 4; round++) {
+      for (const phase of ['without', 'with', 'with', 'without'] as const) {
+        const builder = new MerkleLogBuilder(pool, store, MERKLE_LOG_BUILDER_OPTIONS);
+        const schedule = new CheckpointSchedule(
+          new CheckpointSigner(pool, new MerkleLog(pool), key, ORIGIN),
+          () => builder.head,
+          { everyEvents: 1000, everyMs: 60_000 },
+          (error) => process.stderr.write(`  checkpoint not signed: ${error.message}\n`),
+        );
+        if (phase === 'with') {
+          await builder.start();
+          await builder.waitFor(await store.headPosition()); // catch up on the earlier phases first, untimed
+          await schedule.start();
+        }
+        const started = performance.now();
+        await Promise.all(Array.from({ length: 4 }, (_, w) => writer(store, `${phase}-${round}-${w}`, perPhase / 4)));
+        seconds[phase] += (performance.now() - started) / 1000;
+        if (phase === 'with') {
+          await schedule.stop();
+          await builder.stop();
+        }
       }
     }
   } finally {
     await store.close();
     await pool.end();
   }
-  process.stderr.write(`  appends: ${((latency / (4 * Math.round(appendsPerPhase / 4) * 4)) * 4 * 1000).toFixed(2)} ms each (4 writers)\n`);
-  const perSec = (seconds: number) => (2 * 4 * Math.round(appendsPerPhase / 4)) / seconds;
-  return ((perSec(elapsed.without) - perSec(elapsed.with)) / perSec(elapsed.without)) * 100;
+  const total = 8 * perPhase; // appends timed per mode
+  process.stderr.write(
+    `  appends (4 writers): ${(total / seconds.without).toFixed(0)}/s without the Merkle builder, ${(total / seconds.with).toFixed(0)}/s with it\n`,
+  );
+  return ((seconds.with - seconds.without) / seconds.with) * 100;
 }
 
 async function writer(store: PostgresEventStore, name: string, count: number): Promise<void> {
