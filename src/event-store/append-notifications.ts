@@ -66,7 +66,8 @@ export class AppendNotifications {
     const client = await this.pool.connect();
     client.on('notification', (message) => this.announce(Number(message.payload)));
     client.on('error', () => {
-      if (this.client === client) this.client = undefined;
+      if (this.client !== client) return; // already back in the pool, which handles its idle clients' errors
+      this.client = undefined;
       client.release(true);
     });
     try {
