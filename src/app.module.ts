@@ -17,6 +17,7 @@ import { HttpMetricsInterceptor } from './metrics/http-metrics.interceptor';
 import { MetricsController } from './metrics/metrics.controller';
 import { PersonsModule } from './persons/persons.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
+import { ProjectionsModule } from './projections/projections.module';
 import { loggerOptions } from './logging';
 
 export interface AppOptions {
@@ -41,6 +42,7 @@ export class AppModule {
         ErasureModule,
         AccessLogModule,
         ImportsModule,
+        ProjectionsModule.forRoot(),
         AuditModule.forRoot(options.config),
       ],
       controllers: [HealthController, MetricsController],

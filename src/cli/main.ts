@@ -1,9 +1,12 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
-import { ConfigurationError } from '../config/configuration';
 import { registerImportCommand } from '../imports/import.command';
 import { registerTokenCommand } from '../auth/token.command';
 import { registerVerifyCommand } from '../audit/verify.command';
+import { ConfigurationError, loadConfiguration } from '../config/configuration';
+import { postgresProjectionDependencies } from '../projections/postgres-dependencies';
+import { registerProjectionCommands } from '../projections/projections.cli';
+import { openDatabase } from '../runtime';
 
 /** One CLI entry point (`npm run cli -- <command>`); each feature registers its own commands. */
 export function cliProgram(): Command {
@@ -13,6 +16,17 @@ export function cliProgram(): Command {
   registerImportCommand(program);
   registerTokenCommand(program);
   registerVerifyCommand(program);
+  registerProjectionCommands(program, async () => {
+    const database = await openDatabase(loadConfiguration());
+    const dependencies = await postgresProjectionDependencies(database.url);
+    return {
+      ...dependencies,
+      async close() {
+        await dependencies.close();
+        await database.stop();
+      },
+    };
+  });
   return program;
 }
 

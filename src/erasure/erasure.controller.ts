@@ -10,7 +10,7 @@ import { ERASURE_BASES, type ErasureBasis } from '../journey/domain';
 import { Code } from '../journey/facts/fields';
 import { PersonKeys } from '../personal-data/person-keys';
 import { RecordJourneyFactCommand, type RecordedFactAnswer } from '../persons/record-fact/record-fact.command';
-import { personIdPipe } from '../persons/record-fact/record-fact.controller';
+import { personIdPipe } from '../persons/person-id.pipe';
 
 export class ErasureRequest {
   @Code(ERASURE_BASES, { description: 'The ground for the erasure (GDPR Art. 17(1)).' })

@@ -12,7 +12,8 @@ import { badRequest, ruleBroken } from '../http/problem';
 import type { JourneyEventData } from '../journey/domain';
 import { isCalendarDate } from '../journey/facts';
 import { RecordJourneyFactCommand, type RecordedFactAnswer } from '../persons/record-fact/record-fact.command';
-import { expectedRevisionFrom, personIdPipe, RecordedFactResponse } from '../persons/record-fact/record-fact.controller';
+import { personIdPipe } from '../persons/person-id.pipe';
+import { expectedRevisionFrom, RecordedFactResponse } from '../persons/record-fact/record-fact.controller';
 import { decryptField, encryptField } from './field-cipher';
 import { PersonKeys } from './person-keys';
 

@@ -33,6 +33,12 @@ export async function startReadApi(options: { runner?: boolean; readYourWritesTi
     ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
+  // Authentication is not what these specs test (src/auth's own specs and the access matrix do): the caller is a
+  // programme manager of the organisation named by the x-test-org header (default org-a), as AuthGuard would set.
+  app.use((request: { headers: Record<string, unknown>; actor?: unknown }, _response: unknown, next: () => void) => {
+    request.actor = { sub: 'test-manager', roles: ['programme_manager'], org: request.headers['x-test-org'] ?? 'org-a' };
+    next();
+  });
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   if (options.readYourWritesTimeoutMs !== undefined) app.get(ReadModelPosition).timeoutMs = options.readYourWritesTimeoutMs;

@@ -6,7 +6,7 @@ import { EVENT_STORE } from '../../event-store/event-store.tokens';
 import { Roles } from '../../auth/auth.guard';
 import { notFound } from '../../http/problem';
 import { journeyStreamId } from '../../journey/journey-stream';
-import { personIdPipe } from '../record-fact/record-fact.controller';
+import { personIdPipe } from '../person-id.pipe';
 
 class PersonEventResponse {
   @ApiProperty() revision!: number;

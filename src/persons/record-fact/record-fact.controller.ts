@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post, type Type } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Param, Post, type Type } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import { CurrentActor } from '../../auth/current-actor.decorator';
 import { badRequest } from '../../http/problem';
 import { type JourneyEventType, type RecordFact } from '../../journey/domain';
 import { JOURNEY_FACTS, parseFact, validateOccurredAt } from '../../journey/facts';
+import { personIdPipe } from '../person-id.pipe';
 import { RecordJourneyFactCommand, type RecordedFactAnswer } from './record-fact.command';
 
 export class RecordedFactResponse implements RecordedFactAnswer {
@@ -17,8 +18,6 @@ export class RecordedFactResponse implements RecordedFactAnswer {
   position!: number;
 }
 
-/** `personId` in the path must be a UUID; the problem names the field. */
-export const personIdPipe = new ParseUUIDPipe({ exceptionFactory: () => badRequest([{ field: 'personId', reason: 'must be a UUID' }]) });
 
 /**
  * Turns an HTTP body (`occurredAt` + the fact's data) into a RecordFact, with the same validation the import uses.

@@ -1,9 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { Phase } from '../../../projections/current-status';
-import { badRequest } from '../../http/problem';
+import type { Actor } from '../../auth/actor';
+import { Roles } from '../../auth/auth.guard';
+import { CurrentActor } from '../../auth/current-actor.decorator';
+import { badRequest, ProblemError } from '../../http/problem';
 import { ReadModelPosition, ReadYourWritesQuery } from '../read-your-writes';
 import { CaseloadQuery, InvalidCursorError, type CaseloadAnswer, type CaseloadSort } from './caseload.query';
 
@@ -14,7 +17,7 @@ const SORTS: readonly CaseloadSort[] = ['personId', 'lastContactAt'];
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class CaseloadParams extends ReadYourWritesQuery {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'Your own organisation (the default); a caseload is never shown across organisations' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -57,6 +60,7 @@ export class CaseloadParams extends ReadYourWritesQuery {
 }
 
 @ApiTags('read models')
+@ApiBearerAuth()
 @Controller('caseload')
 export class CaseloadController {
   constructor(
@@ -65,13 +69,17 @@ export class CaseloadController {
   ) {}
 
   @Get()
+  @Roles('programme_manager')
   @ApiOperation({ summary: 'Current status of many persons: filtered, sorted, a page at a time' })
   @ApiOkResponse({ description: '`{position, items, nextCursor}`: `position` is the global position the answer reflects' })
-  async list(@Query() params: CaseloadParams): Promise<CaseloadAnswer> {
+  async list(@Query() params: CaseloadParams, @CurrentActor() actor: Actor): Promise<CaseloadAnswer> {
+    if (params.organisationId !== undefined && params.organisationId !== actor.org) {
+      throw new ProblemError({ type: 'about:blank#forbidden', title: 'Forbidden', status: 403, detail: 'A caseload is shown to its own organisation only' });
+    }
     await this.readModel.reached('current_status', params.minPosition);
     try {
       return await this.query.run({
-        organisationId: params.organisationId,
+        organisationId: actor.org,
         phase: params.phase,
         contactLost: params.contactLost,
         reTrafficked: params.reTrafficked,

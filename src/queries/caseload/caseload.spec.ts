@@ -23,12 +23,17 @@ afterAll(() => api.close());
 
 const ids = (body: { items: { personId: string }[] }) => body.items.map((item) => item.personId);
 
-test('GET /caseload filters by organisation, contact lost and re-trafficked, sorted by person', async () => {
+const ofOrg = (org: string) => persons.filter((person) => person.org === org);
+
+test('GET /caseload shows the caller\'s organisation only, filtered by contact lost and re-trafficked, sorted by person', async () => {
   const orgA = await api.http().get('/caseload').query({ organisationId: 'org-a', minPosition: lastPosition }).expect(200);
   expect(orgA.body.position).toBeGreaterThanOrEqual(lastPosition);
-  expect(ids(orgA.body)).toEqual(persons.filter((person) => person.org === 'org-a').map((person) => person.id).sort());
+  expect(ids(orgA.body)).toEqual(ofOrg('org-a').map((person) => person.id).sort());
+  const orgB = await api.http().get('/caseload').set('x-test-org', 'org-b').expect(200);
+  expect(ids(orgB.body)).toEqual(ofOrg('org-b').map((person) => person.id).sort());
+  await api.http().get('/caseload').query({ organisationId: 'org-b' }).expect(403);
   const lost = await api.http().get('/caseload').query({ contactLost: 'true' }).expect(200);
-  expect(ids(lost.body)).toEqual(persons.filter((person) => person.lost).map((person) => person.id).sort());
+  expect(ids(lost.body)).toEqual(ofOrg('org-a').filter((person) => person.lost).map((person) => person.id).sort());
   const retrafficked = await api.http().get('/caseload').query({ reTrafficked: true, phase: 'identified' }).expect(200);
   expect(ids(retrafficked.body)).toEqual([persons[5]!.id]);
 });
@@ -43,7 +48,7 @@ test('pages follow the cursor to the end, in order, each person once; lastContac
       seen.push(...page.body.items);
       cursor = page.body.nextCursor ?? undefined;
     } while (cursor);
-    expect(seen.map((item) => item.personId).sort()).toEqual(persons.map((person) => person.id).sort());
+    expect(seen.map((item) => item.personId).sort()).toEqual(ofOrg('org-a').map((person) => person.id).sort());
     const keys = seen.map((item) => (sort === 'personId' ? item.personId : `${item.lastContactAt} ${item.personId}`));
     expect(keys).toEqual([...keys].sort());
   }

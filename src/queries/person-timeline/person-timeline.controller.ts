@@ -1,7 +1,9 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
+import { Roles } from '../../auth/auth.guard';
 import { notFound } from '../../http/problem';
+import { personIdPipe } from '../../persons/person-id.pipe';
 import { ReadModelPosition, ReadYourWritesQuery } from '../read-your-writes';
 import { PersonTimelineQuery, type PersonTimelineAnswer } from './person-timeline.query';
 
@@ -25,6 +27,7 @@ export class PersonTimelineParams extends ReadYourWritesQuery {
 }
 
 @ApiTags('read models')
+@ApiBearerAuth()
 @Controller('persons/:personId/timeline')
 export class PersonTimelineController {
   constructor(
@@ -33,9 +36,10 @@ export class PersonTimelineController {
   ) {}
 
   @Get()
+  @Roles('caseworker', 'programme_manager')
   @ApiOperation({ summary: "The person's dated outcome and status points over the years, in date order" })
   @ApiOkResponse({ description: '`{position, personId, points}`: `position` is the global position the answer reflects' })
-  async get(@Param('personId', new ParseUUIDPipe()) personId: string, @Query() params: PersonTimelineParams): Promise<PersonTimelineAnswer> {
+  async get(@Param('personId', personIdPipe) personId: string, @Query() params: PersonTimelineParams): Promise<PersonTimelineAnswer> {
     await this.readModel.reached('outcome_timeline', params.minPosition);
     const answer = await this.query.run(personId, { domain: params.domain, from: params.from, to: params.to });
     if (!answer) throw notFound('No such person');
