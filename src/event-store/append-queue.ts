@@ -1,8 +1,8 @@
 import type { AppendResult, StreamAppend } from './event-store';
 
 /** One caller's appends: written together or not at all, whoever else shares their transaction. */
-export interface PendingAppend {
-  readonly appends: readonly StreamAppend[];
+export interface PendingAppend<A extends StreamAppend = StreamAppend> {
+  readonly appends: readonly A[];
   resolve(results: AppendResult[]): void;
   reject(error: unknown): void;
 }
@@ -14,23 +14,23 @@ export interface BatchLimits {
 }
 
 /** Writes one batch and settles every caller in it; a throw fails the callers it has not settled. */
-export type WriteBatch = (batch: readonly PendingAppend[]) => Promise<void>;
+export type WriteBatch<A extends StreamAppend> = (batch: readonly PendingAppend<A>[]) => Promise<void>;
 
 /**
  * Group commit: appends that arrive while a write is in flight wait for it, then all go in the next write (one
  * transaction, one fsync). Since positions are given out in commit order, one write at a time per store loses
  * nothing: the database would have serialised these commits anyway.
  */
-export class AppendQueue {
-  private waiting: PendingAppend[] = [];
+export class AppendQueue<A extends StreamAppend> {
+  private waiting: PendingAppend<A>[] = [];
   private writing = false;
 
   constructor(
-    private readonly writeBatch: WriteBatch,
+    private readonly writeBatch: WriteBatch<A>,
     private readonly limits: BatchLimits,
   ) {}
 
-  submit(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+  submit(appends: readonly A[]): Promise<AppendResult[]> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ appends, resolve, reject });
       if (this.writing) return;
@@ -57,9 +57,9 @@ export class AppendQueue {
    * earlier waiting append touches waits for a later batch: one compare-and-swap per stream per transaction,
    * and a retry is recognised as such only once the first attempt is settled.
    */
-  private nextBatch(): PendingAppend[] {
-    const batch: PendingAppend[] = [];
-    const held: PendingAppend[] = [];
+  private nextBatch(): PendingAppend<A>[] {
+    const batch: PendingAppend<A>[] = [];
+    const held: PendingAppend<A>[] = [];
     const streams = new Set<string>();
     const eventIds = new Set<string>();
     let streamCount = 0;

@@ -79,10 +79,15 @@ const READ_PLACES = {
   text: 'SELECT event_id, stream_id, stream_revision, position FROM events WHERE event_id = ANY($1::uuid[])',
 };
 
+/** An append sealed on arrival against the head this store remembers: sealing overlaps the write in flight. */
+interface SealedAppend extends StreamAppend {
+  sealed?: { head: StreamHead; events: SealedEvent[] };
+}
+
 /** One stream's part of a caller's append, within a batch. */
 interface StreamWrite {
-  pending: PendingAppend;
-  append: StreamAppend;
+  pending: PendingAppend<SealedAppend>;
+  append: SealedAppend;
   /** The head to chain onto: from memory, or read; undefined until known. */
   head: StreamHead | undefined;
   /** The head came from memory: a moved head may just mean it was stale. */
@@ -97,6 +102,8 @@ interface EventRow {
 
 /**
  * The event store on PostgreSQL (schema: src/database/migrations/1763900000000-EventLog.ts).
+ * Appends go through a group-commit queue (append-queue.ts): one append_events call, one transaction and one
+ * fsync for everything that arrived while the previous write was in flight.
  * The caller owns the pool: size it for the concurrent appends and reads, plus one connection held while any
  * subscription of this store is live.
  */
@@ -105,7 +112,7 @@ export class PostgresEventStore implements EventStore {
   private readonly heads: RecentStreamHeads;
   private readonly notifications: AppendNotifications;
   private readonly subscriptions = new Set<CatchUpSubscription>();
-  private readonly queue: AppendQueue;
+  private readonly queue: AppendQueue<SealedAppend>;
 
   constructor(
     private readonly pool: Pool,
@@ -129,7 +136,7 @@ export class PostgresEventStore implements EventStore {
    */
   async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     checkAppends(appends);
-    return this.queue.submit(appends);
+    return this.queue.submit(appends.map((append) => this.sealAhead(append)));
   }
 
   /** Several streams at once, in revision order, keyed by stream id (absent when the stream does not exist). */
@@ -203,6 +210,13 @@ export class PostgresEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
   }
 
+  /** Seals now when the head is known, so that the write, once its turn comes, has nothing left to compute. */
+  private sealAhead(append: StreamAppend): SealedAppend {
+    const head = this.knownHead(append.streamId, append.expected);
+    if (!head) return append;
+    return { ...append, sealed: { head, events: sealEvents(append.streamId, head, append.events, new Date().toISOString()) } };
+  }
+
   private knownHead(streamId: string, expected: ExpectedRevision): StreamHead | undefined {
     if (expected === 'no_stream') return NEW_STREAM_HEAD;
     const remembered = this.heads.get(streamId);
@@ -219,11 +233,11 @@ export class PostgresEventStore implements EventStore {
    * is already in the log, fails (or, for a retry, gets the first answer) alone; the others are written again
    * without it, each caller still all or nothing.
    */
-  private async writeBatch(batch: readonly PendingAppend[]): Promise<void> {
+  private async writeBatch(batch: readonly PendingAppend<SealedAppend>[]): Promise<void> {
     let writes: StreamWrite[] = batch.flatMap((pending) =>
       pending.appends.map((append) => ({ pending, append, head: this.knownHead(append.streamId, append.expected), fromMemory: false })),
     );
-    const settled = new Set<PendingAppend>();
+    const settled = new Set<PendingAppend<SealedAppend>>();
     for (;;) {
       for (const write of writes) write.fromMemory = write.head !== undefined;
       for (const { write, actual } of await this.readMissingHeads(writes)) {
@@ -235,9 +249,13 @@ export class PostgresEventStore implements EventStore {
       if (writes.length === 0) return;
       try {
         const results = await this.write(writes);
-        for (const pending of new Set(writes.map((write) => write.pending))) {
-          pending.resolve(results.filter((_, index) => writes[index]?.pending === pending));
+        const answers = new Map<PendingAppend<SealedAppend>, AppendResult[]>();
+        for (const [index, { pending }] of writes.entries()) {
+          const answer = answers.get(pending) ?? [];
+          if (answer.length === 0) answers.set(pending, answer);
+          answer.push(results[index] as AppendResult);
         }
+        for (const [pending, answer] of answers) pending.resolve(answer);
         return;
       } catch (error) {
         for (const { append } of writes) this.heads.forget(append.streamId);
@@ -291,7 +309,12 @@ export class PostgresEventStore implements EventStore {
   private async write(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
     const recordedAt = new Date().toISOString();
     const heads = writes.map((write) => write.head as StreamHead);
-    const sealed = writes.map(({ append }, index) => sealEvents(append.streamId, heads[index] as StreamHead, append.events, recordedAt));
+    const sealed = writes.map(({ append }, index) => {
+      const head = heads[index] as StreamHead;
+      const ahead = append.sealed;
+      if (ahead && ahead.head.revision === head.revision && ahead.head.lastHash === head.lastHash) return ahead.events;
+      return sealEvents(append.streamId, head, append.events, recordedAt);
+    });
     const lasts = sealed.map((events) => events[events.length - 1] as SealedEvent);
     const all = sealed.flat();
     const { rows } = await this.pool.query<{ position: string }>({
@@ -308,7 +331,7 @@ export class PostgresEventStore implements EventStore {
         all.map(({ envelope }) => envelope.type),
         all.map(({ canonical }) => canonical),
         all.map(({ eventHash }) => Buffer.from(eventHash, 'hex')),
-        recordedAt,
+        all.map(({ envelope }) => envelope.recordedAt),
       ],
     });
     let position = Number(rows[0]?.position) - all.length;
@@ -332,10 +355,10 @@ export class PostgresEventStore implements EventStore {
    * Settles the callers with an event id already in the log (a retry gets its first answer, anyone else a
    * DuplicateEventIdError) and names them; the batch's other callers are written again without them.
    */
-  private async settleDuplicates(writes: readonly StreamWrite[], cause: DatabaseError): Promise<Set<PendingAppend>> {
+  private async settleDuplicates(writes: readonly StreamWrite[], cause: DatabaseError): Promise<Set<PendingAppend<SealedAppend>>> {
     const places = await this.readPlaces(writes.flatMap((write) => write.append.events));
     const taken = new Map(places.map((place) => [place.eventId.toLowerCase(), place]));
-    const settled = new Set<PendingAppend>();
+    const settled = new Set<PendingAppend<SealedAppend>>();
     for (const { pending, append } of writes) {
       const duplicate = append.events.find((event) => taken.has(event.eventId.toLowerCase()));
       if (!duplicate || settled.has(pending)) continue;

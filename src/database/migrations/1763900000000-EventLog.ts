@@ -54,7 +54,7 @@ export class EventLog1763900000000 implements MigrationInterface {
         p_types           text[],
         p_canonical       bytea[],
         p_event_hashes    bytea[],
-        p_recorded_at     timestamptz
+        p_recorded_at     timestamptz[]
       ) RETURNS bigint LANGUAGE plpgsql AS $$
       DECLARE
         v_count         int := cardinality(p_event_ids);
@@ -92,9 +92,9 @@ export class EventLog1763900000000 implements MigrationInterface {
         ), written AS (
           INSERT INTO events (position, stream_id, stream_revision, event_id, type, canonical, event_hash, recorded_at)
           SELECT head.position - v_count + e.ord, e.stream_id, e.stream_revision,
-                 e.event_id, e.type, e.canonical, e.event_hash, p_recorded_at
-          FROM head, unnest(p_event_streams, p_event_revisions, p_event_ids, p_types, p_canonical, p_event_hashes)
-               WITH ORDINALITY AS e(stream_id, stream_revision, event_id, type, canonical, event_hash, ord)
+                 e.event_id, e.type, e.canonical, e.event_hash, e.recorded_at
+          FROM head, unnest(p_event_streams, p_event_revisions, p_event_ids, p_types, p_canonical, p_event_hashes, p_recorded_at)
+               WITH ORDINALITY AS e(stream_id, stream_revision, event_id, type, canonical, event_hash, recorded_at, ord)
         )
         SELECT head.position INTO v_last_position FROM head, LATERAL pg_notify('journey_events', head.position::text);
 
@@ -111,7 +111,7 @@ export class EventLog1763900000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP FUNCTION append_events(text[], bigint[], bytea[], bigint[], bytea[], text[], bigint[], uuid[], text[], bytea[], bytea[], timestamptz)`);
+    await queryRunner.query(`DROP FUNCTION append_events(text[], bigint[], bytea[], bigint[], bytea[], text[], bigint[], uuid[], text[], bytea[], bytea[], timestamptz[])`);
     await queryRunner.query(`DROP TABLE event_log_head`);
     await queryRunner.query(`DROP TABLE streams`);
     await queryRunner.query(`DROP TABLE events`);
