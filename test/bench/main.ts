@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { benchAppends } from './appends.bench';
 import { openBenchDatabase } from './bench-database';
 import { benchImport } from './import.bench';
+import { benchIntegrity } from './integrity.bench';
 import { benchRawPostgres } from './raw-postgres.bench';
+import { benchRebuild } from './rebuild.bench';
 
 /**
  * `npm run bench [-- --only NAME] [--scale F]`: prints a table of figures, then, as its last line, one JSON object
@@ -13,6 +15,8 @@ const WORKLOADS: Record<string, (url: string, scale: number) => Promise<Figures>
   raw: benchRawPostgres,
   appends: benchAppends,
   import: benchImport,
+  rebuild: (databaseUrl, scale) => benchRebuild({ databaseUrl, scale }),
+  integrity: benchIntegrity,
 };
 
 function argument(name: string): string | undefined {
