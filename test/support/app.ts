@@ -26,7 +26,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   await migrate(database.url);
   const keys = await mkdtemp(join(tmpdir(), 'journey-ledger-keys-'));
   const key = await LocalSigningKey.loadOrCreate(keys);
-  const config = loadConfiguration({ LOG_LEVEL: 'error', ...env });
+  // Keys the app makes on first use (checkpoint signing, key encryption) go to the test's own folder, not ./.data.
+  const config = loadConfiguration({ LOG_LEVEL: 'error', JOURNEY_DATA_DIR: keys, ...env });
   const app = await createApp({ config, databaseUrl: database.url, tokenVerifier: TokenVerifier.forLocalKey(key.publicKey) });
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer();
