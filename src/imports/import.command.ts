@@ -1,8 +1,8 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { Pool } from 'pg';
 import { loadConfiguration } from '../config/configuration';
+import { resilientPool } from '../database/pool';
 import { PostgresEventStore } from '../event-store/postgres-event-store';
 import { openDatabase } from '../runtime';
 import { ImportRejected, importJourneys, type ImportProgress } from './import-journeys';
@@ -20,7 +20,7 @@ export function registerImportCommand(program: Command): void {
       if (!existsSync(file)) throw new Error(`No such file: ${file}`);
       const config = loadConfiguration();
       const database = await openDatabase(config);
-      const pool = new Pool({ connectionString: database.url, max: 4 });
+      const pool = resilientPool(database.url, 4);
       const store = new PostgresEventStore(pool);
       const started = process.hrtime.bigint();
       const bar = new SingleBar({ format: ' {phase} [{bar}] {percentage}% | {value}/{total} | ETA {eta}s', hideCursor: true }, Presets.shades_classic);
