@@ -132,11 +132,17 @@ export class PostgresEventStore implements EventStore {
   /**
    * Appends to several streams, all or nothing, each stream's expected revision checked as append() does. Only a
    * single-stream call is recognised as a retry of an earlier append (idempotence); a bulk caller skips the
-   * events it already stored. Appends made while a write is in flight go together in the next one (group commit).
+   * events it already stored. Single-stream appends made while a write is in flight go together in the next one
+   * (group commit). A bulk call is a batch already: it goes at once, so that PostgreSQL reads its arrays and
+   * creates its streams while the write before it commits (the import keeps two in flight).
    */
   async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     checkAppends(appends);
-    return this.queue.submit(appends.map((append) => this.sealAhead(append)));
+    const sealed = appends.map((append) => this.sealAhead(append));
+    if (sealed.length === 1) return this.queue.submit(sealed);
+    return new Promise((resolve, reject) => {
+      this.writeBatch([{ appends: sealed, resolve, reject }]).catch(reject);
+    });
   }
 
   /** Several streams at once, in revision order, keyed by stream id (absent when the stream does not exist). */
