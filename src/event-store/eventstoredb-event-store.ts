@@ -70,8 +70,8 @@ interface StoredMetadata extends EventMetadata {
  *   already used in another stream is written again rather than refused; DuplicateEventIdError is only thrown for
  *   an id the append's own reads saw elsewhere in the stream, or given twice in one call. Ids are stored lowercase.
  * - appendMany appends stream after stream, each append atomic, and stops at the first failure: the streams
- *   before it stay written (atomicAppendMany: false). Calling it again with the same appends completes it, since
- *   each stream's part already written is then a retry.
+ *   before it stay written (EventStoreDB has no transaction across streams). Calling it again with the same
+ *   appends completes it once the failure is gone, since each stream's part already written is then a retry.
  * - readAll filters on the client (the v6 client's readAll takes no filter): it reads $all from the position.
  *   subscribeToAll filters on the server by stream prefix (else by event types) and again on the client. Neither
  *   returns system events (streams or types starting with `$`).
