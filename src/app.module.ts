@@ -35,7 +35,11 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(options.config.LOG_LEVEL, options.config.JOURNEY_LOG_FILE)),
         CqrsModule.forRoot(),
         TerminusModule,
-        DatabaseModule.forRoot({ url: options.databaseUrl, poolSize: options.config.JOURNEY_DB_POOL_SIZE }),
+        DatabaseModule.forRoot({
+          url: options.databaseUrl,
+          poolSize: options.config.JOURNEY_DB_POOL_SIZE,
+          eventStoreDb: options.config.EVENTSTORE_CONNECTION_STRING,
+        }),
         AuthModule.forRoot({ tokenVerifier: options.tokenVerifier, authFailuresPerMinute: options.config.JOURNEY_AUTH_FAILURES_PER_MINUTE }),
         PersonsModule,
         PersonalDataModule.forRoot(options.config),

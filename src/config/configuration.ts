@@ -14,6 +14,13 @@ export class Configuration {
   @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// connection URL' })
   DATABASE_URL?: string;
 
+  /**
+   * Production option: keep the event log in EventStoreDB (e.g. `esdb://host:2113?tls=true`); PostgreSQL still
+   * holds read models, the Merkle log and keys. Unset: the log lives in PostgreSQL.
+   */
+  @IsOptional() @Matches(/^(esdb|esdb\+discover|kurrentdb|kdb):\/\/.+/, { message: 'EVENTSTORE_CONNECTION_STRING must be an esdb:// connection string' })
+  EVENTSTORE_CONNECTION_STRING?: string;
+
   /** Where the embedded PostgreSQL and local keys live. */
   @IsString()
   JOURNEY_DATA_DIR = './.data';
