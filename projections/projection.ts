@@ -36,9 +36,17 @@ export interface Projection<Row> {
 
 const JOURNEY_STREAM = /^journey-([0-9a-f-]{36})$/i;
 
+// Events mostly come stream after stream, each asked about several times: the last answer is kept.
+let lastStreamId: string | undefined;
+let lastPersonId: string | undefined;
+
 /** The person a journey stream is about; undefined for any other stream (projections ignore those). */
 export function personIdOf(streamId: string): string | undefined {
-  return JOURNEY_STREAM.exec(streamId)?.[1];
+  if (streamId !== lastStreamId) {
+    lastPersonId = JOURNEY_STREAM.exec(streamId)?.[1];
+    lastStreamId = streamId;
+  }
+  return lastPersonId;
 }
 
 /** `YYYY-MM` or `YYYY-MM-DD`: compared as text, a month-precision date sorts as the start of its month. */

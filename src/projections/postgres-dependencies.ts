@@ -12,6 +12,7 @@ export async function postgresProjectionDependencies(databaseUrl: string): Promi
   return {
     store,
     dataSource,
+    logTable: true,
     async close() {
       await store.close();
       await dataSource.destroy();

@@ -2,7 +2,7 @@ import { effectiveHistory, isCorrection } from '../../projections/corrections';
 import { personIdOf, type ProjectedEvent, type Projection } from '../../projections/projection';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
 import { upcast } from '../journey/upcasting/upcasters';
-import type { PendingChanges } from './pending-changes';
+import { PendingChanges } from './pending-changes';
 
 /** The person's history as projections read it, through `event` (included): corrections applied, then upcast. */
 export async function historyThrough(store: EventStore, event: RecordedEvent): Promise<ProjectedEvent[]> {
@@ -34,7 +34,7 @@ export async function historiesFor(store: EventStore, events: readonly RecordedE
  */
 export function projectEvents<Row>(
   projection: Projection<Row>,
-  events: readonly RecordedEvent[],
+  events: readonly ProjectedEvent[],
   pending: PendingChanges<Row>,
   storedRow: (personId: string) => Row | undefined,
   histories: Histories,
@@ -59,4 +59,23 @@ export function personsIn(events: readonly RecordedEvent[]): string[] {
     if (personId !== undefined) persons.add(personId);
   }
   return [...persons];
+}
+
+/** Histories by correction event id, for a whole stream in memory (revision order): what historiesFor reads. */
+export function historiesInStream(stream: readonly ProjectedEvent[]): Histories {
+  const histories = new Map<string, ProjectedEvent[]>();
+  stream.forEach((event, index) => {
+    if (isCorrection(event)) histories.set(event.eventId, effectiveHistory(stream.slice(0, index + 1)).map(upcast));
+  });
+  return histories;
+}
+
+/**
+ * The rows a whole stream (in memory, in revision order) leaves in a read model that had none of its person:
+ * the events folded exactly as the runner folds them. Empty for a stream that is not a journey.
+ */
+export function rowsOfStream<Row>(projection: Projection<Row>, stream: readonly ProjectedEvent[], histories: Histories): Row[] {
+  const pending = new PendingChanges(projection);
+  projectEvents(projection, stream, pending, () => undefined, histories);
+  return pending.rows();
 }

@@ -11,6 +11,8 @@ import { READ_MODEL_NAMES } from './read-models';
 export interface ProjectionDependencies {
   store: EventStore;
   dataSource: DataSource;
+  /** The store is the PostgreSQL event store on the data source's database (see RebuildOptions.logTable). */
+  logTable: boolean;
   close(): Promise<void>;
 }
 
@@ -37,12 +39,13 @@ export function registerProjectionCommands(program: Command, connect: () => Prom
       try {
         summary = await rebuild(dependencies.store, dependencies.dataSource, {
           name,
-          onProgress(position, head) {
-            const speed = Math.round(position / Math.max(0.001, (Date.now() - started) / 1000));
+          logTable: dependencies.logTable,
+          onProgress(events, head) {
+            const speed = Math.round(events / Math.max(0.001, (Date.now() - started) / 1000));
             if (!barStarted) bar.start(head, 0, { speed });
             barStarted = true;
             bar.setTotal(head);
-            bar.update(position, { speed });
+            bar.update(events, { speed });
           },
         });
       } finally {

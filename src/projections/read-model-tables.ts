@@ -16,6 +16,10 @@ export interface ReadModelTable<Row> {
   /** Inserts the rows, overwriting those with the same key. */
   upsert(manager: EntityManager, table: string, rows: readonly Row[]): Promise<void>;
   deletePersons(manager: EntityManager, table: string, personIds: readonly string[]): Promise<void>;
+  /** The columns, comma separated, in the order of copyLine's values. */
+  readonly columnNames: string;
+  /** The row as one line of COPY's text format (a rebuild's bulk load, see table-load.ts), newline included. */
+  copyLine(row: Row): string;
 }
 
 interface Column<Row> {
@@ -26,6 +30,21 @@ interface Column<Row> {
 }
 
 type StoredRecord = Record<string, unknown>;
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** Types whose values (numbers, ids) never hold a character COPY would need escaped. */
+const PLAIN_TYPES: ReadonlySet<string> = new Set(['uuid', 'smallint', 'bigint']);
+
+/** A value as COPY's text format reads it: `\N` for null, backslash escapes, booleans as t/f, jsonb as JSON. */
+function copyValueOf(type: string): (value: unknown) => string {
+  const escaped = (text: string) => (COPY_SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (special) => COPY_ESCAPES[special]!) : text);
+  if (type === 'jsonb') return (value) => (value === null || value === undefined ? '\\N' : escaped(JSON.stringify(value)));
+  if (type === 'boolean') return (value) => (value === null || value === undefined ? '\\N' : value ? 't' : 'f');
+  if (PLAIN_TYPES.has(type)) return (value) => (value === null || value === undefined ? '\\N' : String(value));
+  return (value) => (value === null || value === undefined ? '\\N' : escaped(String(value)));
+}
 
 function tableOf<Row>(definition: {
   name: string;
@@ -40,8 +59,18 @@ function tableOf<Row>(definition: {
     .filter((column) => !key.includes(column.name))
     .map((column) => `${column.name} = EXCLUDED.${column.name}`)
     .join(', ');
+  const copyValues = columns.map((column) => ({ of: column.of, text: copyValueOf(column.type) }));
   return {
     name,
+    columnNames: names,
+    copyLine(row) {
+      let line = '';
+      for (let index = 0; index < copyValues.length; index += 1) {
+        const column = copyValues[index]!;
+        line += (index === 0 ? '' : '\t') + column.text(column.of(row));
+      }
+      return line + '\n';
+    },
     async load(manager, table, personIds) {
       if (personIds.length === 0) return [];
       const records: StoredRecord[] = await manager.query(`SELECT ${names} FROM ${table} WHERE person_id = ANY($1::uuid[])`, [

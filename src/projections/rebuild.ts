@@ -1,21 +1,30 @@
+import { Client, type ClientConfig } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
 import { lockCheckpoints, saveCheckpoints } from './checkpoints';
 import { inBatches } from './in-batches';
-import { readAhead } from './read-ahead';
-import { PendingChanges } from './pending-changes';
-import { historiesFor, personsIn, projectEvents, type Histories } from './project-events';
+import { logByStream } from './log-by-stream';
+import { historiesFor, historiesInStream, rowsOfStream } from './project-events';
+import { projectInto } from './projection-runner';
 import { readModelsNamed, type ReadModel } from './read-models';
+import { TableLoad } from './table-load';
 
 export interface RebuildOptions {
   /** One projection by name; all when absent. */
   name?: string;
-  /** Events projected between writes. Default 5000. */
+  /**
+   * The store is the PostgreSQL event store on the data source's own database: the log is then loaded straight
+   * from its table (the fast path). Otherwise every event goes through the runner's path, as for any store.
+   */
+  logTable?: boolean;
+  /** Events per transaction on the runner's path. Default 5000. */
   batchSize?: number;
-  /** Persons whose one-per-person row is kept in memory between writes. Default 100,000. */
-  rowsInMemory?: number;
-  /** Told of the position reached and the log's head as the rebuild goes. */
-  onProgress?: (position: number, head: number) => void;
+  /**
+   * Told how far the rebuild is: events projected, out of the log's head (positions are dense on PostgreSQL),
+   * once as it starts, then as it goes.
+   */
+  onProgress?: (events: number, head: number) => void;
 }
 
 export interface RebuildSummary {
@@ -30,11 +39,18 @@ export interface RebuildSummary {
 
 const shadowOf = (model: ReadModel) => `${model.table.name}_next`;
 
+/** Events between two progress reports while loading. */
+const PROGRESS_EVERY = 20_000;
+
 /**
  * Rebuilds read models from the whole log into fresh tables, then swaps them in, in one transaction that also
  * sets their checkpoints. Until the swap, queries (and the runner) keep using the live tables. The swap locks
  * the checkpoints, so a running runner waits for it and then carries on from the rebuilt position.
  * A rebuild that fails leaves the live tables as they were; the next one starts afresh.
+ *
+ * On PostgreSQL (`logTable`) the bulk of the log is loaded on a fast path (loadFromLog) whose rows equal the
+ * runner's; the events appended meanwhile, or all of them for another store, then go through the runner's own
+ * path, batch by batch, the last ones under the checkpoints' lock.
  */
 export async function rebuild(store: EventStore, dataSource: DataSource, options: RebuildOptions = {}): Promise<RebuildSummary> {
   const started = process.hrtime.bigint();
@@ -42,23 +58,21 @@ export async function rebuild(store: EventStore, dataSource: DataSource, options
   const batchSize = options.batchSize ?? 5000;
   for (const model of models) {
     await dataSource.query(`DROP TABLE IF EXISTS ${shadowOf(model)}`);
-    await dataSource.query(`CREATE TABLE ${shadowOf(model)} (LIKE ${model.table.name} INCLUDING ALL)`);
+    await dataSource.query(`CREATE TABLE ${shadowOf(model)} (LIKE ${model.table.name} INCLUDING ALL EXCLUDING INDEXES)`);
   }
-  const shadows = models.map((model) => new ShadowTable(model, dataSource, options.rowsInMemory ?? 100_000));
-  let position = 0;
-  let events = 0;
-  const project = async (batch: RecordedEvent[]) => {
+  let { position, events } = options.logTable ? await loadFromLog(dataSource, models, options.onProgress) : { position: 0, events: 0 };
+  await Promise.all(models.map((model) => indexLikeLive(dataSource, model)));
+
+  const project = async (manager: EntityManager, batch: readonly RecordedEvent[]) => {
     const histories = await historiesFor(store, batch);
-    for (const shadow of shadows) await shadow.add(batch, histories);
+    for (const model of models) await projectInto(manager, model, shadowOf(model), batch, histories);
     position = batch[batch.length - 1]!.position;
     events += batch.length;
   };
-
-  // Catch up outside any lock until close to the head; the last few events are projected under the lock.
   let head = await store.headPosition();
   while (head - position > batchSize) {
-    for await (const batch of inBatches(readAhead(store.readAll({ after: position }), 2 * batchSize), batchSize, Infinity)) {
-      await project(batch);
+    for await (const batch of inBatches(store.readAll({ after: position }), batchSize, Infinity)) {
+      await dataSource.transaction((manager) => project(manager, batch));
       options.onProgress?.(position, Math.max(head, position));
     }
     head = await store.headPosition();
@@ -66,8 +80,7 @@ export async function rebuild(store: EventStore, dataSource: DataSource, options
   const names = models.map((model) => model.projection.name);
   await dataSource.transaction(async (manager) => {
     await lockCheckpoints(manager, names);
-    for await (const batch of inBatches(store.readAll({ after: position }), batchSize, Infinity)) await project(batch);
-    for (const shadow of shadows) await shadow.finish();
+    for await (const batch of inBatches(store.readAll({ after: position }), batchSize, Infinity)) await project(manager, batch);
     for (const model of models) await swapIn(manager, model.table.name, shadowOf(model));
     await saveCheckpoints(manager, names, position);
   });
@@ -83,56 +96,89 @@ export async function rebuild(store: EventStore, dataSource: DataSource, options
 }
 
 /**
- * One read model being rebuilt. Rows are written in large multi-row statements, with one write in flight while
- * the next events are projected. One-per-person rows stay in memory across batches (the fresh table is ours
- * alone) and are written when memory is full or at the end, so a person's row is written about once.
+ * The fast path: the log as it is now (one snapshot), read stream by stream from the events table, each
+ * person's rows folded in memory by the runner's code (rowsOfStream) and streamed with COPY into the fresh
+ * tables, which have no index yet. Reading, projecting and writing overlap: the server copies out and in on
+ * its own connections while this process projects. Returns the position loaded up to and the events read.
  */
-class ShadowTable<Row> {
-  private pending: PendingChanges<Row>;
-  /** Once rows were written, a person not in memory may have one in the table. */
-  private rowsWritten = false;
-  private writing: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly model: ReadModel<Row>,
-    private readonly dataSource: DataSource,
-    private readonly rowsInMemory: number,
-  ) {
-    this.pending = new PendingChanges(model.projection);
-  }
-
-  async add(events: readonly RecordedEvent[], histories: Histories): Promise<void> {
-    const { projection, table } = this.model;
-    const stored = new Map<string, Row>();
-    if (projection.onePerPerson && this.rowsWritten) {
-      await this.writing;
-      const missing = personsIn(events).filter((personId) => !this.pending.touches(personId));
-      for (const row of await table.load(this.dataSource.manager, shadowOf(this.model), missing)) stored.set(projection.personOf(row), row);
+async function loadFromLog(
+  dataSource: DataSource,
+  models: readonly ReadModel[],
+  onProgress: RebuildOptions['onProgress'],
+): Promise<{ position: number; events: number }> {
+  const reader = connectionTo(dataSource);
+  const writers = models.map(() => connectionTo(dataSource));
+  const connections = [reader, ...writers];
+  try {
+    await Promise.all(connections.map((connection) => connection.connect()));
+    // One snapshot for the head and the events: every position up to the head is in it (see append_events).
+    await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // Streams in index order rather than sorted: rows flow at once, so the server's reading overlaps our
+    // projecting (a sort holds every row back until it is done).
+    await reader.query('SET LOCAL enable_sort = off');
+    const head = Number((await reader.query<{ position: string }>('SELECT position FROM event_log_head')).rows[0]!.position);
+    onProgress?.(0, head);
+    const loads = models.map((model, index) => new TableLoad(writers[index]!, model.table, shadowOf(model)));
+    let events = 0;
+    let reported = 0;
+    for await (const streams of logByStream(reader, head)) {
+      for (const stream of streams) {
+        events += stream.length;
+        const histories = historiesInStream(stream);
+        models.forEach((model, index) => loads[index]!.add(rowsOfStream(model.projection, stream, histories)));
+      }
+      await Promise.all(loads.map((load) => load.ready()));
+      if (events - reported >= PROGRESS_EVERY) onProgress?.((reported = events), head);
     }
-    projectEvents(projection, events, this.pending, (personId) => stored.get(personId), histories);
-    if (!projection.onePerPerson || this.pending.personCount >= this.rowsInMemory) await this.write();
+    await Promise.all(loads.map((load) => load.end()));
+    await reader.query('COMMIT');
+    return { position: head, events };
+  } finally {
+    // After a failure, closing the connections is what ends their COPY (and rolls it back).
+    await Promise.all(connections.map((connection) => connection.end()));
   }
+}
 
-  async finish(): Promise<void> {
-    await this.write();
-    await this.writing;
-  }
+/** A connection of its own to the data source's database: a COPY holds it from start to end. */
+function connectionTo(dataSource: DataSource): Client {
+  const { url, host, port, username, password, database, ssl } = dataSource.options as PostgresDataSourceOptions;
+  return new Client({ connectionString: url, host, port, user: username, password, database, ssl: ssl as ClientConfig['ssl'] });
+}
 
-  /** Starts writing what is pending once the previous write is done; does not wait for this one. */
-  private async write(): Promise<void> {
-    await this.writing;
-    const written = this.pending;
-    this.pending = new PendingChanges(this.model.projection);
-    this.rowsWritten = true;
-    const { table } = this.model;
-    const manager: EntityManager = this.dataSource.manager;
-    this.writing = (async () => {
-      await table.deletePersons(manager, shadowOf(this.model), written.replacedPersons());
-      await table.upsert(manager, shadowOf(this.model), written.rows());
-    })();
-    // Awaited by the next write or finish(); marked handled so a failure surfaces there, not as a crash.
-    this.writing.catch(() => undefined);
-  }
+interface TableIndex {
+  name: string;
+  /** From `USING` on (method, columns, predicate): the same for the same index on another table. */
+  definition: string;
+  unique: boolean;
+  /** The primary key or unique constraint the index backs, if any. */
+  constraint: string | null;
+}
+
+function indexesOf(manager: EntityManager, table: string): Promise<TableIndex[]> {
+  return manager.query(
+    `SELECT i.relname AS name, regexp_replace(pg_get_indexdef(i.oid), '^.* USING ', '') AS definition,
+            x.indisunique AS unique, pg_get_constraintdef(c.oid) AS constraint
+     FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+     LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid
+     WHERE x.indrelid = $1::regclass`,
+    [table],
+  );
+}
+
+/**
+ * Gives the loaded table the live table's keys and indexes: built once over all the rows, which is much cheaper
+ * than keeping them up to date row by row; then the planner's statistics, so queries are planned well after the swap.
+ */
+async function indexLikeLive(dataSource: DataSource, model: ReadModel): Promise<void> {
+  const shadow = shadowOf(model);
+  await dataSource.transaction(async (manager) => {
+    await manager.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+    for (const index of await indexesOf(manager, model.table.name)) {
+      if (index.constraint) await manager.query(`ALTER TABLE ${shadow} ADD ${index.constraint}`);
+      else await manager.query(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ON ${shadow} USING ${index.definition}`);
+    }
+    await manager.query(`ANALYZE ${shadow}`);
+  });
 }
 
 /**
@@ -140,15 +186,8 @@ class ShadowTable<Row> {
  * (matched by definition), so the schema reads the same after any number of rebuilds.
  */
 async function swapIn(manager: EntityManager, live: string, shadow: string): Promise<void> {
-  const indexesOf = async (table: string): Promise<{ name: string; definition: string }[]> =>
-    manager.query(
-      `SELECT i.relname AS name, regexp_replace(pg_get_indexdef(i.oid), '^.* USING ', '') AS definition
-       FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-       WHERE x.indrelid = $1::regclass`,
-      [table],
-    );
-  const liveIndexes = await indexesOf(live);
-  const shadowIndexes = await indexesOf(shadow);
+  const liveIndexes = await indexesOf(manager, live);
+  const shadowIndexes = await indexesOf(manager, shadow);
   await manager.query(`DROP TABLE ${live}`);
   await manager.query(`ALTER TABLE ${shadow} RENAME TO ${live}`);
   for (const index of shadowIndexes) {
