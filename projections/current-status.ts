@@ -208,10 +208,42 @@ function reachedThePerson(event: ProjectedEvent): boolean {
   return CONTACT_TYPES.has(event.type);
 }
 
+/**
+ * A copy of the row, field by field: every row then has the one shape, which keeps copying and reading rows
+ * cheap (a rebuild makes one per event; a spread of a row and of a change is several times slower).
+ */
+function copyOf(row: CurrentStatusRow): CurrentStatusRow {
+  return {
+    personId: row.personId,
+    organisationId: row.organisationId,
+    phase: row.phase,
+    caseOpen: row.caseOpen,
+    programme: row.programme,
+    closureReason: row.closureReason,
+    returned: row.returned,
+    activeConsents: row.activeConsents,
+    declinedScopes: row.declinedScopes,
+    employmentStatus: row.employmentStatus,
+    employed: row.employed,
+    employmentStatusAt: row.employmentStatusAt,
+    latestOutcomes: row.latestOutcomes,
+    latestRss: row.latestRss,
+    lastContactAt: row.lastContactAt,
+    contactLost: row.contactLost,
+    reTrafficked: row.reTrafficked,
+    servicesByDomain: row.servicesByDomain,
+    personalDataErased: row.personalDataErased,
+    revision: row.revision,
+    position: row.position,
+  };
+}
+
 /** The row after one (non-correction) event of the person. */
 export function evolveCurrentStatus(row: CurrentStatusRow | undefined, event: ProjectedEvent, personId: string): CurrentStatusRow {
   const before = row ?? newRow(personId, event);
-  const after = { ...before, ...facts(before, event), revision: event.streamRevision, position: event.position };
+  const after = Object.assign(copyOf(before), facts(before, event));
+  after.revision = event.streamRevision;
+  after.position = event.position;
   if (reachedThePerson(event) && isLaterOrSame(event.occurredAt, before.lastContactAt)) after.lastContactAt = event.occurredAt;
   return after;
 }

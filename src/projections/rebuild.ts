@@ -2,6 +2,7 @@ import { Client, type ClientConfig } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
+import { upcast } from '../journey/upcasting/upcasters';
 import { lockCheckpoints, saveCheckpoints } from './checkpoints';
 import { inBatches } from './in-batches';
 import { logByStream } from './log-by-stream';
@@ -125,7 +126,9 @@ async function loadFromLog(
       for (const stream of streams) {
         events += stream.length;
         const histories = historiesInStream(stream);
-        models.forEach((model, index) => loads[index]!.add(rowsOfStream(model.projection, stream, histories)));
+        // Upcast once for every read model (upcasting a current event gives it back as it is).
+        const current = stream.map(upcast);
+        models.forEach((model, index) => loads[index]!.add(rowsOfStream(model.projection, current, histories)));
       }
       await Promise.all(loads.map((load) => load.ready()));
       if (events - reported >= PROGRESS_EVERY) onProgress?.((reported = events), head);
