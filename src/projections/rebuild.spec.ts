@@ -9,9 +9,22 @@ import { projectionStatus } from './projection-status';
 import { rebuild } from './rebuild';
 
 let db: ReadModelDatabase;
+/** Text that COPY must escape, and characters of several UTF-8 lengths. */
+const AWKWARD = 'tab\there, line\nbreak, back\\slash, carriage\rreturn, \\N, é, 𝄞';
+
 beforeAll(async () => {
   db = await openReadModelDatabase();
-  await appendJourneys(db.store as PostgresEventStore, { persons: 300, eventsPerPerson: 20, seed: 3 });
+  await appendJourneys(db.store as PostgresEventStore, { persons: 299, eventsPerPerson: 20, seed: 3 });
+  await db.store.append(
+    `journey-${randomUUID()}`,
+    [
+      fact('PersonRegistered', { gender: 'female', citizenship: 'MD' }, '2023-01-01', AWKWARD),
+      fact('ServiceDelivered', { domain: 'legal', serviceType: AWKWARD }, '2023-02'),
+      fact('OutcomeAssessed', { domain: 'accommodation', indicator: 'safe_housing', value: AWKWARD }, '2023-03-01'),
+      fact('CaseClosed', { reason: AWKWARD }, '2023-04-01'),
+    ],
+    'no_stream',
+  );
 });
 afterAll(() => db.close());
 
@@ -83,6 +96,7 @@ test('queries keep answering during a rebuild, and a live runner carries on from
     const reads: Promise<unknown>[] = [];
     const rebuilding = rebuild(db.store, db.dataSource, {
       name: 'current_status',
+      logTable: true,
       batchSize: 500,
       onProgress: () => reads.push(db.dataSource.query('SELECT count(*) FROM current_status')),
     });

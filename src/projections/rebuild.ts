@@ -145,7 +145,10 @@ async function loadFromLog(
 /** A connection of its own to the data source's database: a COPY holds it from start to end. */
 function connectionTo(dataSource: DataSource): Client {
   const { url, host, port, username, password, database, ssl } = dataSource.options as PostgresDataSourceOptions;
-  return new Client({ connectionString: url, host, port, user: username, password, database, ssl: ssl as ClientConfig['ssl'] });
+  const connection = new Client({ connectionString: url, host, port, user: username, password, database, ssl: ssl as ClientConfig['ssl'] });
+  // A failure while a statement runs reaches that statement; one between statements is left to the next.
+  connection.on('error', () => undefined);
+  return connection;
 }
 
 interface TableIndex {
