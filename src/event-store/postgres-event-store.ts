@@ -1,5 +1,6 @@
 import { DatabaseError, type Pool } from 'pg';
 import { NEW_STREAM_HEAD, sealEvents, type SealedEnvelope, type SealedEvent, type StreamHead } from '../integrity/canonical';
+import { checkAppends } from './append-checks';
 import { AppendNotifications } from './append-notifications';
 import { AppendQueue, type BatchLimits, type PendingAppend } from './append-queue';
 import { CatchUpSubscription, type LogPage } from './catch-up-subscription';
@@ -31,18 +32,25 @@ export interface PostgresEventStoreOptions {
   batchLimits?: BatchLimits;
 }
 
-/** SQLSTATE raised by append_events when the stream head it was given is no longer the stream's head. */
-const STREAM_HEAD_MOVED = 'JLREV';
 const UNIQUE_VIOLATION = '23505';
+/** An event already has the revision an append gave its first event: that stream's head moved. */
+const REVISION_TAKEN = 'events_stream_revision_key';
+const EVENT_ID_TAKEN = 'events_event_id_key';
 
 // Named queries: pg prepares each once per pooled connection, then only binds and executes.
 const APPEND = {
   name: 'journey_append_events',
-  text: 'SELECT append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS position',
+  text: 'SELECT append_events($1, $2, $3, $4, $5, $6, $7) AS position',
 };
+// Each stream's last event, from the index on (stream_id, stream_revision) alone.
 const READ_HEADS = {
   name: 'journey_read_stream_heads',
-  text: 'SELECT stream_id, revision, last_hash FROM streams WHERE stream_id = ANY($1::text[])',
+  text: `SELECT head.stream_id, head.stream_revision, head.event_hash
+         FROM unnest($1::text[]) AS s(stream_id)
+         CROSS JOIN LATERAL (
+           SELECT stream_id, stream_revision, event_hash FROM events
+           WHERE stream_id = s.stream_id ORDER BY stream_revision DESC LIMIT 1
+         ) head`,
 };
 const READ_STREAMS = {
   name: 'journey_read_streams',
@@ -90,8 +98,6 @@ interface StreamWrite {
   append: SealedAppend;
   /** The head to chain onto: from memory, or read; undefined until known. */
   head: StreamHead | undefined;
-  /** The head came from memory: a moved head may just mean it was stale. */
-  fromMemory: boolean;
 }
 
 interface EventRow {
@@ -241,17 +247,20 @@ export class PostgresEventStore implements EventStore {
    */
   private async writeBatch(batch: readonly PendingAppend<SealedAppend>[]): Promise<void> {
     let writes: StreamWrite[] = batch.flatMap((pending) =>
-      pending.appends.map((append) => ({ pending, append, head: this.knownHead(append.streamId, append.expected), fromMemory: false })),
+      pending.appends.map((append) => ({ pending, append, head: this.knownHead(append.streamId, append.expected) })),
     );
     const settled = new Set<PendingAppend<SealedAppend>>();
-    for (;;) {
-      for (const write of writes) write.fromMemory = write.head !== undefined;
-      for (const { write, actual } of await this.readMissingHeads(writes)) {
+    const settle = async (unmet: { write: StreamWrite; actual: number | 'no_stream' }[]) => {
+      for (const { write, actual } of unmet) {
         if (settled.has(write.pending)) continue;
         await this.settleConflict(write, actual);
         settled.add(write.pending);
       }
       writes = writes.filter((write) => !settled.has(write.pending));
+    };
+    for (;;) {
+      const missing = writes.filter((write) => !write.head);
+      if (missing.length > 0) await settle(this.chainOnto(missing, await this.readHeads(missing)));
       if (writes.length === 0) return;
       try {
         const results = await this.write(writes);
@@ -265,44 +274,37 @@ export class PostgresEventStore implements EventStore {
         return;
       } catch (error) {
         for (const { append } of writes) this.heads.forget(append.streamId);
-        if (!(error instanceof DatabaseError)) throw error;
-        if (error.code === UNIQUE_VIOLATION && error.constraint === 'events_event_id_key') {
+        if (!(error instanceof DatabaseError) || error.code !== UNIQUE_VIOLATION) throw error;
+        if (error.constraint === EVENT_ID_TAKEN) {
           for (const pending of await this.settleDuplicates(writes, error)) settled.add(pending);
-        } else if (error.code === STREAM_HEAD_MOVED) {
-          const moved = new Map(JSON.parse(error.detail ?? '[]') as [string, number | null][]);
-          for (const write of writes) {
-            if (!moved.has(write.append.streamId) || settled.has(write.pending)) continue;
-            const { expected } = write.append;
-            // A head from memory may just be stale; any/stream_exists hold on whatever the head is now.
-            if (write.fromMemory || expected === 'any' || expected === 'stream_exists') {
-              write.head = undefined;
-              continue;
-            }
-            await this.settleConflict(write, moved.get(write.append.streamId) ?? 'no_stream');
-            settled.add(write.pending);
-          }
+          writes = writes.filter((write) => !settled.has(write.pending));
+        } else if (error.constraint === REVISION_TAKEN) {
+          // Some heads moved (or were remembered stale): each write is checked again against its stream's head now.
+          const current = await this.readHeads(writes);
+          const moved = writes.filter((write) => (current.get(write.append.streamId)?.revision ?? -1) !== write.head?.revision);
+          if (moved.length === 0) throw error;
+          await settle(this.chainOnto(moved, current));
         } else {
           throw error;
         }
-        writes = writes.filter((write) => !settled.has(write.pending));
       }
     }
   }
 
-  /** Fills in the heads not known from memory, in one query; answers the writes whose expectation is not met. */
-  private async readMissingHeads(writes: readonly StreamWrite[]): Promise<{ write: StreamWrite; actual: number | 'no_stream' }[]> {
-    const missing = writes.filter((write) => !write.head).map((write) => write.append.streamId);
-    if (missing.length === 0) return [];
-    const { rows } = await this.pool.query<{ stream_id: string; revision: string; last_hash: Buffer }>({
+  private async readHeads(writes: readonly StreamWrite[]): Promise<Map<string, StreamHead>> {
+    const { rows } = await this.pool.query<{ stream_id: string; stream_revision: string; event_hash: Buffer }>({
       ...READ_HEADS,
-      values: [missing],
+      values: [writes.map((write) => write.append.streamId)],
     });
-    const current = new Map(
-      rows.map((row) => [row.stream_id, { revision: Number(row.revision), lastHash: row.last_hash.toString('hex') }]),
+    return new Map(
+      rows.map((row) => [row.stream_id, { revision: Number(row.stream_revision), lastHash: row.event_hash.toString('hex') }]),
     );
+  }
+
+  /** Sets each write's head to its stream's current one; answers the writes whose expectation it does not meet. */
+  private chainOnto(writes: readonly StreamWrite[], current: Map<string, StreamHead>): { write: StreamWrite; actual: number | 'no_stream' }[] {
     const unmet: { write: StreamWrite; actual: number | 'no_stream' }[] = [];
     for (const write of writes) {
-      if (write.head) continue;
       const head = current.get(write.append.streamId);
       const actual = unmetExpectation(write.append.expected, head);
       if (actual === undefined) write.head = head ?? NEW_STREAM_HEAD;
@@ -311,7 +313,7 @@ export class PostgresEventStore implements EventStore {
     return unmet;
   }
 
-  /** One round trip: compare-and-swap of each stream head, position allocation, insert, notify (append_events). */
+  /** One round trip: position allocation, insert (each stream's compare-and-swap), notify (append_events). */
   private async write(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
     const recordedAt = new Date().toISOString();
     const heads = writes.map((write) => write.head as StreamHead);
@@ -326,11 +328,6 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await this.pool.query<{ position: string }>({
       ...APPEND,
       values: [
-        writes.map((write) => write.append.streamId),
-        heads.map((head) => head.revision),
-        heads.map((head) => Buffer.from(head.lastHash, 'hex')),
-        lasts.map((last) => last.envelope.streamRevision),
-        lasts.map((last) => Buffer.from(last.eventHash, 'hex')),
         all.map(({ envelope }) => envelope.streamId),
         all.map(({ envelope }) => envelope.streamRevision),
         all.map(({ envelope }) => envelope.eventId),
@@ -406,18 +403,4 @@ export class PostgresEventStore implements EventStore {
 function recordedEvent(row: EventRow): RecordedEvent {
   const envelope = JSON.parse(row.canonical.toString('utf8')) as SealedEnvelope;
   return { ...envelope, position: Number(row.position), eventHash: row.event_hash.toString('hex') };
-}
-
-function checkAppends(appends: readonly StreamAppend[]): void {
-  const streams = new Set<string>();
-  const ids = new Set<string>();
-  for (const { streamId, events } of appends) {
-    if (events.length === 0) throw new RangeError(`Stream ${streamId}: an append needs at least one event`);
-    if (streams.has(streamId)) throw new RangeError(`Stream ${streamId} appears twice in one append`);
-    streams.add(streamId);
-    for (const { eventId } of events) {
-      if (ids.has(eventId.toLowerCase())) throw new DuplicateEventIdError(eventId);
-      ids.add(eventId.toLowerCase());
-    }
-  }
 }
