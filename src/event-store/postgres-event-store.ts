@@ -40,7 +40,7 @@ const EVENT_ID_TAKEN = 'events_event_id_key';
 // Named queries: pg prepares each once per pooled connection, then only binds and executes.
 const APPEND = {
   name: 'journey_append_events',
-  text: 'SELECT append_events($1, $2, $3, $4, $5, $6, $7) AS position',
+  text: 'SELECT append_events($1, $2, $3, $4, $5, $6, $7, $8) AS position',
 };
 // Each stream's last event, from the index on (stream_id, stream_revision) alone.
 const READ_HEADS = {
@@ -325,6 +325,8 @@ export class PostgresEventStore implements EventStore {
     });
     const lasts = sealed.map((events) => events[events.length - 1] as SealedEvent);
     const all = sealed.flat();
+    // The bytes go as two binary parameters (pg sends a Buffer as is), not as arrays of hex text.
+    let end = 0;
     const { rows } = await this.pool.query<{ position: string }>({
       ...APPEND,
       values: [
@@ -332,9 +334,10 @@ export class PostgresEventStore implements EventStore {
         all.map(({ envelope }) => envelope.streamRevision),
         all.map(({ envelope }) => envelope.eventId),
         all.map(({ envelope }) => envelope.type),
-        all.map(({ canonical }) => canonical),
-        all.map(({ eventHash }) => Buffer.from(eventHash, 'hex')),
         all.map(({ envelope }) => envelope.recordedAt),
+        Buffer.concat(all.map(({ canonical }) => canonical)),
+        all.map(({ canonical }) => (end += canonical.length)),
+        Buffer.from(all.map(({ eventHash }) => eventHash).join(''), 'hex'),
       ],
     });
     let position = Number(rows[0]?.position) - all.length;

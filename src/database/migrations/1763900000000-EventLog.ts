@@ -36,16 +36,19 @@ export class EventLog1763900000000 implements MigrationInterface {
     // callers' appends) in one transaction. The global head row is locked first and held until commit, so
     // positions are given out in commit order (a reader of `position > $after` never skips an event that commits
     // late) and writers insert one after another (no deadlock between two bulk appends).
-    // Per-event arrays, grouped by stream, in order. PL/pgSQL, not SQL: it keeps the statement's plan across calls.
+    // Per-event arrays, grouped by stream, in order; the events' canonical bytes concatenated (p_ends: where each
+    // ends), their 32-byte hashes too: binary parameters, no text encoding of the bytes either way.
+    // PL/pgSQL, not SQL: it keeps the statement's plan across calls.
     await queryRunner.query(`
       CREATE FUNCTION append_events(
         p_streams     text[],
         p_revisions   bigint[],
         p_event_ids   uuid[],
         p_types       text[],
-        p_canonical   bytea[],
-        p_hashes      bytea[],
-        p_recorded_at timestamptz[]
+        p_recorded_at timestamptz[],
+        p_canonical   bytea,
+        p_ends        int[],
+        p_hashes      bytea
       ) RETURNS bigint LANGUAGE plpgsql AS $$
       DECLARE
         v_last_position bigint;
@@ -54,10 +57,11 @@ export class EventLog1763900000000 implements MigrationInterface {
           UPDATE event_log_head SET position = position + cardinality(p_event_ids) WHERE id = 1 RETURNING position
         ), written AS (
           INSERT INTO events (position, stream_id, stream_revision, event_id, type, canonical, event_hash, recorded_at)
-          SELECT head.position - cardinality(p_event_ids) + e.ord, e.stream_id, e.stream_revision,
-                 e.event_id, e.type, e.canonical, e.event_hash, e.recorded_at
-          FROM head, unnest(p_streams, p_revisions, p_event_ids, p_types, p_canonical, p_hashes, p_recorded_at)
-               WITH ORDINALITY AS e(stream_id, stream_revision, event_id, type, canonical, event_hash, recorded_at, ord)
+          SELECT head.position - cardinality(p_event_ids) + e.ord, e.stream_id, e.stream_revision, e.event_id, e.type,
+                 substring(p_canonical FROM e.canonical_start + 1 FOR e.canonical_end - e.canonical_start),
+                 substring(p_hashes FROM 32 * e.ord::int - 31 FOR 32), e.recorded_at
+          FROM head, unnest(p_streams, p_revisions, p_event_ids, p_types, p_recorded_at, (0 || p_ends)[:cardinality(p_ends)], p_ends)
+               WITH ORDINALITY AS e(stream_id, stream_revision, event_id, type, recorded_at, canonical_start, canonical_end, ord)
         )
         SELECT head.position INTO v_last_position FROM head, LATERAL pg_notify('journey_events', head.position::text);
         RETURN v_last_position;
@@ -66,7 +70,7 @@ export class EventLog1763900000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP FUNCTION append_events(text[], bigint[], uuid[], text[], bytea[], bytea[], timestamptz[])`);
+    await queryRunner.query(`DROP FUNCTION append_events(text[], bigint[], uuid[], text[], timestamptz[], bytea, int[], bytea)`);
     await queryRunner.query(`DROP TABLE event_log_head`);
     await queryRunner.query(`DROP TABLE events`);
   }
