@@ -42,10 +42,10 @@ export interface JourneyState {
   personalDataErased: boolean;
 }
 
-export const initialJourneyState: JourneyState = {
+type Derived = Omit<JourneyState, 'events' | 'enteredInError'>;
+
+const NOTHING_DERIVED: Derived = {
   registered: false,
-  events: new Map(),
-  enteredInError: new Set(),
   consents: new Set(),
   caseStatus: 'none',
   pendingReferrals: new Set(),
@@ -53,6 +53,8 @@ export const initialJourneyState: JourneyState = {
   sharingOverrides: new Set(),
   personalDataErased: false,
 };
+
+export const initialJourneyState: JourneyState = { ...NOTHING_DERIVED, events: new Map(), enteredInError: new Set() };
 
 /** Sharing consent is given per organisation; every other scope is given once. */
 export function consentKey(scope: ConsentScope, organisationId?: string): string {
@@ -71,17 +73,6 @@ export function mayAccess(state: JourneyState, organisationId: string): boolean 
   );
 }
 
-type Derived = Omit<JourneyState, 'events' | 'enteredInError'>;
-
-const NOTHING_DERIVED: Derived = {
-  registered: false,
-  consents: new Set(),
-  caseStatus: 'none',
-  pendingReferrals: new Set(),
-  organisationId: undefined,
-  sharingOverrides: new Set(),
-  personalDataErased: false,
-};
 
 export function evolve(state: JourneyState, event: JourneyFact): JourneyState {
   const remembered = { type: event.type, data: event.data, recordedBy: event.metadata?.organisationId };
