@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Notification, Pool, PoolClient } from 'pg';
 
 /** The channel `append_events` notifies (migration 1763900000000-EventLog) with the last position it wrote. */
 const CHANNEL = 'journey_events';
@@ -9,7 +9,8 @@ const CHANNEL = 'journey_events';
  * re-read the log, and also wake every poll interval in case a notification was lost (e.g. a reconnect).
  */
 export class AppendNotifications {
-  private client?: PoolClient;
+  /** The LISTEN connection while any subscription is live, and how to hand it back to the pool. */
+  private listening?: { client: PoolClient; giveBack: (destroy: boolean) => void };
   private subscribers = 0;
   private latestPosition = 0;
   private readonly waiters = new Set<() => void>();
@@ -40,7 +41,7 @@ export class AppendNotifications {
 
   /** Resolves when an append past `position` is announced, a poll interval has passed, or `cancel` fires. */
   async waitForAppendAfter(position: number, cancel: AbortSignal): Promise<void> {
-    if (!this.client) await this.transition(() => this.listen()); // the listening connection was lost
+    if (!this.listening) await this.transition(() => this.listen()); // the listening connection was lost
     if (this.latestPosition > position || cancel.aborted) return;
     await new Promise<void>((resolve) => {
       const wake = () => {
@@ -62,32 +63,40 @@ export class AppendNotifications {
   }
 
   private async listen(): Promise<void> {
-    if (this.client || this.subscribers === 0) return;
+    if (this.listening || this.subscribers === 0) return;
     const client = await this.pool.connect();
-    client.on('notification', (message) => this.announce(Number(message.payload)));
-    client.on('error', () => {
-      if (this.client !== client) return; // already back in the pool, which handles its idle clients' errors
-      this.client = undefined;
-      client.release(true);
-    });
+    const onNotification = (message: Notification) => this.announce(Number(message.payload));
+    const onError = () => {
+      if (this.listening?.client !== client) return; // already back in the pool, which handles its idle clients' errors
+      this.listening = undefined;
+      giveBack(true);
+    };
+    // The connection goes back to the pool without this store's handlers: its next user must not carry them.
+    const giveBack = (destroy: boolean) => {
+      client.off('notification', onNotification);
+      client.off('error', onError);
+      client.release(destroy);
+    };
+    client.on('notification', onNotification);
+    client.on('error', onError);
     try {
       await client.query(`LISTEN ${CHANNEL}`);
     } catch (error) {
-      client.release(true);
+      giveBack(true);
       throw error;
     }
-    this.client = client;
+    this.listening = { client, giveBack };
   }
 
   private async unlisten(): Promise<void> {
-    const client = this.client;
-    if (!client) return;
-    this.client = undefined;
+    const listening = this.listening;
+    if (!listening) return;
+    this.listening = undefined;
     try {
-      await client.query(`UNLISTEN ${CHANNEL}`);
-      client.release();
+      await listening.client.query(`UNLISTEN ${CHANNEL}`);
+      listening.giveBack(false);
     } catch {
-      client.release(true);
+      listening.giveBack(true);
     }
   }
 

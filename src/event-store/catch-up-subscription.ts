@@ -1,32 +1,34 @@
-import type { AllFilter, AllSubscription, RecordedEvent } from './event-store';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Subscription } from './event-store';
 import type { AppendNotifications } from './append-notifications';
 
 /** One read of the global log: events after a position, and the position the reader has now seen up to. */
-export interface LogPage {
-  events: RecordedEvent[];
+export interface LogPage<T> {
+  events: T[];
   /** Every event at or before this position was either returned or filtered out. */
   seenUpTo: number;
 }
 
-export type ReadLogPage = (after: number, filter: AllFilter | undefined, limit: number) => Promise<LogPage>;
+/** The next page after a position, of at most `limit` events (as RecordedEvents, or as canonical bytes). */
+export type ReadLogPage<T> = (after: number, limit: number) => Promise<LogPage<T>>;
 
 /**
  * Catch-up then live over the global log: reads pages until a short page says it is caught up, then waits for
- * an append notification (or the poll interval) and reads again. Since positions are given out in commit order,
- * "after the last position seen" never skips an event.
+ * an append notification (or the poll interval), or, given `pollEveryMs`, just that long, and reads again. Since
+ * positions are given out in commit order, "after the last position seen" never skips an event.
  */
-export class CatchUpSubscription implements AllSubscription {
+export class CatchUpSubscription<T> implements Subscription<T> {
   private readonly closing = new AbortController();
-  private iterator?: AsyncGenerator<RecordedEvent>;
+  private iterator?: AsyncGenerator<T>;
 
   constructor(
-    private readonly readPage: ReadLogPage,
+    private readonly readPage: ReadLogPage<T>,
     private readonly notifications: AppendNotifications,
-    private readonly from: { after: number; filter?: AllFilter; batchSize: number },
-    private readonly onEnd: (subscription: CatchUpSubscription) => void,
+    private readonly from: { after: number; batchSize: number; pollEveryMs?: number },
+    private readonly onEnd: (subscription: CatchUpSubscription<T>) => void,
   ) {}
 
-  [Symbol.asyncIterator](): AsyncGenerator<RecordedEvent> {
+  [Symbol.asyncIterator](): AsyncGenerator<T> {
     this.iterator ??= this.follow();
     return this.iterator;
   }
@@ -38,24 +40,27 @@ export class CatchUpSubscription implements AllSubscription {
     this.onEnd(this);
   }
 
-  private async *follow(): AsyncGenerator<RecordedEvent> {
-    const { filter, batchSize } = this.from;
+  private async *follow(): AsyncGenerator<T> {
+    const { batchSize, pollEveryMs } = this.from;
     const cancel = this.closing.signal;
+    const listening = pollEveryMs === undefined;
     // Listen before the first read, so an append committed right after a read still wakes us.
-    await this.notifications.attach();
+    if (listening) await this.notifications.attach();
     try {
       let after = this.from.after;
       while (!cancel.aborted) {
-        const page = await this.readPage(after, filter, batchSize);
+        const page = await this.readPage(after, batchSize);
         for (const event of page.events) {
           if (cancel.aborted) return;
           yield event;
         }
         after = page.seenUpTo;
-        if (page.events.length < batchSize) await this.notifications.waitForAppendAfter(after, cancel);
+        if (page.events.length === batchSize) continue;
+        if (listening) await this.notifications.waitForAppendAfter(after, cancel);
+        else await sleep(pollEveryMs, undefined, { signal: cancel }).catch(() => undefined); // cut short by close()
       }
     } finally {
-      await this.notifications.detach();
+      if (listening) await this.notifications.detach();
       this.onEnd(this);
     }
   }

@@ -78,8 +78,30 @@ export interface ReadAllOptions {
 }
 
 /** Catch-up then live: an endless async iterable, ended by close(). */
-export interface AllSubscription extends AsyncIterable<RecordedEvent> {
+export interface Subscription<T> extends AsyncIterable<T> {
   close(): Promise<void>;
+}
+
+export type AllSubscription = Subscription<RecordedEvent>;
+
+export interface CanonicalLogOptions {
+  /** Only events after this global position (exclusive); default 0. */
+  after?: number;
+  /**
+   * For a subscriber that batches anyway: once caught up, read the log again every `pollEveryMs` instead of being
+   * woken by each append (on PostgreSQL each wake-up costs the server a signal and the client a message, per
+   * commit). A store that pushes events (EventStoreDB) has nothing to poll and ignores it. Default: woken.
+   */
+  pollEveryMs?: number;
+}
+
+/** An event as the bytes its hash is over: what the Merkle log and audit exports are made of. */
+export interface CanonicalEvent {
+  position: number;
+  /** RFC 8785 bytes of the envelope (src/integrity/canonical.ts). */
+  canonical: Buffer;
+  /** Hex SHA-256 of `canonical`, as stored with the event. */
+  eventHash: string;
 }
 
 export interface EventStore {
@@ -99,6 +121,11 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /** The global log from a position, catching up then following live appends; resumable by position. */
   subscribeToAll(options?: ReadAllOptions): AllSubscription;
+  /**
+   * subscribeToAll, unfiltered, as canonical bytes: what the Merkle log builder follows. A store that keeps the
+   * bytes (PostgreSQL) hands them over as stored, neither parsed nor serialised again.
+   */
+  subscribeToCanonicalLog(options?: CanonicalLogOptions): Subscription<CanonicalEvent>;
   /** Position of the last committed event (0 when the log is empty). */
   headPosition(): Promise<number>;
   close(): Promise<void>;

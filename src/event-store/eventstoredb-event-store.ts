@@ -19,7 +19,7 @@ import {
   type RecordedEvent as ClientRecordedEvent,
   type StreamingRead,
 } from '@eventstore/db-client';
-import { NEW_STREAM_HEAD, sealEvents, type SealedEvent, type StreamHead } from '../integrity/canonical';
+import { NEW_STREAM_HEAD, canonicalBytes, sealEvents, type SealedEvent, type StreamHead } from '../integrity/canonical';
 import { checkAppends } from './append-checks';
 import {
   DuplicateEventIdError,
@@ -27,6 +27,8 @@ import {
   type AllFilter,
   type AllSubscription,
   type AppendResult,
+  type CanonicalEvent,
+  type CanonicalLogOptions,
   type EventMetadata,
   type EventStore,
   type ExpectedRevision,
@@ -35,6 +37,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type StreamAppend,
+  type Subscription,
 } from './event-store';
 import { EventStoreDbSubscription } from './eventstoredb-subscription';
 import { priorAppend, unmetExpectation } from './expected-revision';
@@ -80,7 +83,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   /** The store made the client from a connection string, so close() disposes it. */
   private readonly ownsClient: boolean;
-  private readonly subscriptions = new Set<EventStoreDbSubscription>();
+  private readonly subscriptions = new Set<Subscription<unknown>>();
 
   /** Takes a client (its owner disposes it) or a connection string such as `esdb://localhost:2113?tls=false`. */
   constructor(connection: EventStoreDBClient | string) {
@@ -136,9 +139,22 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribeToAll(options: ReadAllOptions = {}): AllSubscription {
     const after = options.after ?? 0;
+    return this.follow(after, options.filter, (resolved) => kept(resolved, after, options.filter));
+  }
+
+  /** EventStoreDB stores the envelope as JSON, not its canonical bytes: they are computed again here. */
+  subscribeToCanonicalLog(options: CanonicalLogOptions = {}): Subscription<CanonicalEvent> {
+    const after = options.after ?? 0;
+    return this.follow(after, undefined, (resolved) => {
+      const event = kept(resolved, after, undefined);
+      return event && { position: event.position, canonical: canonicalBytes(event), eventHash: event.eventHash };
+    });
+  }
+
+  private follow<T>(after: number, filter: AllFilter | undefined, keep: (resolved: AllStreamResolvedEvent) => T | undefined): Subscription<T> {
     const subscription = new EventStoreDbSubscription(
-      () => this.client.subscribeToAll({ fromPosition: logPosition(after), filter: serverFilter(options.filter) }),
-      (resolved) => kept(resolved, after, options.filter),
+      () => this.client.subscribeToAll({ fromPosition: logPosition(after), filter: serverFilter(filter) }),
+      keep,
       (ended) => this.subscriptions.delete(ended),
     );
     this.subscriptions.add(subscription);

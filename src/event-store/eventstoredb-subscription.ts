@@ -1,13 +1,13 @@
 import type { AllStreamResolvedEvent, AllStreamSubscription } from '@eventstore/db-client';
-import type { AllSubscription, RecordedEvent } from './event-store';
+import type { Subscription } from './event-store';
 
 /**
- * A catch-up subscription to EventStoreDB's $all as the port's AllSubscription. The server catches up then goes
+ * A catch-up subscription to EventStoreDB's $all as the port's Subscription. The server catches up then goes
  * live on one gRPC call; `keep` turns what it sends into the port's events (undefined: skipped). close() cancels
  * the call and ends the iteration, also one that is waiting for the next live event.
  */
-export class EventStoreDbSubscription implements AllSubscription {
-  private iterator?: AsyncGenerator<RecordedEvent>;
+export class EventStoreDbSubscription<T> implements Subscription<T> {
+  private iterator?: AsyncGenerator<T>;
   private closed = false;
   private stop!: () => void;
   /** Settles when close() is called: raced against the next event, so a waiting iteration ends at once. */
@@ -17,11 +17,11 @@ export class EventStoreDbSubscription implements AllSubscription {
 
   constructor(
     private readonly subscribe: () => AllStreamSubscription,
-    private readonly keep: (resolved: AllStreamResolvedEvent) => RecordedEvent | undefined,
-    private readonly onEnd: (subscription: EventStoreDbSubscription) => void,
+    private readonly keep: (resolved: AllStreamResolvedEvent) => T | undefined,
+    private readonly onEnd: (subscription: EventStoreDbSubscription<T>) => void,
   ) {}
 
-  [Symbol.asyncIterator](): AsyncGenerator<RecordedEvent> {
+  [Symbol.asyncIterator](): AsyncGenerator<T> {
     this.iterator ??= this.follow();
     return this.iterator;
   }
@@ -33,7 +33,7 @@ export class EventStoreDbSubscription implements AllSubscription {
     this.onEnd(this);
   }
 
-  private async *follow(): AsyncGenerator<RecordedEvent> {
+  private async *follow(): AsyncGenerator<T> {
     if (this.closed) return;
     const source = this.subscribe();
     const received = source[Symbol.asyncIterator]();

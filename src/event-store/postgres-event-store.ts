@@ -3,13 +3,15 @@ import { NEW_STREAM_HEAD, sealEvents, type SealedEnvelope, type SealedEvent, typ
 import { checkAppends } from './append-checks';
 import { AppendNotifications } from './append-notifications';
 import { AppendQueue, type BatchLimits, type PendingAppend } from './append-queue';
-import { CatchUpSubscription, type LogPage } from './catch-up-subscription';
+import { CatchUpSubscription, type LogPage, type ReadLogPage } from './catch-up-subscription';
 import {
   DuplicateEventIdError,
   WrongExpectedRevisionError,
   type AllFilter,
   type AllSubscription,
   type AppendResult,
+  type CanonicalEvent,
+  type CanonicalLogOptions,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
@@ -17,6 +19,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type StreamAppend,
+  type Subscription,
 } from './event-store';
 import { priorAppend, unmetExpectation, type StoredEventPlace } from './expected-revision';
 import { RecentStreamHeads } from './recent-stream-heads';
@@ -52,29 +55,32 @@ const READ_HEADS = {
            WHERE stream_id = s.stream_id ORDER BY stream_revision DESC LIMIT 1
          ) head`,
 };
+// The canonical bytes travel as UTF-8 text and the hash as hex (half the bytes of bytea's hex output, and the
+// JSON parses straight from the string); the bytes are valid UTF-8 by construction, so they round-trip exactly.
+const EVENT_COLUMNS = `position, convert_from(canonical, 'UTF8') AS canonical, encode(event_hash, 'hex') AS event_hash`;
 const READ_STREAMS = {
   name: 'journey_read_streams',
-  text: `SELECT position, canonical, event_hash FROM events
+  text: `SELECT ${EVENT_COLUMNS} FROM events
          WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`,
 };
 const READ_STREAM_FORWARDS = {
   name: 'journey_read_stream_forwards',
-  text: `SELECT position, canonical, event_hash FROM events
+  text: `SELECT ${EVENT_COLUMNS} FROM events
          WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision LIMIT $3`,
 };
 const READ_STREAM_BACKWARDS = {
   name: 'journey_read_stream_backwards',
-  text: `SELECT position, canonical, event_hash FROM events
+  text: `SELECT ${EVENT_COLUMNS} FROM events
          WHERE stream_id = $1 AND stream_revision <= $2 ORDER BY stream_revision DESC LIMIT $3`,
 };
 // The log head is read in the same statement, hence the same snapshot, as the events: a short page proves
 // that everything up to that head has been seen, so a filtered reader can move its cursor past it.
 const READ_LOG_PAGE = {
   name: 'journey_read_log_page',
-  text: `SELECT head.position AS head, e.position, e.canonical, e.event_hash
+  text: `SELECT head.position AS head, e.*
          FROM event_log_head head
          LEFT JOIN LATERAL (
-           SELECT position, canonical, event_hash FROM events
+           SELECT ${EVENT_COLUMNS} FROM events
            WHERE position > $1
              AND ($2::text[] IS NULL OR type = ANY($2::text[]))
              AND ($3::text IS NULL OR starts_with(stream_id, $3::text))
@@ -100,10 +106,13 @@ interface StreamWrite {
   head: StreamHead | undefined;
 }
 
+/** EVENT_COLUMNS as read. */
 interface EventRow {
   position: string;
-  canonical: Buffer;
-  event_hash: Buffer;
+  /** The canonical bytes as UTF-8 text. */
+  canonical: string;
+  /** Hex. */
+  event_hash: string;
 }
 
 /**
@@ -117,7 +126,7 @@ export class PostgresEventStore implements EventStore {
   private readonly batchSize: number;
   private readonly heads: RecentStreamHeads;
   private readonly notifications: AppendNotifications;
-  private readonly subscriptions = new Set<CatchUpSubscription>();
+  private readonly subscriptions = new Set<Subscription<unknown>>();
   private readonly queue: AppendQueue<SealedAppend>;
 
   constructor(
@@ -193,7 +202,7 @@ export class PostgresEventStore implements EventStore {
     let remaining = options.maxCount ?? Infinity;
     while (remaining > 0) {
       const limit = Math.min(this.batchSize, remaining);
-      const page = await this.readLogPage(after, options.filter, limit);
+      const page = await this.readLogPage(after, options.filter, limit, recordedEvent);
       yield* page.events;
       remaining -= page.events.length;
       if (page.events.length < limit) return;
@@ -202,14 +211,15 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribeToAll(options: ReadAllOptions = {}): AllSubscription {
-    const subscription = new CatchUpSubscription(
-      (after, filter, limit) => this.readLogPage(after, filter, limit),
-      this.notifications,
-      { after: options.after ?? 0, filter: options.filter, batchSize: this.batchSize },
-      (ended) => this.subscriptions.delete(ended),
+    return this.follow({ after: options.after ?? 0 }, (after, limit) =>
+      this.readLogPage(after, options.filter, limit, recordedEvent),
     );
-    this.subscriptions.add(subscription);
-    return subscription;
+  }
+
+  subscribeToCanonicalLog(options: CanonicalLogOptions = {}): Subscription<CanonicalEvent> {
+    return this.follow({ after: options.after ?? 0, pollEveryMs: options.pollEveryMs }, (after, limit) =>
+      this.readLogPage(after, undefined, limit, canonicalEvent),
+    );
   }
 
   async headPosition(): Promise<number> {
@@ -390,20 +400,37 @@ export class PostgresEventStore implements EventStore {
     }));
   }
 
-  private async readLogPage(after: number, filter: AllFilter | undefined, limit: number): Promise<LogPage> {
+  private follow<T>(from: { after: number; pollEveryMs?: number }, readPage: ReadLogPage<T>): Subscription<T> {
+    const subscription = new CatchUpSubscription(readPage, this.notifications, { ...from, batchSize: this.batchSize }, (ended) =>
+      this.subscriptions.delete(ended),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  private async readLogPage<T extends { position: number }>(
+    after: number,
+    filter: AllFilter | undefined,
+    limit: number,
+    toEvent: (row: EventRow) => T,
+  ): Promise<LogPage<T>> {
     const { rows } = await this.pool.query<{ head: string } & { [K in keyof EventRow]: EventRow[K] | null }>({
       ...READ_LOG_PAGE,
       values: [after, filter?.eventTypes ?? null, filter?.streamPrefix ?? null, limit],
     });
-    const events = rows.filter((row): row is { head: string } & EventRow => row.position !== null).map(recordedEvent);
+    const events = rows.filter((row): row is { head: string } & EventRow => row.position !== null).map(toEvent);
     const last = events[events.length - 1];
-    const seenUpTo = events.length < limit ? Math.max(after, Number(rows[0]?.head ?? 0)) : (last as RecordedEvent).position;
+    const seenUpTo = events.length < limit ? Math.max(after, Number(rows[0]?.head ?? 0)) : (last as T).position;
     return { events, seenUpTo };
   }
 }
 
+function canonicalEvent(row: EventRow): CanonicalEvent {
+  return { position: Number(row.position), canonical: Buffer.from(row.canonical, 'utf8'), eventHash: row.event_hash };
+}
+
 /** The stored canonical bytes are the event; position and hash come from their columns. */
 function recordedEvent(row: EventRow): RecordedEvent {
-  const envelope = JSON.parse(row.canonical.toString('utf8')) as SealedEnvelope;
-  return { ...envelope, position: Number(row.position), eventHash: row.event_hash.toString('hex') };
+  const envelope = JSON.parse(row.canonical) as SealedEnvelope;
+  return { ...envelope, position: Number(row.position), eventHash: row.event_hash };
 }

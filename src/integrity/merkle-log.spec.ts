@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
-import { migrate } from '../database/data-source';
+import { createDataSource, migrate } from '../database/data-source';
 import { PostgresEventStore } from '../event-store/postgres-event-store';
 import { canonicalBytes, sealEvents, NEW_STREAM_HEAD } from './canonical';
 import { openCheckpoint } from './checkpoint';
@@ -122,6 +122,64 @@ describe('the Merkle log on PostgreSQL', () => {
     expect(await ledger.log.rootHash(24)).toEqual((await independentTree(ledger.store, 24)).root());
   });
 
+  test('nodes are read across the runs of many batches: every inclusion and consistency proof checks out', async () => {
+    await record(ledger, 45); // batches of at most 8: runs end and start all over the tree
+    const leaves: Buffer[] = [];
+    for await (const event of ledger.store.readAll()) leaves.push(leafHash(canonicalBytes(event)));
+    const roots = [Buffer.alloc(0)];
+    for (let size = 1; size <= 45; size++) roots.push(await ledger.log.rootHash(size));
+    const tree = Frontier.empty();
+    for (let index = 0; index < 45; index++) {
+      tree.append(leaves[index] as Buffer);
+      expect(roots[index + 1]).toEqual(tree.root());
+      expect(verifyInclusion(leaves[index], index, 45, await ledger.log.inclusionProof(index, 45), roots[45])).toBe(true);
+    }
+    for (let size = 1; size < 45; size++) {
+      expect(verifyConsistency(size, 45, await ledger.log.consistencyProof(size, 45), roots[size], roots[45])).toBe(true);
+    }
+  });
+
+  test('a second builder over the same log fails instead of forking the tree', async () => {
+    await record(ledger, 6);
+    const second = new MerkleLogBuilder(ledger.pool, ledger.store, { batchSize: 4 });
+    await second.start();
+    await second.waitFor(await ledger.store.headPosition()); // nothing new: it only read the head
+    await appendSteps(ledger.store, 9, 6);
+    const head = await ledger.store.headPosition();
+    const outcomes = await Promise.allSettled([ledger.builder.waitFor(head), second.waitFor(head)]);
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toHaveLength(1);
+    expect(outcomes.find((outcome) => outcome.status === 'rejected')).toMatchObject({
+      reason: { message: expect.stringContaining('another builder') },
+    });
+    await second.stop();
+    expect((await ledger.log.head()).size).toBe(15);
+    expect(await ledger.log.rootHash(15)).toEqual((await independentTree(ledger.store, 15)).root());
+  });
+
+  test('the runs migration keeps an existing log: down to a row per hash and up again, the same tree', async () => {
+    await record(ledger, 29);
+    await ledger.builder.stop();
+    const before = await ledger.log.rootHash(29);
+    const schema = createDataSource(ledger.database.url);
+    await schema.initialize();
+    try {
+      await schema.undoLastMigration({ transaction: 'each' });
+      const { rows } = await ledger.pool.query<{ leaves: string }>('SELECT count(*) AS leaves FROM merkle_leaves');
+      expect(Number(rows[0]?.leaves)).toBe(29);
+      await schema.runMigrations({ transaction: 'each' });
+    } finally {
+      await schema.destroy();
+    }
+    expect(await ledger.log.head()).toEqual({ size: 29, position: await ledger.store.headPosition() });
+    expect(await ledger.log.rootHash(29)).toEqual(before);
+    ledger.builder = new MerkleLogBuilder(ledger.pool, ledger.store, { batchSize: 8 });
+    await ledger.builder.start();
+    await record(ledger, 10, 29);
+    expect(await ledger.log.rootHash(39)).toEqual((await independentTree(ledger.store, 39)).root());
+    const older = (await independentTree(ledger.store, 13)).root();
+    expect(verifyConsistency(13, 39, await ledger.log.consistencyProof(13, 39), older, await ledger.log.rootHash(39))).toBe(true);
+  });
+
   test('an untouched export verifies against a signed checkpoint', async () => {
     await record(ledger, 20);
     const { size, verdict } = await verifyAgainstSigned(ledger);
@@ -144,7 +202,10 @@ describe('the Merkle log on PostgreSQL', () => {
     await record(ledger, 7);
     await ledger.signer.sign();
     // The subtree over leaves 0..3, which the signed tree of size 7 and every later tree are built on.
-    await ledger.pool.query(`UPDATE merkle_nodes SET hash = sha256(hash) WHERE level = 2 AND node_index = 0`);
+    await ledger.pool.query(
+      `UPDATE merkle_node_runs SET hashes = overlay(hashes PLACING sha256(substring(hashes FROM 1 FOR 32)) FROM 1 FOR 32)
+       WHERE level = 2 AND first_index = 0`,
+    );
     await record(ledger, 5, 7);
     await expect(ledger.signer.sign()).rejects.toBeInstanceOf(InconsistentCheckpointError);
     expect((await ledger.signer.latest())?.size).toBe(7);

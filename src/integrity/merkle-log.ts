@@ -1,8 +1,9 @@
 import type { Pool } from 'pg';
-import type { AllSubscription, EventStore, RecordedEvent } from '../event-store/event-store';
-import { canonicalBytes, sha256Hex } from './canonical';
+import type { CanonicalEvent, EventStore, Subscription } from '../event-store/event-store';
+import { sha256Hex } from './canonical';
 import {
   Frontier,
+  HASH_BYTES,
   consistencyProof,
   frontierNodes,
   inclusionProof,
@@ -14,9 +15,9 @@ import {
 import { exportLine } from './verify-export';
 
 /**
- * The global Merkle log on PostgreSQL (migration 1763900000100-MerkleLog): leaf i is the canonical bytes of the
- * i-th event of the global log. A builder follows the store's subscription, so it works whatever the store's
- * positions look like; leaf indices are dense regardless.
+ * The global Merkle log on PostgreSQL (migrations 1763900000100-MerkleLog, 1763900000400-MerkleRuns): leaf i is
+ * the canonical bytes of the i-th event of the global log. A builder follows the store's subscription, so it
+ * works whatever the store's positions look like; leaf indices are dense regardless.
  */
 
 export interface MerkleLogHead {
@@ -26,6 +27,7 @@ export interface MerkleLogHead {
   position: number;
 }
 
+/** Nodes read out of their runs (migration 1763900000400-MerkleRuns): one index lookup and a 32-byte slice each. */
 export class PostgresMerkleNodes implements NodeReader {
   constructor(private readonly pool: Pool) {}
 
@@ -33,8 +35,15 @@ export class PostgresMerkleNodes implements NodeReader {
     if (ids.length === 0) return [];
     const { rows } = await this.pool.query<{ hash: Buffer }>({
       name: 'merkle_read_nodes',
-      text: `SELECT n.hash FROM unnest($1::smallint[], $2::bigint[]) WITH ORDINALITY AS wanted(level, node_index, ord)
-             JOIN merkle_nodes n USING (level, node_index) ORDER BY wanted.ord`,
+      text: `SELECT substring(run.hashes FROM (wanted.node_index - run.first_index)::int * 32 + 1 FOR 32) AS hash
+             FROM unnest($1::smallint[], $2::bigint[]) WITH ORDINALITY AS wanted(level, node_index, ord)
+             CROSS JOIN LATERAL (
+               SELECT first_index, hashes FROM merkle_node_runs
+               WHERE level = wanted.level AND first_index <= wanted.node_index
+               ORDER BY first_index DESC LIMIT 1
+             ) run
+             WHERE wanted.node_index < run.first_index + octet_length(run.hashes) / 32
+             ORDER BY wanted.ord`,
       values: [ids.map((id) => id.level), ids.map((id) => id.index)],
     });
     if (rows.length !== ids.length) throw new Error('The Merkle log is missing stored nodes');
@@ -43,11 +52,10 @@ export class PostgresMerkleNodes implements NodeReader {
 }
 
 async function readHead(pool: Pool): Promise<MerkleLogHead> {
-  const { rows } = await pool.query<{ leaf_index: string; position: string }>(
-    'SELECT leaf_index, position FROM merkle_leaves ORDER BY leaf_index DESC LIMIT 1',
-  );
-  const last = rows[0];
-  return last ? { size: Number(last.leaf_index) + 1, position: Number(last.position) } : { size: 0, position: 0 };
+  const { rows } = await pool.query<{ size: string; position: string }>('SELECT size, position FROM merkle_log_head');
+  const head = rows[0];
+  if (!head) throw new Error('merkle_log_head is empty: the database was not migrated');
+  return { size: Number(head.size), position: Number(head.position) };
 }
 
 /** What the audit API serves: roots, proofs and exports, each from O(log n) stored nodes or a streamed range. */
@@ -86,9 +94,14 @@ export class MerkleLog {
     while (next < to) {
       const { rows } = await this.pool.query<{ leaf_index: string; canonical: Buffer | null; event_hash: Buffer | null }>({
         name: 'merkle_export_page',
-        text: `SELECT l.leaf_index, e.canonical, e.event_hash FROM merkle_leaves l
-               LEFT JOIN events e ON e.position = l.position
-               WHERE l.leaf_index >= $1 AND l.leaf_index < $2 ORDER BY l.leaf_index LIMIT $3`,
+        text: `SELECT leaf.leaf_index, e.canonical, e.event_hash
+               FROM merkle_leaf_runs run
+               CROSS JOIN LATERAL unnest(run.positions) WITH ORDINALITY AS p(position, ord)
+               CROSS JOIN LATERAL (SELECT run.first_leaf + p.ord - 1 AS leaf_index) leaf
+               LEFT JOIN events e ON e.position = p.position
+               WHERE run.first_leaf >= coalesce((SELECT max(first_leaf) FROM merkle_leaf_runs WHERE first_leaf <= $1), 0)
+                 AND run.first_leaf < least($2, $1 + $3) AND leaf.leaf_index >= $1 AND leaf.leaf_index < $2
+               ORDER BY leaf.leaf_index LIMIT $3`,
         values: [next, to, pageSize],
       });
       for (const row of rows) {
@@ -112,24 +125,27 @@ export class MerkleLog {
 export interface MerkleLogBuilderOptions {
   /** Events per transaction. Default 500. */
   batchSize?: number;
-  /** A partial batch is written after this long without another event. Default 20 ms. */
+  /** A partial batch is written at most this long after its first event arrived: the lag's bound. Default 20 ms. */
   flushAfterMs?: number;
+  /** Once caught up, read the log this often rather than on every append (CanonicalLogOptions.pollEveryMs). */
+  pollEveryMs?: number;
 }
 
 /**
- * Follows the global log from where the Merkle log ends and appends one leaf per event, writing the new nodes,
- * leaves and nothing else in one transaction per batch. Run one per database: a second one fails on the
- * primary keys rather than fork the tree.
+ * Follows the global log, as its stored canonical bytes, from where the Merkle log ends and appends one leaf per
+ * event: per batch, one transaction moves the log's head and writes the new nodes and leaf positions as runs.
+ * Run one per database: a second one fails on the head's compare-and-swap rather than fork the tree.
  */
 export class MerkleLogBuilder {
   private frontier = Frontier.empty();
   private logged: MerkleLogHead = { size: 0, position: 0 };
-  private subscription?: AllSubscription;
+  private subscription?: Subscription<CanonicalEvent>;
   private following?: Promise<void>;
   private failure?: Error;
   private waiters: { position: number; resolve: () => void; reject: (error: Error) => void }[] = [];
   private readonly batchSize: number;
   private readonly flushAfterMs: number;
+  private readonly pollEveryMs?: number;
 
   constructor(
     private readonly pool: Pool,
@@ -138,6 +154,7 @@ export class MerkleLogBuilder {
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.flushAfterMs = options.flushAfterMs ?? 20;
+    this.pollEveryMs = options.pollEveryMs;
   }
 
   /** What has been logged so far: compare `position` with the store's head for the lag. */
@@ -149,7 +166,7 @@ export class MerkleLogBuilder {
     this.logged = await readHead(this.pool);
     const frontier = await new PostgresMerkleNodes(this.pool).getNodes(frontierNodes(this.logged.size));
     this.frontier = Frontier.restore(this.logged.size, frontier);
-    this.subscription = this.store.subscribeToAll({ after: this.logged.position });
+    this.subscription = this.store.subscribeToCanonicalLog({ after: this.logged.position, pollEveryMs: this.pollEveryMs });
     this.following = this.follow(this.subscription).catch(async (error: Error) => {
       this.failure = error;
       for (const waiter of this.waiters.splice(0)) waiter.reject(error);
@@ -169,17 +186,19 @@ export class MerkleLogBuilder {
     return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
   }
 
-  private async follow(subscription: AllSubscription): Promise<void> {
+  private async follow(subscription: Subscription<CanonicalEvent>): Promise<void> {
     const events = subscription[Symbol.asyncIterator]();
-    const pending: RecordedEvent[] = [];
+    const pending: CanonicalEvent[] = [];
+    let deadline = 0;
     let next = events.next();
     for (;;) {
-      const result = pending.length === 0 ? await next : await settledWithin(next, this.flushAfterMs);
+      const result = pending.length === 0 ? await next : await settledWithin(next, deadline - performance.now());
       if (result === undefined) {
         await this.append(pending.splice(0));
         continue;
       }
       if (result.done) break;
+      if (pending.length === 0) deadline = performance.now() + this.flushAfterMs;
       pending.push(result.value);
       next = events.next();
       if (pending.length >= this.batchSize) await this.append(pending.splice(0));
@@ -187,35 +206,44 @@ export class MerkleLogBuilder {
     if (pending.length > 0) await this.append(pending);
   }
 
-  private async append(events: readonly RecordedEvent[]): Promise<void> {
-    const nodes = { levels: [] as number[], indices: [] as number[], hashes: [] as Buffer[] };
-    const leaves = { indices: [] as number[], positions: [] as number[] };
-    for (const event of events) {
-      const canonical = canonicalBytes(event);
+  private async append(events: readonly CanonicalEvent[]): Promise<void> {
+    const from = this.logged;
+    const runs = new NodeRuns();
+    const positions: number[] = [];
+    for (const { canonical, position, eventHash } of events) {
       // Never log an event that does not match its own stored hash: the log would vouch for a change.
-      if (sha256Hex(canonical) !== event.eventHash) {
-        throw new Error(`The event at position ${event.position} does not hash to its stored eventHash`);
+      if (sha256Hex(canonical) !== eventHash) {
+        throw new Error(`The event at position ${position} does not hash to its stored eventHash`);
       }
-      leaves.indices.push(this.frontier.size);
-      leaves.positions.push(event.position);
-      this.frontier.append(leafHash(canonical), (level, index, hash) => {
-        nodes.levels.push(level);
-        nodes.indices.push(index);
-        nodes.hashes.push(hash);
-      });
+      positions.push(position);
+      this.frontier.append(leafHash(canonical), runs.add);
     }
+    const to = { size: this.frontier.size, position: positions[positions.length - 1] as number };
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      // The log is derived from the event log and rebuilt from where it ends: a crash may lose the last batches
+      // (whole, never part of one), which the builder then writes again, identically. So its commits need not
+      // wait for their own flush, nor take an appender's turn at it. A checkpoint's commit (synchronous) flushes
+      // every batch it covers first, since the WAL is flushed in order.
+      await client.query('SET LOCAL synchronous_commit = off');
+      const moved = await client.query({
+        name: 'merkle_move_head',
+        text: 'UPDATE merkle_log_head SET size = $2, position = $3 WHERE id = 1 AND size = $1',
+        values: [from.size, to.size, to.position],
+      });
+      if (moved.rowCount !== 1) throw new Error(`The Merkle log no longer ends at ${from.size} leaves: is another builder running?`);
       await client.query({
-        name: 'merkle_insert_nodes',
-        text: 'INSERT INTO merkle_nodes (level, node_index, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])',
-        values: [nodes.levels, nodes.indices, nodes.hashes],
+        name: 'merkle_insert_node_runs',
+        text: `INSERT INTO merkle_node_runs (level, first_index, hashes)
+               SELECT level, first_index, substring($3::bytea FROM start_byte + 1 FOR byte_count)
+               FROM unnest($1::smallint[], $2::bigint[], $4::int[], $5::int[]) AS run(level, first_index, start_byte, byte_count)`,
+        values: runs.parameters(),
       });
       await client.query({
-        name: 'merkle_insert_leaves',
-        text: 'INSERT INTO merkle_leaves (leaf_index, position) SELECT * FROM unnest($1::bigint[], $2::bigint[])',
-        values: [leaves.indices, leaves.positions],
+        name: 'merkle_insert_leaf_run',
+        text: 'INSERT INTO merkle_leaf_runs (first_leaf, positions) VALUES ($1, $2::bigint[])',
+        values: [from.size, positions],
       });
       await client.query('COMMIT');
     } catch (error) {
@@ -224,12 +252,47 @@ export class MerkleLogBuilder {
     } finally {
       client.release();
     }
-    this.logged = { size: this.frontier.size, position: leaves.positions[leaves.positions.length - 1] as number };
+    this.logged = to;
     this.waiters = this.waiters.filter((waiter) => {
       if (waiter.position > this.logged.position) return true;
       waiter.resolve();
       return false;
     });
+  }
+}
+
+/**
+ * The nodes one batch completes, as one run per level: a level's nodes complete left to right, so those of a
+ * batch are contiguous. Sent as one binary parameter of all hashes, cut into runs by byte offsets in SQL.
+ */
+class NodeRuns {
+  private readonly runs: { level: number; firstIndex: number; hashes: Buffer[] }[] = [];
+
+  readonly add = (level: number, index: number, hash: Buffer): void => {
+    const run = this.runs[level];
+    if (!run) {
+      this.runs[level] = { level, firstIndex: index, hashes: [hash] };
+      return;
+    }
+    if (index !== run.firstIndex + run.hashes.length) throw new Error(`Merkle node ${level}/${index} is out of order`);
+    run.hashes.push(hash);
+  };
+
+  parameters(): [number[], number[], Buffer, number[], number[]] {
+    const runs = this.runs.filter((run) => run !== undefined);
+    const starts: number[] = [];
+    let offset = 0;
+    for (const run of runs) {
+      starts.push(offset);
+      offset += run.hashes.length * HASH_BYTES;
+    }
+    return [
+      runs.map((run) => run.level),
+      runs.map((run) => run.firstIndex),
+      Buffer.concat(runs.flatMap((run) => run.hashes), offset),
+      starts,
+      runs.map((run) => run.hashes.length * HASH_BYTES),
+    ];
   }
 }
 

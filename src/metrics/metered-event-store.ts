@@ -23,6 +23,7 @@ export function meteredEventStore(store: EventStore, metrics: LedgerMetrics): Ev
     readStream: (streamId, options) => store.readStream(streamId, options),
     readAll: (options) => store.readAll(options),
     subscribeToAll: (options) => store.subscribeToAll(options),
+    subscribeToCanonicalLog: (options) => store.subscribeToCanonicalLog(options),
     headPosition: () => store.headPosition(),
     close: () => store.close(),
   };

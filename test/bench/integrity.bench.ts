@@ -47,7 +47,7 @@ export async function benchIntegrity(url: string, scale: number) {
       if (!report.ok) throw new Error(`The generated export did not verify: ${report.message}`);
       rawSha256EventsPerSec = Math.max(rawSha256EventsPerSec, rawSha256Rate(files.sample, events));
     }
-    const integrityAppendOverheadPct = await appendOverhead(url, Math.max(400, Math.round(4000 * scale)));
+    const integrityAppendOverheadPct = await appendOverhead(url, Math.max(2000, Math.round(40_000 * scale)));
     process.stderr.write(
       `  integrity: ${events} events (${files.meanBytes.toFixed(0)} canonical bytes on average); sealing (canonical bytes + SHA-256, inside every append) ` +
         `${files.sealMicros.toFixed(1)} µs/event; verify/raw = ${(verifyEventsPerSec / rawSha256EventsPerSec).toFixed(2)}\n`,
@@ -145,17 +145,22 @@ function rawSha256Rate(sample: readonly Buffer[], events: number): number {
 }
 
 /**
- * Appends/s without and with the Merkle log builder and checkpoint schedule, in short phases ordered
- * without-with-with-without, repeated, so that a change in the machine's load weighs on both alike; overhead in %.
+ * Appends/s without and with the Merkle log builder and checkpoint schedule, in phases ordered
+ * without-with-with-without within a round, so that a drift in the machine's load weighs on both alike; the
+ * overhead in % is the median of the rounds' (a passing spike of other work skews one round, not the figure).
  */
 export async function appendOverhead(url: string, appends: number): Promise<number> {
   const pool = new Pool({ connectionString: url, max: 10 });
   const store = new PostgresEventStore(pool);
   const key = createNoteSigner(generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), ORIGIN);
-  const perPhase = 4 * Math.max(25, Math.round(appends / 16));
-  const seconds = { without: 0, with: 0 };
+  const rounds = 5;
+  const perPhase = 4 * Math.max(25, Math.round(appends / (4 * rounds * 4)));
+  const overheads: number[] = [];
+  const total = { without: 0, with: 0 };
   try {
-    for (let round = 0; round < 4; round++) {
+    // Round 0 warms up (JIT, caches, prepared statements) and is not counted.
+    for (let round = 0; round <= rounds; round++) {
+      const seconds = { without: 0, with: 0 };
       for (const phase of ['without', 'with', 'with', 'without'] as const) {
         const builder = new MerkleLogBuilder(pool, store, MERKLE_LOG_BUILDER_OPTIONS);
         const schedule = new CheckpointSchedule(
@@ -177,16 +182,22 @@ export async function appendOverhead(url: string, appends: number): Promise<numb
           await builder.stop();
         }
       }
+      if (round === 0) continue;
+      overheads.push(((seconds.with - seconds.without) / seconds.with) * 100);
+      total.without += seconds.without;
+      total.with += seconds.with;
     }
   } finally {
     await store.close();
     await pool.end();
   }
-  const total = 8 * perPhase; // appends timed per mode
+  const appended = rounds * 2 * perPhase; // appends timed per mode
+  overheads.sort((a, b) => a - b);
   process.stderr.write(
-    `  appends (4 writers): ${(total / seconds.without).toFixed(0)}/s without the Merkle builder, ${(total / seconds.with).toFixed(0)}/s with it\n`,
+    `  appends (4 writers): ${(appended / total.without).toFixed(0)}/s without the Merkle builder, ${(appended / total.with).toFixed(0)}/s with it; ` +
+      `overhead per round ${overheads.map((pct) => pct.toFixed(1)).join(', ')} %\n`,
   );
-  return ((seconds.with - seconds.without) / seconds.with) * 100;
+  return overheads[Math.floor(rounds / 2)] as number;
 }
 
 async function writer(store: PostgresEventStore, name: string, count: number): Promise<void> {

@@ -4,6 +4,7 @@ import {
   DuplicateEventIdError,
   NO_PREVIOUS_HASH,
   WrongExpectedRevisionError,
+  type CanonicalEvent,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
@@ -445,6 +446,43 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('subscribeToCanonicalLog', () => {
+      test('hands over each event as the exact bytes its hash is over, caught up then live, in position order', async () => {
+        const stream = streamId();
+        const start = await store.headPosition();
+        const written = [fact('Noted', { text: 'Ñandú — 東京 🚀 "quoted" \\ \u2028' }), fact('Noted', { n: 1.5e-7 }), fact()];
+        await store.append(stream, written, 'no_stream');
+        const subscription = store.subscribeToCanonicalLog({ after: start, pollEveryMs: 20 });
+        try {
+          const events = subscription[Symbol.asyncIterator]();
+          // The log is shared: keep this stream's events, in the order they come.
+          const ours = async (count: number) => {
+            const kept: CanonicalEvent[] = [];
+            while (kept.length < count) {
+              const [event] = await take(events, 1);
+              if (event && (JSON.parse(event.canonical.toString('utf8')) as { streamId: string }).streamId === stream) kept.push(event);
+            }
+            return kept;
+          };
+          const caughtUp = await ours(3);
+          const live = [fact(), fact('Noted', { text: 'ü' })];
+          const pending = ours(2);
+          await store.append(stream, live, 2);
+          const delivered = [...caughtUp, ...(await pending)];
+
+          const stored = await collect(store.readStream(stream));
+          expect(delivered.map((event) => event.position)).toEqual(stored.map((event) => event.position));
+          delivered.forEach((event, index) => {
+            expect(event.canonical.equals(canonicalBytes(stored[index] as RecordedEvent))).toBe(true);
+            expect(sha256Hex(event.canonical)).toBe(event.eventHash);
+            expect(event.eventHash).toBe(stored[index]?.eventHash);
+          });
+        } finally {
+          await subscription.close();
+        }
+      });
+    });
+
     test('concurrent writers: a live subscriber sees every committed event exactly once, in position order', async () => {
       const WRITERS = 8;
       const APPENDS_PER_WRITER = 300;
@@ -555,8 +593,8 @@ async function revisions(store: EventStore, stream: string, options?: Parameters
   return (await collect(store.readStream(stream, options))).map((event) => event.streamRevision);
 }
 
-async function take(events: AsyncIterator<RecordedEvent>, count: number): Promise<RecordedEvent[]> {
-  const taken: RecordedEvent[] = [];
+async function take<T>(events: AsyncIterator<T>, count: number): Promise<T[]> {
+  const taken: T[] = [];
   while (taken.length < count) {
     const next = await events.next();
     if (next.done) throw new Error(`The subscription ended after ${taken.length} of ${count} events`);

@@ -146,4 +146,25 @@ describe('PostgresEventStore beyond the port', () => {
     const { rows } = await pool.query<{ canonical: Buffer }>('SELECT canonical FROM events WHERE stream_id = $1', [stream]);
     expect(sha256Hex(rows[0]?.canonical as Buffer)).not.toBe(event?.eventHash);
   });
+
+  test('a subscription hands its listening connection back to the pool without its handlers', async () => {
+    const onePool = new Pool({ connectionString: database.url, max: 2 });
+    const subscriber = new PostgresEventStore(onePool);
+    try {
+      for (let round = 0; round < 12; round++) {
+        const subscription = subscriber.subscribeToAll({ after: await subscriber.headPosition() });
+        const waiting = subscription[Symbol.asyncIterator]().next();
+        await subscription.close();
+        await waiting;
+      }
+      const clients = await Promise.all([onePool.connect(), onePool.connect()]);
+      for (const client of clients) {
+        expect(client.listenerCount('notification')).toBe(0);
+        client.release();
+      }
+    } finally {
+      await subscriber.close();
+      await onePool.end();
+    }
+  });
 });
