@@ -145,15 +145,24 @@ export class AuditController {
     description:
       'One line per event: {"index": leaf index, "canonical": base64 of its RFC 8785 canonical bytes, "eventHash": hex SHA-256}. ' +
       'Personal data inside is ciphertext only. A leaf whose event row is gone has no line, which the verifier names as missing. ' +
-      '`from` defaults to 0, `to` to the log\u2019s size.',
+      '`from` defaults to 0, `to` to the log\u2019s size. With `include=leafHash` each line also has "leafHash": the hex leaf ' +
+      'hash the Merkle log holds for the index, with which the offline verifier places a change that keeps every line ' +
+      'self-consistent (an inserted row), checked against the signed root, never taken on trust.',
   })
   @ApiQuery({ name: 'from', type: Number, required: false, description: 'first leaf index, inclusive' })
   @ApiQuery({ name: 'to', type: Number, required: false, description: 'last leaf index, exclusive' })
+  @ApiQuery({ name: 'include', enum: ['leafHash'], required: false, description: 'add the log\u2019s leaf hash to each line' })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ schema: { type: 'string' }, description: 'NDJSON lines' })
   @ApiResponse({ status: 400, description: 'A query value is not a non-negative integer, or from > to' })
   @ApiResponse({ status: 404, description: '`to` is larger than the log' })
-  async export(@Res() response: Response, @Query('from') from?: string, @Query('to') to?: string): Promise<void> {
+  async export(
+    @Res() response: Response,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+    @Query('include') include?: string,
+  ): Promise<void> {
+    if (include !== undefined && include !== 'leafHash') throw badRequest([{ field: 'include', reason: 'must be leafHash' }]);
     const first = optionalCount('from', from) ?? 0;
     const end = optionalCount('to', to) ?? (await this.log.head()).size;
     if (first > end) throw badRequest([{ field: 'from', reason: `must not exceed to (${end})` }]);
@@ -161,7 +170,7 @@ export class AuditController {
     response.status(200).type('application/x-ndjson');
     try {
       let chunk = '';
-      for await (const line of this.log.exportLines(first, end)) {
+      for await (const line of this.log.exportLines(first, end, { leafHashes: include === 'leafHash' })) {
         chunk += line;
         if (chunk.length < EXPORT_CHUNK) continue;
         if (!(await sent(response, chunk))) return;

@@ -196,7 +196,19 @@ describe('the audit API', () => {
     }
   });
 
+  test("with include=leafHash each line also carries the log's leaf hash of its index", async () => {
+    const answer = await app.get('/audit/export?from=3&to=7&include=leafHash');
+    expect(answer.status).toBe(200);
+    const lines = answer.text.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.index)).toEqual([3, 4, 5, 6]);
+    for (const line of lines) {
+      expect(Object.keys(line)).toEqual(['index', 'canonical', 'eventHash', 'leafHash']);
+      expect(line.leafHash).toBe(leafHash(Buffer.from(line.canonical, 'base64')).toString('hex'));
+    }
+  });
+
   test.each([
+    ['/audit/export?include=everything', 400, 'include'],
     ['/audit/checkpoints', 400, 'size'],
     ['/audit/checkpoints?size=-1', 400, 'size'],
     ['/audit/checkpoints?size=99999', 404, undefined],
@@ -252,7 +264,7 @@ describe('tampering behind the store is found by the verifier, through the real 
   });
 
   /** The offline path: the auditor downloads key, checkpoint and export to files, then verifies them. */
-  async function verifyDownloaded() {
+  async function verifyDownloaded(exportQuery = '') {
     const download = async (name: string, path: string) => {
       const answer = await app.get(path);
       expect(answer.status).toBe(200);
@@ -262,7 +274,7 @@ describe('tampering behind the store is found by the verifier, through the real 
     return runVerify({
       publicKey: await download('key.txt', '/audit/public-key'),
       checkpoint: [await download('checkpoint.txt', '/audit/checkpoint')],
-      export: await download('export.ndjson', '/audit/export'),
+      export: await download('export.ndjson', `/audit/export${exportQuery}`),
     });
   }
   const verifyOnline = () => runVerify({ online: app.url, token: app.auditor, checkpoint: [] });
@@ -321,15 +333,16 @@ describe('tampering behind the store is found by the verifier, through the real 
     }
   });
 
-  test("two rows' positions swapped, of different streams: offline sees the root only, online names the index", async () => {
+  test("two rows' positions swapped, of different streams: named offline with the log's leaf hashes, and online", async () => {
     await swapPositions(5, 6); // steps 4 and 5: journey-b and journey-c, each chain intact
+    expect(await verifyDownloaded('?include=leafHash')).toMatchObject({ ok: false, index: 4, problem: 'reordered' });
     const offline = await verifyDownloaded();
     expect(offline).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
-    expect(offline.message).toMatch(/run with --online to locate the first differing index/);
+    expect(offline.message).toMatch(/export with include=leafHash, or run with --online, to locate the first differing index/);
     expect(await verifyOnline()).toMatchObject({ ok: false, index: 4 });
   });
 
-  test('a row inserted between two signed events, positions after it renumbered: online names the index', async () => {
+  test('a row inserted between two signed events, positions after it renumbered: named offline with leaf hashes, and online', async () => {
     const [forged] = sealEvents('journey-forged', NEW_STREAM_HEAD, [step(99)], new Date().toISOString());
     await pool.query('UPDATE events SET position = -position - 1 WHERE position > 10; UPDATE events SET position = -position WHERE position < 0');
     await pool.query(
@@ -337,8 +350,8 @@ describe('tampering behind the store is found by the verifier, through the real 
        VALUES (11, 'journey-forged', 0, $1, 'JourneyStepRecorded', $2, $3, now())`,
       [forged.envelope.eventId, forged.canonical, Buffer.from(forged.eventHash, 'hex')],
     );
-    const offline = await verifyDownloaded();
-    expect(offline).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
+    expect(await verifyDownloaded('?include=leafHash')).toMatchObject({ ok: false, index: 10, problem: 'inserted' });
+    expect(await verifyDownloaded()).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
     expect(await verifyOnline()).toMatchObject({ ok: false, index: 10 });
   });
 });

@@ -177,7 +177,7 @@ function report(verdict: Verdict, events: number, checkpoint: Checkpoint, starte
     ...summary,
     index: null,
     problem: verdict.problem,
-    message: `root mismatch: the export differs from the signed log${range} (${verdict.detail}); every line is self-consistent, so the export alone cannot place the change: run with --online to locate the first differing index`,
+    message: `root mismatch: the export differs from the signed log${range} (${verdict.detail}); every line is self-consistent, so this export alone cannot place the change: export with include=leafHash, or run with --online, to locate the first differing index`,
   };
 }
 

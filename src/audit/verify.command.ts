@@ -15,7 +15,7 @@ export function registerVerifyCommand(program: Command): void {
   program
     .command('verify')
     .description('verify an export of the global log against signed checkpoints (offline), or a running server (--online)')
-    .option('--export <file>', 'NDJSON export (GET /audit/export from 0)')
+    .option('--export <file>', 'NDJSON export (GET /audit/export from 0; with include=leafHash it can also place an inserted event)')
     .option('--checkpoint <file>', 'signed checkpoint note; twice to check two (online: notes kept from earlier)', collect, [])
     .option('--public-key <file>', 'C2SP verifier key (GET /audit/public-key); required offline, pins the key online')
     .option('--consistency-proof <file>', 'proof between two checkpoints (GET /audit/proofs/consistency), when the export reaches only the older')

@@ -83,7 +83,7 @@ async function collect(lines: AsyncIterable<string>): Promise<string[]> {
 async function verifyAgainstSigned(ledger: Ledger) {
   const { size, note } = await ledger.signer.sign();
   const checkpoint = openCheckpoint(note, parseVerifierKey(ledger.signer.verifierKey));
-  return { size, verdict: await verifyExport(await collect(ledger.log.exportLines(0, size)), [checkpoint]) };
+  return { size, verdict: await verifyExport(await collect(ledger.log.exportLines(0, size, { leafHashes: true })), [checkpoint]) };
 }
 
 describe('the Merkle log on PostgreSQL', () => {
@@ -126,7 +126,7 @@ describe('the Merkle log on PostgreSQL', () => {
     await record(ledger, 45); // batches of at most 8: runs end and start all over the tree
     const leaves: Buffer[] = [];
     for await (const event of ledger.store.readAll()) leaves.push(leafHash(canonicalBytes(event)));
-    const roots = [Buffer.alloc(0)];
+    const roots: Buffer[] = [Buffer.alloc(0)];
     for (let size = 1; size <= 45; size++) roots.push(await ledger.log.rootHash(size));
     const tree = Frontier.empty();
     for (let index = 0; index < 45; index++) {
@@ -255,9 +255,12 @@ describe('the Merkle log on PostgreSQL', () => {
          VALUES (11, 'journey-forged', 0, $1, 'JourneyStepRecorded', $2, $3, now())`,
         [forged.envelope.eventId, forged.canonical, Buffer.from(forged.eventHash, 'hex')],
       );
-      const verdict = await verifyExport(await collect(ledger.log.exportLines(0, 20)), [checkpoint]);
-      // Every line is self-consistent, so only the root shows it: the export alone cannot place it.
-      expect(verdict).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
+      const exported = await collect(ledger.log.exportLines(0, 20, { leafHashes: true }));
+      // Every line is self-consistent; the log's own leaf hashes, which the checkpoint confirms, place it.
+      expect(await verifyExport(exported, [checkpoint])).toMatchObject({ ok: false, index: 10, problem: 'inserted' });
+      // Without them only the root shows it.
+      const withoutLeafHashes = exported.map((line) => line.replace(/,"leafHash":"[0-9a-f]{64}"/, ''));
+      expect(await verifyExport(withoutLeafHashes, [checkpoint])).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
     });
   });
 });

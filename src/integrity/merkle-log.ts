@@ -86,12 +86,14 @@ export class MerkleLog {
   }
 
   /**
-   * Export lines for leaves `[from, to)`, read in pages. A leaf whose event row is gone yields no line, so the
-   * verifier names it missing.
+   * Export lines for leaves `[from, to)`, read in pages; with `leafHashes`, each with the leaf hash the log holds
+   * for it. A leaf whose event row is gone yields no line, so the verifier names it missing.
    */
-  async *exportLines(from: number, to: number, pageSize = 1000): AsyncIterable<string> {
+  async *exportLines(from: number, to: number, options: { leafHashes?: boolean; pageSize?: number } = {}): AsyncIterable<string> {
+    const pageSize = options.pageSize ?? 1000;
     let next = from;
     while (next < to) {
+      const end = Math.min(to, next + pageSize);
       const { rows } = await this.pool.query<{ leaf_index: string; canonical: Buffer | null; event_hash: Buffer | null }>({
         name: 'merkle_export_page',
         text: `SELECT leaf.leaf_index, e.canonical, e.event_hash
@@ -100,18 +102,44 @@ export class MerkleLog {
                CROSS JOIN LATERAL (SELECT run.first_leaf + p.ord - 1 AS leaf_index) leaf
                LEFT JOIN events e ON e.position = p.position
                WHERE run.first_leaf >= coalesce((SELECT max(first_leaf) FROM merkle_leaf_runs WHERE first_leaf <= $1), 0)
-                 AND run.first_leaf < least($2, $1 + $3) AND leaf.leaf_index >= $1 AND leaf.leaf_index < $2
-               ORDER BY leaf.leaf_index LIMIT $3`,
-        values: [next, to, pageSize],
+                 AND run.first_leaf < $2 AND leaf.leaf_index >= $1 AND leaf.leaf_index < $2
+               ORDER BY leaf.leaf_index`,
+        values: [next, end],
       });
+      const leaves = options.leafHashes ? await this.leafHashes(next, end) : undefined;
       for (const row of rows) {
+        const at = (Number(row.leaf_index) - next) * HASH_BYTES;
         if (row.canonical && row.event_hash) {
-          yield exportLine(Number(row.leaf_index), row.canonical, row.event_hash.toString('hex'));
+          yield exportLine(Number(row.leaf_index), row.canonical, row.event_hash.toString('hex'), leaves?.subarray(at, at + HASH_BYTES));
         }
       }
-      if (rows.length < pageSize) return;
-      next = Number(rows[rows.length - 1]?.leaf_index) + 1;
+      if (rows.length === 0) return;
+      next = end;
     }
+  }
+
+  /**
+   * The stored leaf hashes (level 0) of `[from, to)`, end to end; undefined if the stored runs do not cover the
+   * range without gaps (a changed tree): the lines then go without them, and the verifier relies on roots alone.
+   */
+  private async leafHashes(from: number, to: number): Promise<Buffer | undefined> {
+    const { rows } = await this.pool.query<{ first_index: string; hashes: Buffer }>({
+      name: 'merkle_read_leaf_hashes',
+      text: `SELECT first_index, hashes FROM merkle_node_runs
+             WHERE level = 0 AND first_index < $2
+               AND first_index >= coalesce((SELECT max(first_index) FROM merkle_node_runs WHERE level = 0 AND first_index <= $1), 0)
+             ORDER BY first_index`,
+      values: [from, to],
+    });
+    let covered = Number(rows[0]?.first_index ?? from + 1);
+    if (covered > from) return undefined;
+    const start = (from - covered) * HASH_BYTES;
+    for (const row of rows) {
+      if (Number(row.first_index) !== covered) return undefined;
+      covered += row.hashes.length / HASH_BYTES;
+    }
+    if (covered < to) return undefined;
+    return Buffer.concat(rows.map((row) => row.hashes)).subarray(start, start + (to - from) * HASH_BYTES);
   }
 
   private async assertLogged(size: number): Promise<void> {

@@ -272,6 +272,11 @@ export class Frontier {
     return this.treeSize;
   }
 
+  /** An independent frontier of the same tree, to grow another way from here. */
+  copy(): Frontier {
+    return new Frontier(this.treeSize, [...this.hashes]);
+  }
+
   append(leaf: Buffer, sink?: NodeSink): void {
     let node = leaf;
     let index = this.treeSize;

@@ -48,7 +48,15 @@ function checkpointOf(log: readonly Exported[], size = log.length): Checkpoint {
   return { origin, size, rootHash: frontier.root() };
 }
 
-const lines = (log: readonly Exported[]) => log.map((event, index) => exportLine(index, event.canonical, event.eventHash).slice(0, -1));
+/**
+ * Export lines as the server writes them, each with the leaf hash the Merkle log holds at its index: `logged`'s,
+ * the log as it was built (tampering with the events table leaves it as it was), by default the events' own.
+ */
+const lines = (exported: readonly Exported[], logged: readonly Exported[] = exported) =>
+  exported.map((event, index) => exportLine(index, event.canonical, event.eventHash, leafHash((logged[index] ?? event).canonical)).slice(0, -1));
+/** Lines of an export made before they carried the log's leaf hash. */
+const legacyLines = (exported: readonly Exported[]) =>
+  exported.map((event, index) => exportLine(index, event.canonical, event.eventHash).slice(0, -1));
 const streams = ['journey-a', 'journey-b', 'journey-c'];
 
 function withByteChanged(event: Exported, rehash: boolean): Exported {
@@ -82,9 +90,36 @@ describe('verifying an export', () => {
     expect(await verifyExport(lines(tampered), [checkpoint])).toMatchObject({ ok: false, index: 7, problem: 'altered' });
   });
 
-  test("a changed last event of its stream, rehashed, only changes the root", async () => {
+  test("a changed last event of its stream, rehashed, is named by the log's own leaf hashes", async () => {
     const tampered = log.map((event, index) => (index === 29 ? withByteChanged(event, true) : event));
+    expect(await verifyExport(lines(tampered, log), [checkpoint])).toMatchObject({ ok: false, index: 29, problem: 'altered' });
+    // Without them, only the root shows it.
+    expect(await verifyExport(legacyLines(tampered), [checkpoint])).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
+  });
+
+  test('an export without the log leaf hashes (older) verifies as before', async () => {
+    expect(await verifyExport(legacyLines(log), [checkpoint])).toEqual({ ok: true, size: 30, rootHash: checkpoint.rootHash });
+  });
+
+  test("a leaf hash changed in the log's stored tree, the events intact, is named there", async () => {
+    const exported = lines(log);
+    exported[12] = exportLine(12, log[12].canonical, log[12].eventHash, leafHash(log[13].canonical)).slice(0, -1);
+    expect(await verifyExport(exported, [checkpoint])).toMatchObject({ ok: false, index: 12, problem: 'altered' });
+  });
+
+  test('leaf hashes that lie cannot place a change: an index is named only when their tree has the signed root', async () => {
+    const tampered = log.map((event, index) => (index === 29 ? withByteChanged(event, true) : event));
+    const exported = lines(tampered, log);
+    exported[3] = exportLine(3, log[3].canonical, log[3].eventHash, leafHash(log[4].canonical)).slice(0, -1);
+    expect(await verifyExport(exported, [checkpoint])).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
+    // Leaf hashes that follow the forged events agree with them, so nothing parts: the root alone fails them.
     expect(await verifyExport(lines(tampered), [checkpoint])).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
+  });
+
+  test('a leafHash that is not 64 hex digits is malformed', async () => {
+    const exported = lines(log);
+    exported[2] = exported[2].replace(/"leafHash":"[0-9a-f]{4}/, '"leafHash":"zzzz');
+    expect(await verifyExport(exported, [checkpoint])).toMatchObject({ ok: false, index: 2, problem: 'malformed' });
   });
 
   test('a deleted line is named as missing', async () => {
@@ -108,6 +143,18 @@ describe('verifying an export', () => {
     expect(await verifyExport(lines(swapped), [checkpoint])).toMatchObject({ ok: false, index: 4, problem: 'reordered' });
   });
 
+  test("two swapped events of different streams, renumbered, are named as reordered by the log's leaf hashes", async () => {
+    for (const [a, b] of [[4, 5], [4, 9]]) {
+      const swapped = [...log];
+      [swapped[a], swapped[b]] = [swapped[b], swapped[a]]; // journey-b with journey-c, then with journey-a
+      expect(await verifyExport(lines(swapped, log), [checkpoint])).toMatchObject({ ok: false, index: a, problem: 'reordered' });
+    }
+    // Adjacent, each chain stays intact: without the leaf hashes only the root shows it.
+    const adjacent = [...log];
+    [adjacent[4], adjacent[5]] = [adjacent[5], adjacent[4]];
+    expect(await verifyExport(legacyLines(adjacent), [checkpoint])).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
+  });
+
   test('a line repeating an index is named as inserted', async () => {
     const exported = lines(log);
     exported.splice(6, 0, exported[5]);
@@ -120,10 +167,11 @@ describe('verifying an export', () => {
     expect(await verifyExport(lines(tampered), [checkpoint])).toMatchObject({ ok: false, index: 10, problem: 'inserted' });
   });
 
-  test('a forged event of a new stream, renumbered in, changes the root', async () => {
+  test("a forged event of a new stream, renumbered in, is named as inserted by the log's own leaf hashes", async () => {
     const forged = globalLog(1, ['journey-forged'])[0];
     const tampered = [...log.slice(0, 10), forged, ...log.slice(10)];
-    expect(await verifyExport(lines(tampered), [checkpoint])).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
+    expect(await verifyExport(lines(tampered, log), [checkpoint])).toMatchObject({ ok: false, index: 10, problem: 'inserted' });
+    expect(await verifyExport(legacyLines(tampered), [checkpoint])).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
   });
 
   test('a line that is not an export line is malformed', async () => {

@@ -1,12 +1,19 @@
 import { hash } from 'node:crypto';
 import { NO_PREVIOUS_HASH } from '../event-store/event-store';
 import type { Checkpoint } from './checkpoint';
-import { Frontier, leafHashInPlace, verifyConsistency, type NodeSink } from './merkle';
+import { Frontier, HASH_BYTES, leafHashInPlace, verifyConsistency, type NodeSink } from './merkle';
 
 /**
  * The offline verifier's core: replays an export (NDJSON, one line per leaf of the global Merkle log,
- * `{"index":i,"canonical":"<base64 canonical bytes>","eventHash":"<hex>"}`) and checks every event hash, every
- * stream's chain and the tree roots against signed checkpoints, naming the first index that is wrong.
+ * `{"index":i,"canonical":"<base64 canonical bytes>","eventHash":"<hex>","leafHash":"<hex>"}`) and checks every
+ * event hash, every stream's chain and the tree roots against signed checkpoints, naming the first index that is
+ * wrong.
+ *
+ * `leafHash` is the leaf hash the Merkle log itself holds for the index. Nothing is taken on trust from it: where
+ * it parts from the event's own leaf hash, the verifier grows a second tree from the log's hashes, and only if
+ * that tree's root is the signed one does it name the index where they parted, which a change that keeps every
+ * line self-consistent (a row inserted, a replaced last event of a stream) otherwise leaves unplaced. Lines
+ * without it (older exports) verify as before.
  *
  * Built for speed: the happy path neither JSON-parses the line nor the event. The line has a fixed layout
  * (`exportLine`); other layouts fall back to JSON.parse. The chain needs only the envelope's last members, which
@@ -25,38 +32,53 @@ export type Verdict =
   | { ok: false; index: number | null; problem: Problem; detail: string; within?: { from: number; to: number } };
 
 /** One export line, with its newline: the layout the verifier reads fastest. */
-export function exportLine(index: number, canonical: Buffer, eventHash: string): string {
-  return `{"index":${index},"canonical":"${canonical.toString('base64')}","eventHash":"${eventHash}"}\n`;
+export function exportLine(index: number, canonical: Buffer, eventHash: string, leafHash?: Buffer): string {
+  const logged = leafHash ? `,"leafHash":"${leafHash.toString('hex')}"` : '';
+  return `{"index":${index},"canonical":"${canonical.toString('base64')}","eventHash":"${eventHash}"${logged}}\n`;
 }
 
 interface Line {
   index: number;
   canonical: string;
   eventHash: string;
+  /** Hex, as the log holds it; absent in older exports. */
+  leafHash?: string;
 }
 
 const HEAD = '{"index":';
 const CANONICAL = ',"canonical":"';
 const EVENT_HASH = '","eventHash":"';
+const LEAF_HASH = '","leafHash":"';
 
 function parseLine(text: string): Line | undefined {
-  if (text.startsWith(HEAD)) {
+  if (text.startsWith(HEAD) && text.endsWith('"}')) {
     const canonicalAt = text.indexOf(CANONICAL, HEAD.length);
     const hashAt = text.indexOf(EVENT_HASH, canonicalAt + CANONICAL.length);
     const hashEnd = hashAt + EVENT_HASH.length + 64;
-    if (canonicalAt > 0 && hashAt > 0 && text.length === hashEnd + 2 && text.endsWith('"}')) {
+    const leafEnd = hashEnd + LEAF_HASH.length + 64;
+    const withLeaf = text.length === leafEnd + 2 && text.startsWith(LEAF_HASH, hashEnd);
+    if (canonicalAt > 0 && hashAt > 0 && (withLeaf || text.length === hashEnd + 2)) {
       const indexText = text.slice(HEAD.length, canonicalAt);
       const index = Number(indexText);
-      const eventHash = text.slice(hashEnd - 64, hashEnd);
       if (String(index) === indexText) {
-        return { index, canonical: text.slice(canonicalAt + CANONICAL.length, hashAt), eventHash };
+        return {
+          index,
+          canonical: text.slice(canonicalAt + CANONICAL.length, hashAt),
+          eventHash: text.slice(hashEnd - 64, hashEnd),
+          leafHash: withLeaf ? text.slice(leafEnd - 64, leafEnd) : undefined,
+        };
       }
     }
   }
   try {
-    const { index, canonical, eventHash } = JSON.parse(text) as Record<string, unknown>;
-    if (Number.isSafeInteger(index) && typeof canonical === 'string' && typeof eventHash === 'string') {
-      return { index: index as number, canonical, eventHash };
+    const { index, canonical, eventHash, leafHash } = JSON.parse(text) as Record<string, unknown>;
+    if (
+      Number.isSafeInteger(index) &&
+      typeof canonical === 'string' &&
+      typeof eventHash === 'string' &&
+      (leafHash === undefined || typeof leafHash === 'string')
+    ) {
+      return { index: index as number, canonical, eventHash, leafHash };
     }
   } catch {
     // malformed: reported by the caller
@@ -167,6 +189,20 @@ export class ExportVerifier {
   private scratch = Buffer.allocUnsafe(64 * 1024);
   /** Size of the largest checkpoint whose root the export matched so far. */
   private matchedSize = 0;
+  /** Whether every line so far carried the log's leaf hash: the second tree needs all of them. */
+  private everyLineLogged = true;
+  /** From the first index where the log's leaf hash is not the event's: the tree of the log's own hashes. */
+  private parting?: {
+    index: number;
+    logged: Frontier;
+    eventLeaf: Buffer;
+    loggedLeaf: Buffer;
+    /** The export's event at the parting index is in the log, later. */
+    eventBelongsLater: boolean;
+    /** The log's event at the parting index is in the export, later: something was put in before it. */
+    loggedEventComesLater: boolean;
+  };
+  private readonly loggedLeaf = Buffer.alloc(HASH_BYTES);
 
   /** `onNode` sees every tree node the export's leaves make, for keeping the tree (to locate a root mismatch). */
   constructor(
@@ -202,7 +238,9 @@ export class ExportVerifier {
     const link = chainLink(canonical);
     if (!link) return this.fail(expected, 'malformed', 'the canonical bytes are not an event envelope');
     if (!this.extendsStream(expected, link, line.eventHash)) return;
-    this.frontier.append(leafHashInPlace(prefixed), this.onNode);
+    const leaf = leafHashInPlace(prefixed);
+    if (!this.followLoggedLeaf(expected, leaf, line.leafHash)) return;
+    this.frontier.append(leaf, this.onNode);
     this.compareRoots();
   }
 
@@ -244,6 +282,36 @@ export class ExportVerifier {
     return true;
   }
 
+  /** Grows the tree of the log's own leaf hashes once they part from the events' (see the file's comment). */
+  private followLoggedLeaf(index: number, leaf: Buffer, leafHash: string | undefined): boolean {
+    if (leafHash === undefined) {
+      this.everyLineLogged = false;
+      return true;
+    }
+    if (this.loggedLeaf.write(leafHash, 'hex') !== HASH_BYTES) {
+      this.fail(index, 'malformed', 'the leafHash is not 64 hex digits');
+      return false;
+    }
+    const parting = this.parting;
+    if (!parting) {
+      if (leaf.equals(this.loggedLeaf)) return true;
+      this.parting = {
+        index,
+        logged: this.frontier.copy(),
+        eventLeaf: Buffer.from(leaf),
+        loggedLeaf: Buffer.from(this.loggedLeaf),
+        eventBelongsLater: false,
+        loggedEventComesLater: false,
+      };
+    } else {
+      // Where the two events at the parting index turn up later tells a move from an insertion.
+      parting.eventBelongsLater ||= this.loggedLeaf.equals(parting.eventLeaf);
+      parting.loggedEventComesLater ||= leaf.equals(parting.loggedLeaf);
+    }
+    this.parting?.logged.append(Buffer.from(this.loggedLeaf));
+    return true;
+  }
+
   private lookForGap(line: Line | undefined): void {
     const gap = this.gap;
     if (!gap || !line) return;
@@ -269,8 +337,20 @@ export class ExportVerifier {
     const size = this.frontier.size;
     for (const checkpoint of this.checkpoints) {
       if (checkpoint.size !== size) continue;
+      const parting = this.everyLineLogged ? this.parting : undefined;
       if (this.frontier.root().equals(checkpoint.rootHash)) {
         this.matchedSize = size;
+        if (parting) {
+          const detail = "the log's leaf hash is not the event's, whose root the checkpoint confirms: the log's stored tree changed";
+          this.fail(parting.index, 'altered', detail);
+        }
+      } else if (parting?.logged.root().equals(checkpoint.rootHash)) {
+        const [problem, what]: [Problem, string] = parting.eventBelongsLater
+          ? ['reordered', 'an event the signed log holds later is']
+          : parting.loggedEventComesLater
+            ? ['inserted', 'an event was put in']
+            : ['altered', 'another event is'];
+        this.fail(parting.index, problem, `${what} where the signed log holds another (its leaf hashes match the checkpoint)`);
       } else {
         this.fail(null, 'root-mismatch', `the first ${size} events do not hash to the root of the checkpoint of size ${size}`, {
           from: this.matchedSize,

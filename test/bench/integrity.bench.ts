@@ -104,8 +104,9 @@ async function writeSignedExport(folder: string, events: number) {
       for (const stream of block) {
         if (frontier.size >= events) break;
         const { canonical, eventHash } = stream[revision];
-        chunk += exportLine(frontier.size, canonical, eventHash);
-        frontier.append(leafHash(canonical));
+        const leaf = leafHash(canonical);
+        chunk += exportLine(frontier.size, canonical, eventHash, leaf);
+        frontier.append(leaf);
         bytes += canonical.length;
         if (sample.length < SAMPLE) sample.push(canonical);
       }
