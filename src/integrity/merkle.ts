@@ -18,12 +18,18 @@ export function leafHash(leaf: Uint8Array): Buffer {
 }
 
 /**
+ * A hash as a 32-character latin1 ("binary") string: Node returns a digest as a string far cheaper than as a
+ * Buffer (an object per digest costs more than hashing 65 bytes), which is what keeps a verifier near raw speed.
+ */
+export type BinaryHash = string;
+
+/**
  * Leaf hash of `prefixed.subarray(1)`, where byte 0 is a slot this function sets to the leaf prefix: a reader that
  * decodes a leaf one byte into its buffer gets the leaf hash without copying the leaf.
  */
-export function leafHashInPlace(prefixed: Buffer): Buffer {
+export function leafHashInPlace(prefixed: Buffer): BinaryHash {
   prefixed[0] = 0x00;
-  return hash('sha256', prefixed, 'buffer');
+  return hash('sha256', prefixed, 'binary');
 }
 
 const LEAF_PREFIX = Buffer.from([0x00]);
@@ -248,14 +254,21 @@ function isPowerOfTwo(n: number): boolean {
 /** Called for every perfect subtree a new leaf completes, the leaf itself (level 0) first. */
 export type NodeSink = (level: number, index: number, hash: Buffer) => void;
 
+function binaryNodeHash(left: BinaryHash, right: BinaryHash): BinaryHash {
+  nodeInput.write(left, 1, 'latin1');
+  nodeInput.write(right, 1 + HASH_BYTES, 'latin1');
+  return hash('sha256', nodeInput, 'binary');
+}
+
 /**
  * The compact range [0, size): the roots of the perfect subtrees that tile the tree, largest first. Enough to
- * append leaves in O(1) amortised hashing and to compute the root, without the rest of the tree.
+ * append leaves in O(1) amortised hashing and to compute the root, without the rest of the tree. Held as
+ * BinaryHashes; a sink, when given, sees Buffers.
  */
 export class Frontier {
   private constructor(
     private treeSize: number,
-    private readonly hashes: Buffer[],
+    private readonly hashes: BinaryHash[],
   ) {}
 
   static empty(): Frontier {
@@ -265,7 +278,7 @@ export class Frontier {
   /** Resumes a tree from its stored frontier: the hashes of `frontierNodes(size)`, in that order. */
   static restore(size: number, hashes: readonly Buffer[]): Frontier {
     if (hashes.length !== frontierNodes(size).length) throw new Error(`A tree of size ${size} has another frontier`);
-    return new Frontier(size, [...hashes]);
+    return new Frontier(size, hashes.map((hash) => hash.toString('latin1')));
   }
 
   get size(): number {
@@ -277,24 +290,27 @@ export class Frontier {
     return new Frontier(this.treeSize, [...this.hashes]);
   }
 
-  append(leaf: Buffer, sink?: NodeSink): void {
-    let node = leaf;
+  append(leaf: Buffer | BinaryHash, sink?: NodeSink): void {
+    let node = typeof leaf === 'string' ? leaf : leaf.toString('latin1');
     let index = this.treeSize;
     let level = 0;
-    sink?.(level, index, node);
+    sink?.(level, index, Buffer.from(node, 'latin1'));
     // A right child (odd index) completes its parent with the left sibling on top of the frontier.
     while (isOdd(index)) {
-      node = nodeHash(this.hashes.pop() as Buffer, node);
+      node = binaryNodeHash(this.hashes.pop() as BinaryHash, node);
       index = (index - 1) / 2;
       level += 1;
-      sink?.(level, index, node);
+      sink?.(level, index, Buffer.from(node, 'latin1'));
     }
     this.hashes.push(node);
     this.treeSize += 1;
   }
 
   root(): Buffer {
-    return this.treeSize === 0 ? EMPTY_TREE_ROOT : foldRight(this.hashes);
+    if (this.treeSize === 0) return EMPTY_TREE_ROOT;
+    let root = this.hashes[this.hashes.length - 1] as BinaryHash;
+    for (let i = this.hashes.length - 2; i >= 0; i--) root = binaryNodeHash(this.hashes[i] as BinaryHash, root);
+    return Buffer.from(root, 'latin1');
   }
 }
 

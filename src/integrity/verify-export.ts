@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { NO_PREVIOUS_HASH } from '../event-store/event-store';
 import type { Checkpoint } from './checkpoint';
-import { Frontier, HASH_BYTES, leafHashInPlace, verifyConsistency, type NodeSink } from './merkle';
+import { Frontier, HASH_BYTES, leafHashInPlace, verifyConsistency, type BinaryHash, type NodeSink } from './merkle';
 
 /**
  * The offline verifier's core: replays an export (NDJSON, one line per leaf of the global Merkle log,
@@ -105,41 +105,41 @@ const PREV_EVENT_HASH = token('prevEventHash');
 
 /** Reads a canonical envelope's last members backwards; undefined when they are not the expected ones. */
 function chainLink(bytes: Buffer): ChainLink | undefined {
-  let end = bytes.length - 1;
-  if (end < 1 || bytes[end] !== 0x7d /* } */) return undefined;
-
-  // Each step consumes one `,"key":value` ending at `end` and returns where the value starts and ends.
-  const member = (key: Buffer, isString: boolean): [number, number] | undefined => {
-    let start: number;
-    let valueEnd = end;
-    if (isString) {
-      if (bytes[end - 1] !== QUOTE) return undefined;
-      start = openingQuote(bytes, end - 1);
-      if (start < 0) return undefined;
-      valueEnd = end - 1;
-      start += 1;
-    } else {
-      start = end;
-      while (start > 0 && bytes[start - 1] >= 0x30 && bytes[start - 1] <= 0x39) start--;
-      if (start === end) return undefined;
-    }
-    const keyStart = (isString ? start - 1 : start) - key.length;
-    if (keyStart < 0 || !bytesAt(bytes, keyStart, key)) return undefined;
-    end = keyStart;
-    return [start, valueEnd];
-  };
-
-  if (!member(TYPE, true)) return undefined;
-  const revision = member(STREAM_REVISION, false);
-  const stream = member(STREAM_ID, true);
-  if (!revision || !stream || !member(SCHEMA_VERSION, false) || !member(RECORDED_AT, true)) return undefined;
-  const prev = member(PREV_EVENT_HASH, true);
-  if (!prev) return undefined;
+  const close = bytes.length - 1;
+  if (close < 1 || bytes[close] !== 0x7d /* } */) return undefined;
+  const type = member(bytes, close, TYPE, true);
+  const revision = member(bytes, type, STREAM_REVISION, false);
+  const stream = member(bytes, revision, STREAM_ID, true);
+  const schemaVersion = member(bytes, stream, SCHEMA_VERSION, false);
+  const recordedAt = member(bytes, schemaVersion, RECORDED_AT, true);
+  const prev = member(bytes, recordedAt, PREV_EVENT_HASH, true);
+  if (prev < 0) return undefined;
+  // A member spans from its key to the next member's key; a string value sits inside quotes.
   return {
-    stream: bytes.toString('latin1', stream[0], stream[1]),
-    revision: Number(bytes.toString('latin1', revision[0], revision[1])),
-    prevEventHash: bytes.toString('latin1', prev[0], prev[1]),
+    stream: bytes.toString('latin1', stream + STREAM_ID.length + 1, revision - 1),
+    revision: Number(bytes.toString('latin1', revision + STREAM_REVISION.length, type)),
+    prevEventHash: bytes.toString('latin1', prev + PREV_EVENT_HASH.length + 1, recordedAt - 1),
   };
+}
+
+/**
+ * Where the member `,"key":value` that ends just before `end` starts, or -1 (also when `end` is -1, so calls
+ * chain). Values are strings or unsigned integers.
+ */
+function member(bytes: Buffer, end: number, key: Buffer, isString: boolean): number {
+  if (end < 0) return -1;
+  let start: number;
+  if (isString) {
+    if (bytes[end - 1] !== QUOTE) return -1;
+    start = openingQuote(bytes, end - 1);
+    if (start < 0) return -1;
+  } else {
+    start = end;
+    while (start > 0 && bytes[start - 1] >= 0x30 && bytes[start - 1] <= 0x39) start--;
+    if (start === end) return -1;
+  }
+  const keyStart = start - key.length;
+  return keyStart >= 0 && bytesAt(bytes, keyStart, key) ? keyStart : -1;
 }
 
 /** Whether `key` is at `at` in `bytes`: for keys this short, a loop beats a call into Buffer.compare. */
@@ -161,6 +161,9 @@ function openingQuote(bytes: Buffer, close: number): number {
   }
   return -1;
 }
+
+/** Views of the scratch buffer kept at most (one per distinct line length). */
+const MAX_VIEWS = 4096;
 
 interface StreamHead {
   revision: number;
@@ -187,6 +190,7 @@ export class ExportVerifier {
   private verdict: Verdict | undefined;
   /** Reused for every line's bytes (only hashes outlive a line): no allocation, no garbage per event. */
   private scratch = Buffer.allocUnsafe(64 * 1024);
+  private readonly views = new Map<number, [Buffer, Buffer]>();
   /** Size of the largest checkpoint whose root the export matched so far. */
   private matchedSize = 0;
   /** Whether every line so far carried the log's leaf hash: the second tree needs all of them. */
@@ -195,8 +199,8 @@ export class ExportVerifier {
   private parting?: {
     index: number;
     logged: Frontier;
-    eventLeaf: Buffer;
-    loggedLeaf: Buffer;
+    eventLeaf: BinaryHash;
+    loggedLeaf: BinaryHash;
     /** The export's event at the parting index is in the log, later. */
     eventBelongsLater: boolean;
     /** The log's event at the parting index is in the export, later: something was put in before it. */
@@ -229,8 +233,7 @@ export class ExportVerifier {
     }
     if (line.index < expected) return this.fail(expected, 'inserted', `a line repeats index ${line.index}`);
 
-    const prefixed = this.decodeAfterPrefixSlot(line.canonical);
-    const canonical = prefixed.subarray(1);
+    const [prefixed, canonical] = this.decode(line.canonical);
     // The event hash is compared as hex, the export's form, so a hash in any other spelling fails too.
     if (hash('sha256', canonical, 'hex') !== line.eventHash) {
       return this.fail(expected, 'altered', 'the canonical bytes do not hash to the eventHash');
@@ -283,7 +286,7 @@ export class ExportVerifier {
   }
 
   /** Grows the tree of the log's own leaf hashes once they part from the events' (see the file's comment). */
-  private followLoggedLeaf(index: number, leaf: Buffer, leafHash: string | undefined): boolean {
+  private followLoggedLeaf(index: number, leaf: BinaryHash, leafHash: string | undefined): boolean {
     if (leafHash === undefined) {
       this.everyLineLogged = false;
       return true;
@@ -292,23 +295,17 @@ export class ExportVerifier {
       this.fail(index, 'malformed', 'the leafHash is not 64 hex digits');
       return false;
     }
+    const logged = this.loggedLeaf.toString('latin1');
     const parting = this.parting;
     if (!parting) {
-      if (leaf.equals(this.loggedLeaf)) return true;
-      this.parting = {
-        index,
-        logged: this.frontier.copy(),
-        eventLeaf: Buffer.from(leaf),
-        loggedLeaf: Buffer.from(this.loggedLeaf),
-        eventBelongsLater: false,
-        loggedEventComesLater: false,
-      };
+      if (leaf === logged) return true;
+      this.parting = { index, logged: this.frontier.copy(), eventLeaf: leaf, loggedLeaf: logged, eventBelongsLater: false, loggedEventComesLater: false };
     } else {
       // Where the two events at the parting index turn up later tells a move from an insertion.
-      parting.eventBelongsLater ||= this.loggedLeaf.equals(parting.eventLeaf);
-      parting.loggedEventComesLater ||= leaf.equals(parting.loggedLeaf);
+      parting.eventBelongsLater ||= logged === parting.eventLeaf;
+      parting.loggedEventComesLater ||= leaf === parting.loggedLeaf;
     }
-    this.parting?.logged.append(Buffer.from(this.loggedLeaf));
+    this.parting?.logged.append(logged);
     return true;
   }
 
@@ -319,18 +316,30 @@ export class ExportVerifier {
       'wantedIndex' in gap
         ? line.index === gap.wantedIndex
         : (() => {
-            const link = chainLink(this.decodeAfterPrefixSlot(line.canonical).subarray(1));
+            const link = chainLink(this.decode(line.canonical)[1]);
             return link?.stream === gap.stream && link.revision === gap.wantedRevision;
           })();
     if (found) this.fail(gap.at, 'reordered', `${gap.detail}; it comes later in the export`);
   }
 
-  /** Decodes base64 one byte into the scratch buffer, leaving byte 0 for the leaf prefix (see leafHashInPlace). */
-  private decodeAfterPrefixSlot(base64: string): Buffer {
+  /**
+   * Decodes base64 one byte into the scratch buffer, leaving byte 0 for the leaf prefix (see leafHashInPlace), and
+   * returns views of it with and without that byte: kept per length, since a view is an object and most lines
+   * share a handful of lengths.
+   */
+  private decode(base64: string): [prefixed: Buffer, canonical: Buffer] {
     const needed = 1 + Math.ceil((base64.length * 3) / 4);
-    if (this.scratch.length < needed) this.scratch = Buffer.allocUnsafe(needed * 2);
+    if (this.scratch.length < needed || this.views.size > MAX_VIEWS) {
+      this.scratch = Buffer.allocUnsafe(Math.max(this.scratch.length, needed * 2));
+      this.views.clear();
+    }
     const written = this.scratch.write(base64, 1, 'base64');
-    return this.scratch.subarray(0, 1 + written);
+    let views = this.views.get(written);
+    if (!views) {
+      views = [this.scratch.subarray(0, 1 + written), this.scratch.subarray(1, 1 + written)];
+      this.views.set(written, views);
+    }
+    return views;
   }
 
   private compareRoots(): void {
