@@ -6,6 +6,7 @@ import { accessPurposeFrom, ACCESS_PURPOSE_HEADER } from '../access-log/access-p
 import { ProblemError, tooManyRequests } from '../http/problem';
 import type { Actor, Role } from './actor';
 import { AuthFailureLimiter } from './auth-failure-limiter';
+import type { LoadedJourney } from '../journey/journey-stream';
 import { PersonScope } from './person-scope';
 import { TokenVerifier } from './token-verifier';
 
@@ -18,7 +19,11 @@ export const Public = () => SetMetadata(PUBLIC, true);
 /** The roles that may call a route; a route with neither @Public nor @Roles is closed to everyone. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_ALLOWED, roles);
 
-export type AuthenticatedRequest = Request & { actor: Actor };
+export type AuthenticatedRequest = Request & {
+  actor: Actor;
+  /** The journey of the route's `:personId`, read for the access check (see CheckedJourney). */
+  journey?: LoadedJourney;
+};
 
 function unauthorized(detail: string): ProblemError {
   return new ProblemError(
@@ -76,7 +81,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private async checkPersonAccess(request: AuthenticatedRequest, personId: string): Promise<void> {
-    await this.scope.journeyFor(request.actor, personId);
+    request.journey = await this.scope.journeyFor(request.actor, personId);
     if (request.method !== 'GET') return;
     const purpose = accessPurposeFrom(request.headers[ACCESS_PURPOSE_HEADER]);
     await this.accessLog.record({

@@ -5,8 +5,9 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor';
 import { Roles } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
-import { PersonScope } from '../auth/person-scope';
+import { CheckedJourney } from '../auth/checked-journey.decorator';
 import { ERASURE_BASES, type ErasureBasis } from '../journey/domain';
+import type { LoadedJourney } from '../journey/journey-stream';
 import { Code } from '../journey/facts/fields';
 import { PersonKeys } from '../personal-data/person-keys';
 import { RecordJourneyFactCommand, type RecordedFactAnswer } from '../persons/record-fact/record-fact.command';
@@ -32,7 +33,7 @@ export class ErasureResponse {
 @ApiBearerAuth()
 @Controller('persons/:personId/erasure')
 export class ErasureController {
-  constructor(private readonly commandBus: CommandBus, private readonly scope: PersonScope, private readonly keys: PersonKeys) {}
+  constructor(private readonly commandBus: CommandBus, private readonly keys: PersonKeys) {}
 
   @Post()
   @HttpCode(200)
@@ -44,15 +45,16 @@ export class ErasureController {
     @Param('personId', personIdPipe) personId: string,
     @Body() body: ErasureRequest,
     @CurrentActor() actor: Actor,
+    @CheckedJourney() journey: LoadedJourney,
   ): Promise<ErasureResponse> {
-    const { state, events } = await this.scope.journeyFor(actor, personId);
+    const { state, events } = journey;
     let answer: RecordedFactAnswer;
     if (state.personalDataErased) {
       const erasure = [...events].reverse().find((event) => event.type === 'PersonalDataErased')!;
       answer = { revision: erasure.streamRevision, position: erasure.position };
     } else {
       const fact = { type: 'PersonalDataErased' as const, occurredAt: new Date().toISOString().slice(0, 10), data: { basis: body.basis }, organisationId: actor.org };
-      answer = await this.commandBus.execute(new RecordJourneyFactCommand(personId, fact, actor, randomUUID()));
+      answer = await this.commandBus.execute(new RecordJourneyFactCommand(personId, fact, actor, randomUUID(), { journey }));
     }
     await this.keys.destroy(personId);
     return answer;

@@ -7,7 +7,8 @@ import { ACCESS_PURPOSES } from '../access-log/access-purpose';
 import type { Actor } from '../auth/actor';
 import { Roles } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
-import { PersonScope } from '../auth/person-scope';
+import { CheckedJourney } from '../auth/checked-journey.decorator';
+import type { LoadedJourney } from '../journey/journey-stream';
 import { badRequest, ruleBroken } from '../http/problem';
 import type { JourneyEventData } from '../journey/domain';
 import { isCalendarDate } from '../journey/facts';
@@ -68,7 +69,7 @@ export class PersonalDataResponse implements PersonalFields {
 @ApiBearerAuth()
 @Controller('persons/:personId/personal-data')
 export class PersonalDataController {
-  constructor(private readonly commandBus: CommandBus, private readonly scope: PersonScope, private readonly keys: PersonKeys) {}
+  constructor(private readonly commandBus: CommandBus, private readonly keys: PersonKeys) {}
 
   @Put()
   @Roles('caseworker', 'programme_manager')
@@ -82,19 +83,19 @@ export class PersonalDataController {
     @Param('personId', personIdPipe) personId: string,
     @Body() body: PersonalDataBody,
     @CurrentActor() actor: Actor,
+    @CheckedJourney() journey: LoadedJourney,
     @Headers('if-match') ifMatch?: string,
   ): Promise<RecordedFactAnswer> {
     const given = PERSONAL_FIELDS.filter((field) => body[field] !== undefined);
     if (given.length === 0) throw badRequest([{ field: 'body', reason: `must hold at least one of ${PERSONAL_FIELDS.join(', ')}` }]);
     const expectedRevision = expectedRevisionFrom(ifMatch);
     // Checked before a key is made, so that no key is made for a person whose data was erased.
-    const { state } = await this.scope.journeyFor(actor, personId);
-    if (state.personalDataErased) throw ruleBroken('personal_data_erased', 'The person\u2019s personal data was erased');
+    if (journey.state.personalDataErased) throw ruleBroken('personal_data_erased', 'The person\u2019s personal data was erased');
     const { keyId, key } = await this.keys.forWriting(personId);
     const fields = Object.fromEntries(given.map((field) => [field, encryptField(key, personId, field, body[field] as string)]));
     const data: JourneyEventData['PersonalDataRecorded'] = { fields, keyId };
     const fact = { type: 'PersonalDataRecorded' as const, occurredAt: today(), data, organisationId: actor.org };
-    return this.commandBus.execute(new RecordJourneyFactCommand(personId, fact, actor, randomUUID(), expectedRevision));
+    return this.commandBus.execute(new RecordJourneyFactCommand(personId, fact, actor, randomUUID(), { expectedRevision, journey }));
   }
 
   @Get()
@@ -104,8 +105,7 @@ export class PersonalDataController {
   @ApiHeader({ name: 'X-Access-Purpose', required: true, enum: [...ACCESS_PURPOSES], description: 'Why you read it' })
   @ApiResponse({ status: 200, type: PersonalDataResponse })
   @ApiResponse({ status: 404, description: 'No such person (or not one your organisation may access)' })
-  async read(@Param('personId', personIdPipe) personId: string, @CurrentActor() actor: Actor): Promise<PersonalDataResponse> {
-    const { state, events } = await this.scope.journeyFor(actor, personId);
+  async read(@Param('personId', personIdPipe) personId: string, @CheckedJourney() { state, events }: LoadedJourney): Promise<PersonalDataResponse> {
     if (state.personalDataErased) return { status: 'erased' };
     const latest = [...events].reverse().find((event) => event.type === 'PersonalDataRecorded');
     if (!latest) return { status: 'none' };

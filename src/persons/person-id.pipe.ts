@@ -1,5 +1,18 @@
-import { ParseUUIDPipe } from '@nestjs/common';
+import { ParseUUIDPipe, type ArgumentMetadata } from '@nestjs/common';
 import { badRequest } from '../http/problem';
 
-/** `personId` in a path must be a UUID; the problem names the field. */
-export const personIdPipe = new ParseUUIDPipe({ exceptionFactory: () => badRequest([{ field: 'personId', reason: 'must be a UUID' }]) });
+/**
+ * `personId` in a path must be a UUID; the problem names the field. Lower-cased, as AuthGuard reads the person's
+ * stream by it: an id written in capitals is the same person, never another stream.
+ */
+class PersonIdPipe extends ParseUUIDPipe {
+  constructor() {
+    super({ exceptionFactory: () => badRequest([{ field: 'personId', reason: 'must be a UUID' }]) });
+  }
+
+  override async transform(value: string, metadata: ArgumentMetadata): Promise<string> {
+    return (await super.transform(value, metadata)).toLowerCase();
+  }
+}
+
+export const personIdPipe = new PersonIdPipe();

@@ -49,6 +49,16 @@ describe('recording journeys over HTTP', () => {
     expect(service.eventId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  test('a person id in capitals is the same person, on reads and writes', async () => {
+    const personId = await register();
+    const upper = personId.toUpperCase();
+    expect((await post(`/persons/${upper}/consents`, { scope: 'assistance', occurredAt: '2024-02-11' })).body.revision).toBe(1);
+    const stream = await events(upper);
+    expect(stream.status).toBe(200);
+    expect(stream.body.map((e: { type: string }) => e.type)).toEqual(['PersonRegistered', 'ConsentGranted']);
+    expect((await events(personId)).body).toHaveLength(2);
+  });
+
   test('a broken rule answers 422 naming it, and writes nothing', async () => {
     const personId = await register();
     const answer = await post(`/persons/${personId}/services`, { domain: 'accommodation', serviceType: 'shelter', occurredAt: '2024-03-02' });

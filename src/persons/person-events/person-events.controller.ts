@@ -1,11 +1,9 @@
-import { Controller, Get, Header, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Header, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ACCESS_PURPOSES } from '../../access-log/access-purpose';
-import type { EventStore } from '../../event-store/event-store';
-import { EVENT_STORE } from '../../event-store/event-store.tokens';
 import { Roles } from '../../auth/auth.guard';
-import { notFound } from '../../http/problem';
-import { journeyStreamId } from '../../journey/journey-stream';
+import { CheckedJourney } from '../../auth/checked-journey.decorator';
+import type { LoadedJourney } from '../../journey/journey-stream';
 import { personIdPipe } from '../person-id.pipe';
 
 class PersonEventResponse {
@@ -23,8 +21,6 @@ class PersonEventResponse {
 @ApiBearerAuth()
 @Controller('persons')
 export class PersonEventsController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
-
   @Get(':personId/events')
   @Roles('caseworker', 'programme_manager')
   @Header('cache-control', 'no-store')
@@ -32,13 +28,10 @@ export class PersonEventsController {
   @ApiHeader({ name: 'X-Access-Purpose', required: true, enum: [...ACCESS_PURPOSES], description: 'Why you read it' })
   @ApiResponse({ status: 200, type: PersonEventResponse, isArray: true })
   @ApiResponse({ status: 404, description: 'No such person' })
-  async events(@Param('personId', personIdPipe) personId: string): Promise<PersonEventResponse[]> {
-    const events: PersonEventResponse[] = [];
-    for await (const event of this.store.readStream(journeyStreamId(personId))) {
-      const { streamRevision: revision, eventId, type, schemaVersion, occurredAt, recordedAt, position, data } = event;
-      events.push({ revision, eventId, type, schemaVersion, occurredAt, recordedAt, position, data });
-    }
-    if (events.length === 0) throw notFound('No such person');
-    return events;
+  // The path's personId is validated (400) here and checked by AuthGuard (404), which read the stream once.
+  events(@Param('personId', personIdPipe) _personId: string, @CheckedJourney() journey: LoadedJourney): PersonEventResponse[] {
+    return journey.events.map(({ streamRevision: revision, eventId, type, schemaVersion, occurredAt, recordedAt, position, data }) => ({
+      revision, eventId, type, schemaVersion, occurredAt, recordedAt, position, data,
+    }));
   }
 }

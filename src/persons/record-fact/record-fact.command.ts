@@ -1,5 +1,15 @@
 import type { Actor } from '../../auth/actor';
 import type { RecordFact } from '../../journey/domain';
+import type { LoadedJourney } from '../../journey/journey-stream';
+
+export interface RecordFactOptions {
+  /** If-Match: the revision the client last saw; a mismatch writes nothing. */
+  expectedRevision?: number;
+  /** Idempotency-Key: a retry with the same key writes nothing new and answers as the first time. */
+  idempotencyKey?: string;
+  /** The journey this request already read (CheckedJourney); read again when absent. */
+  journey?: LoadedJourney;
+}
 
 /** Record one fact of a person's journey (PersonRegistered included). */
 export class RecordJourneyFactCommand {
@@ -8,10 +18,7 @@ export class RecordJourneyFactCommand {
     readonly fact: RecordFact,
     readonly actor: Actor,
     readonly correlationId: string,
-    /** If-Match: the revision the client last saw; a mismatch writes nothing. */
-    readonly expectedRevision?: number,
-    /** Idempotency-Key: a retry with the same key writes nothing new and answers as the first time. */
-    readonly idempotencyKey?: string,
+    readonly options: RecordFactOptions = {},
   ) {}
 }
 

@@ -4,10 +4,12 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiProperty, ApiRespon
 import { randomUUID } from 'node:crypto';
 import type { Actor, Role } from '../../auth/actor';
 import { Roles } from '../../auth/auth.guard';
+import { CheckedJourney } from '../../auth/checked-journey.decorator';
 import { CurrentActor } from '../../auth/current-actor.decorator';
 import { badRequest } from '../../http/problem';
 import { type JourneyEventType, type RecordFact } from '../../journey/domain';
 import { JOURNEY_FACTS, parseFact, validateOccurredAt } from '../../journey/facts';
+import type { LoadedJourney } from '../../journey/journey-stream';
 import { personIdPipe } from '../person-id.pipe';
 import { RecordJourneyFactCommand, type RecordedFactAnswer } from './record-fact.command';
 
@@ -56,15 +58,12 @@ export function idempotencyKeyFrom(key: string | undefined): string | undefined 
 export class RecordFactController {
   constructor(readonly commandBus: CommandBus) {}
 
-  record(type: JourneyEventType, personId: string, body: unknown, actor: Actor, ifMatch?: string, idempotencyKey?: string) {
-    const command = new RecordJourneyFactCommand(
-      personId,
-      factFromBody(type, body, actor),
-      actor,
-      randomUUID(),
-      expectedRevisionFrom(ifMatch),
-      idempotencyKeyFrom(idempotencyKey),
-    );
+  record(type: JourneyEventType, personId: string, body: unknown, actor: Actor, journey: LoadedJourney, ifMatch?: string, idempotencyKey?: string) {
+    const command = new RecordJourneyFactCommand(personId, factFromBody(type, body, actor), actor, randomUUID(), {
+      expectedRevision: expectedRevisionFrom(ifMatch),
+      idempotencyKey: idempotencyKeyFrom(idempotencyKey),
+      journey,
+    });
     return this.commandBus.execute<RecordJourneyFactCommand, RecordedFactAnswer>(command);
   }
 }
@@ -82,16 +81,25 @@ for (const [type, fact] of Object.entries(JOURNEY_FACTS) as [JourneyEventType, (
   if (!fact.route) continue;
   const name = `record${type}`;
   const prototype = RecordFactController.prototype as unknown as Record<string, unknown>;
-  prototype[name] = function (this: RecordFactController, personId: string, body: unknown, actor: Actor, ifMatch?: string, key?: string) {
-    return this.record(type, personId, body, actor, ifMatch, key);
+  prototype[name] = function (
+    this: RecordFactController,
+    personId: string,
+    body: unknown,
+    actor: Actor,
+    journey: LoadedJourney,
+    ifMatch?: string,
+    key?: string,
+  ) {
+    return this.record(type, personId, body, actor, journey, ifMatch, key);
   };
   const descriptor = Object.getOwnPropertyDescriptor(prototype, name) as PropertyDescriptor;
-  Reflect.defineMetadata('design:paramtypes', [String, Object, Object, String, String], prototype, name);
+  Reflect.defineMetadata('design:paramtypes', [String, Object, Object, Object, String, String], prototype, name);
   Param('personId', personIdPipe)(prototype, name, 0);
   Body()(prototype, name, 1);
   CurrentActor()(prototype, name, 2);
-  Headers('if-match')(prototype, name, 3);
-  Headers('idempotency-key')(prototype, name, 4);
+  CheckedJourney()(prototype, name, 3);
+  Headers('if-match')(prototype, name, 4);
+  Headers('idempotency-key')(prototype, name, 5);
   const decorators: MethodDecorator[] = [
     Post(`:personId/${fact.route}`),
     HttpCode(201),

@@ -11,15 +11,16 @@ import { mayAccess } from '../../journey/domain';
 import { journeyStreamId, loadJourney } from '../../journey/journey-stream';
 import { RecordJourneyFactCommand, type RecordedFactAnswer } from './record-fact.command';
 
-/** Thin by design: load the journey, let the pure rules decide, append with optimistic concurrency. */
+/** Thin by design: the journey (as the request read it, or read now), the pure rules decide, append with optimistic concurrency. */
 @CommandHandler(RecordJourneyFactCommand)
 export class RecordJourneyFactHandler implements ICommandHandler<RecordJourneyFactCommand, RecordedFactAnswer> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute(command: RecordJourneyFactCommand): Promise<RecordedFactAnswer> {
-    const { personId, fact, actor, idempotencyKey } = command;
-    const journey = await loadJourney(this.store, personId);
-    // Decided on the revision that will be appended to, so a consent withdrawn meanwhile is honoured (AuthGuard checked earlier).
+    const { personId, fact, actor } = command;
+    const { expectedRevision, idempotencyKey } = command.options;
+    const journey = command.options.journey ?? (await loadJourney(this.store, personId));
+    // Decided on the revision appended to: a change since the journey was read (a consent withdrawn) is a 409, never missed.
     const hidden = journey.state.registered && !mayAccess(journey.state, fact.organisationId);
     if (hidden || (journey.revision === -1 && fact.type !== 'PersonRegistered')) throw notFound('No such person');
     const eventId = (index: number) =>
@@ -33,8 +34,8 @@ export class RecordJourneyFactHandler implements ICommandHandler<RecordJourneyFa
         return { revision: earlier.streamRevision, position: earlier.position };
       }
     }
-    if (command.expectedRevision !== undefined && command.expectedRevision !== journey.revision) {
-      throw conflict(`If-Match revision ${command.expectedRevision} is not the current revision; nothing was written`);
+    if (expectedRevision !== undefined && expectedRevision !== journey.revision) {
+      throw conflict(`If-Match revision ${expectedRevision} is not the current revision; nothing was written`);
     }
 
     const decided = decideFact(fact, journey.state);

@@ -37,7 +37,7 @@ export class RegisterPersonController {
     const key = idempotencyKeyFrom(idempotencyKey);
     // With a key, a retry must land on the same person, so the id is derived from it; otherwise it is random.
     const personId = key ? nameBasedUuid('person', actor.org, key) : randomUUID();
-    const command = new RecordJourneyFactCommand(personId, factFromBody('PersonRegistered', body, actor), actor, randomUUID(), undefined, key);
+    const command = new RecordJourneyFactCommand(personId, factFromBody('PersonRegistered', body, actor), actor, randomUUID(), { idempotencyKey: key });
     const answer = await this.commandBus.execute<RecordJourneyFactCommand, RecordedFactAnswer>(command);
     return { personId, ...answer };
   }
