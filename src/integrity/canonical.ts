@@ -1,5 +1,5 @@
 import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { NO_PREVIOUS_HASH, type NewEvent, type RecordedEvent } from '../event-store/event-store';
 
 /** The fields an event's integrity covers (issue 4): the envelope, with personal data only as ciphertext. */
@@ -17,7 +17,7 @@ export function canonicalBytes(envelope: SealedEnvelope): Buffer {
 }
 
 export function sha256Hex(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return hash('sha256', bytes, 'hex');
 }
 
 export interface StreamHead {

@@ -7,7 +7,7 @@ import {
   consistencyProof,
   frontierNodes,
   inclusionProof,
-  leafHash,
+  leafHashInPlace,
   rootHash,
   type NodeId,
   type NodeReader,
@@ -217,21 +217,33 @@ export class MerkleLogBuilder {
   private async follow(subscription: Subscription<CanonicalEvent>): Promise<void> {
     const events = subscription[Symbol.asyncIterator]();
     const pending: CanonicalEvent[] = [];
-    let deadline = 0;
+    // One timer per batch, started by its first event: the batch is written when it fires or the batch is full.
+    let flush: { due: Promise<'flush'>; timer: NodeJS.Timeout } | undefined;
+    const write = async () => {
+      clearTimeout(flush?.timer);
+      flush = undefined;
+      await this.append(pending.splice(0));
+    };
     let next = events.next();
     for (;;) {
-      const result = pending.length === 0 ? await next : await settledWithin(next, deadline - performance.now());
-      if (result === undefined) {
-        await this.append(pending.splice(0));
+      const result = flush ? await Promise.race([next, flush.due]) : await next;
+      if (result === 'flush') {
+        await write();
         continue;
       }
       if (result.done) break;
-      if (pending.length === 0) deadline = performance.now() + this.flushAfterMs;
+      if (!flush) {
+        let timer!: NodeJS.Timeout;
+        const due = new Promise<'flush'>((resolve) => {
+          timer = setTimeout(resolve, this.flushAfterMs, 'flush');
+        });
+        flush = { due, timer };
+      }
       pending.push(result.value);
       next = events.next();
-      if (pending.length >= this.batchSize) await this.append(pending.splice(0));
+      if (pending.length >= this.batchSize) await write();
     }
-    if (pending.length > 0) await this.append(pending);
+    if (pending.length > 0) await write();
   }
 
   private async append(events: readonly CanonicalEvent[]): Promise<void> {
@@ -244,7 +256,10 @@ export class MerkleLogBuilder {
         throw new Error(`The event at position ${position} does not hash to its stored eventHash`);
       }
       positions.push(position);
-      this.frontier.append(leafHash(canonical), runs.add);
+      // One-shot hashing of a prefixed copy beats a streaming hash object over prefix and event.
+      const prefixed = Buffer.allocUnsafe(canonical.length + 1);
+      canonical.copy(prefixed, 1);
+      this.frontier.append(leafHashInPlace(prefixed), runs.add);
     }
     const to = { size: this.frontier.size, position: positions[positions.length - 1] as number };
     const client = await this.pool.connect();
@@ -321,18 +336,5 @@ class NodeRuns {
       starts,
       runs.map((run) => run.hashes.length * HASH_BYTES),
     ];
-  }
-}
-
-/** The promise's value if it settles within `ms`, else undefined (the promise stays usable). */
-async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, ms, undefined);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -50,7 +50,7 @@ export async function benchIntegrity(url: string, scale: number) {
       global.gc?.();
       rawSha256EventsPerSec = Math.max(rawSha256EventsPerSec, rawSha256Rate(files.sample, events));
     }
-    const integrityAppendOverheadPct = await appendOverhead(url, Math.max(2000, Math.round(40_000 * scale)));
+    const integrityAppendOverheadPct = await appendOverhead(url, 4 * Math.max(100, Math.round(500 * scale)));
     process.stderr.write(
       `  integrity: ${events} events (${files.meanBytes.toFixed(0)} canonical bytes on average); sealing (canonical bytes + SHA-256, inside every append) ` +
         `${files.sealMicros.toFixed(1)} µs/event; verify/raw = ${(verifyEventsPerSec / rawSha256EventsPerSec).toFixed(2)}\n`,
@@ -157,12 +157,11 @@ function rawSha256Rate(sample: readonly Buffer[], events: number): number {
  * without-with-with-without within a round, so that a drift in the machine's load weighs on both alike; the
  * overhead in % is the median of the rounds' (a passing spike of other work skews one round, not the figure).
  */
-export async function appendOverhead(url: string, appends: number): Promise<number> {
+export async function appendOverhead(url: string, perPhase: number): Promise<number> {
   const pool = new Pool({ connectionString: url, max: 10 });
   const store = new PostgresEventStore(pool);
   const key = createNoteSigner(generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), ORIGIN);
-  const rounds = 5;
-  const perPhase = 4 * Math.max(25, Math.round(appends / (4 * rounds * 4)));
+  const rounds = 9;
   const overheads: number[] = [];
   const total = { without: 0, with: 0 };
   try {
