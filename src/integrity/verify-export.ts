@@ -53,11 +53,12 @@ const LEAF_HASH = '","leafHash":"';
 function parseLine(text: string): Line | undefined {
   if (text.startsWith(HEAD) && text.endsWith('"}')) {
     const canonicalAt = text.indexOf(CANONICAL, HEAD.length);
-    const hashAt = text.indexOf(EVENT_HASH, canonicalAt + CANONICAL.length);
+    // Base64 has no quote: the first one after the canonical bytes' opening quote closes them.
+    const hashAt = text.indexOf('"', canonicalAt + CANONICAL.length);
     const hashEnd = hashAt + EVENT_HASH.length + 64;
     const leafEnd = hashEnd + LEAF_HASH.length + 64;
     const withLeaf = text.length === leafEnd + 2 && text.startsWith(LEAF_HASH, hashEnd);
-    if (canonicalAt > 0 && hashAt > 0 && (withLeaf || text.length === hashEnd + 2)) {
+    if (canonicalAt > 0 && hashAt > 0 && text.startsWith(EVENT_HASH, hashAt) && (withLeaf || text.length === hashEnd + 2)) {
       const indexText = text.slice(HEAD.length, canonicalAt);
       const index = Number(indexText);
       if (String(index) === indexText) {
