@@ -196,6 +196,17 @@ describe('the audit API', () => {
     }
   });
 
+  test('metrics show the Merkle log\'s size and its lag behind the event log', async () => {
+    await appendSteps(app.store, 3, 100);
+    const signed = await app.sign(); // waits for the builder to log everything committed before it
+    expect(signed.status).toBe(200);
+    const size = openCheckpoint(signed.text, parseVerifierKey((await app.t.http().get('/audit/public-key')).text)).size;
+    const metrics = await app.get('/metrics', await app.t.token('admin'));
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toContain(`journey_merkle_log_leaves ${size}\n`);
+    expect(metrics.text).toContain('journey_merkle_log_lag 0\n');
+  });
+
   test("with include=leafHash each line also carries the log's leaf hash of its index", async () => {
     const answer = await app.get('/audit/export?from=3&to=7&include=leafHash');
     expect(answer.status).toBe(200);

@@ -1,4 +1,4 @@
-import { Logger, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { Configuration } from '../config/configuration';
 import { DB_POOL } from '../database/database.module';
@@ -6,6 +6,7 @@ import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { CheckpointSigner } from '../integrity/checkpoint-signer';
 import { MerkleLog, MerkleLogBuilder, type MerkleLogBuilderOptions } from '../integrity/merkle-log';
+import { LedgerMetrics } from '../metrics/metrics';
 import { AuditController } from './audit.controller';
 import { loadCheckpointKey } from './checkpoint-key';
 import { CheckpointSchedule } from './checkpoint-schedule';
@@ -26,6 +27,8 @@ export class AuditModule implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly builder: MerkleLogBuilder,
     private readonly schedule: CheckpointSchedule,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly metrics: LedgerMetrics,
   ) {}
 
   static forRoot(config: Configuration): DynamicModule {
@@ -64,6 +67,10 @@ export class AuditModule implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     await this.builder.start();
     await this.schedule.start();
+    this.metrics.observeMerkleLog(async () => {
+      const { size, position } = this.builder.head;
+      return { leaves: size, lag: Math.max(0, (await this.store.headPosition()) - position) };
+    });
   }
 
   // Module destruction runs before DatabaseModule closes the pool and store at application shutdown.

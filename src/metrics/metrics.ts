@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The figures /metrics serves. One registry per app instance, so tests can run several apps in one process. */
 export class LedgerMetrics {
@@ -41,5 +41,25 @@ export class LedgerMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The Merkle log's size and how far it trails the event log, read at each scrape: its lag is bounded, and seen. */
+  observeMerkleLog(read: () => Promise<{ leaves: number; lag: number }>): void {
+    new Gauge({
+      name: 'journey_merkle_log_leaves',
+      help: 'Leaves (events) in the Merkle log',
+      registers: [this.registry],
+      async collect() {
+        this.set((await read()).leaves);
+      },
+    });
+    new Gauge({
+      name: 'journey_merkle_log_lag',
+      help: 'Global positions the Merkle log is behind the event log\u2019s head (events, on PostgreSQL)',
+      registers: [this.registry],
+      async collect() {
+        this.set((await read()).lag);
+      },
+    });
   }
 }
