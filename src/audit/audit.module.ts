@@ -40,7 +40,11 @@ export class AuditModule implements OnModuleInit, OnModuleDestroy {
         { provide: MerkleLog, useFactory: (pool: Pool) => new MerkleLog(pool), inject: [DB_POOL] },
         {
           provide: MerkleLogBuilder,
-          useFactory: (pool: Pool, store: EventStore) => new MerkleLogBuilder(pool, store, MERKLE_LOG_BUILDER_OPTIONS),
+          useFactory: (pool: Pool, store: EventStore) =>
+            new MerkleLogBuilder(pool, store, {
+              ...MERKLE_LOG_BUILDER_OPTIONS,
+              onFailure: (error) => new Logger('MerkleLog').error(`The Merkle log builder stopped: ${error.message}`),
+            }),
           inject: [DB_POOL, EVENT_STORE],
         },
         {

@@ -141,7 +141,8 @@ describe('the Merkle log on PostgreSQL', () => {
 
   test('a second builder over the same log fails instead of forking the tree', async () => {
     await record(ledger, 6);
-    const second = new MerkleLogBuilder(ledger.pool, ledger.store, { batchSize: 4 });
+    const failures: Error[] = [];
+    const second = new MerkleLogBuilder(ledger.pool, ledger.store, { batchSize: 4, onFailure: (error) => failures.push(error) });
     await second.start();
     await second.waitFor(await ledger.store.headPosition()); // nothing new: it only read the head
     await appendSteps(ledger.store, 9, 6);
@@ -152,6 +153,7 @@ describe('the Merkle log on PostgreSQL', () => {
       reason: { message: expect.stringContaining('another builder') },
     });
     await second.stop();
+    expect(failures).toEqual(outcomes[1].status === 'rejected' ? [outcomes[1].reason] : []);
     expect((await ledger.log.head()).size).toBe(15);
     expect(await ledger.log.rootHash(15)).toEqual((await independentTree(ledger.store, 15)).root());
   });

@@ -157,6 +157,8 @@ export interface MerkleLogBuilderOptions {
   flushAfterMs?: number;
   /** Once caught up, read the log this often rather than on every append (CanonicalLogOptions.pollEveryMs). */
   pollEveryMs?: number;
+  /** Told when the builder stops on an error (a log that no longer extends is an alarm, not a retry). */
+  onFailure?: (error: Error) => void;
 }
 
 /**
@@ -173,16 +175,14 @@ export class MerkleLogBuilder {
   private waiters: { position: number; resolve: () => void; reject: (error: Error) => void }[] = [];
   private readonly batchSize: number;
   private readonly flushAfterMs: number;
-  private readonly pollEveryMs?: number;
 
   constructor(
     private readonly pool: Pool,
     private readonly store: EventStore,
-    options: MerkleLogBuilderOptions = {},
+    private readonly options: MerkleLogBuilderOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.flushAfterMs = options.flushAfterMs ?? 20;
-    this.pollEveryMs = options.pollEveryMs;
   }
 
   /** What has been logged so far: compare `position` with the store's head for the lag. */
@@ -194,9 +194,10 @@ export class MerkleLogBuilder {
     this.logged = await readHead(this.pool);
     const frontier = await new PostgresMerkleNodes(this.pool).getNodes(frontierNodes(this.logged.size));
     this.frontier = Frontier.restore(this.logged.size, frontier);
-    this.subscription = this.store.subscribeToCanonicalLog({ after: this.logged.position, pollEveryMs: this.pollEveryMs });
+    this.subscription = this.store.subscribeToCanonicalLog({ after: this.logged.position, pollEveryMs: this.options.pollEveryMs });
     this.following = this.follow(this.subscription).catch(async (error: Error) => {
       this.failure = error;
+      this.options.onFailure?.(error);
       for (const waiter of this.waiters.splice(0)) waiter.reject(error);
       await this.subscription?.close();
     });
