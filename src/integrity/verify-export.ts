@@ -91,7 +91,9 @@ interface ChainLink {
   /** The stream id's canonical JSON bytes, as latin1: a unique key without decoding. */
   stream: string;
   revision: number;
-  prevEventHash: string;
+  /** Where prevEventHash's characters lie in the bytes, `[start, end)`: compared in place, never copied. */
+  prevStart: number;
+  prevEnd: number;
 }
 
 const QUOTE = 0x22;
@@ -116,11 +118,21 @@ function chainLink(bytes: Buffer): ChainLink | undefined {
   const prev = member(bytes, recordedAt, PREV_EVENT_HASH, true);
   if (prev < 0) return undefined;
   // A member spans from its key to the next member's key; a string value sits inside quotes.
+  let revisionNumber = 0;
+  for (let at = revision + STREAM_REVISION.length; at < type; at++) revisionNumber = revisionNumber * 10 + bytes[at] - 0x30;
   return {
     stream: bytes.toString('latin1', stream + STREAM_ID.length + 1, revision - 1),
-    revision: Number(bytes.toString('latin1', revision + STREAM_REVISION.length, type)),
-    prevEventHash: bytes.toString('latin1', prev + PREV_EVENT_HASH.length + 1, recordedAt - 1),
+    revision: revisionNumber,
+    prevStart: prev + PREV_EVENT_HASH.length + 1,
+    prevEnd: recordedAt - 1,
   };
+}
+
+/** Whether `bytes[start, end)` are `text`'s characters (latin1), compared without making a string. */
+function bytesSpell(bytes: Buffer, start: number, end: number, text: string): boolean {
+  if (end - start !== text.length) return false;
+  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 /**
@@ -149,16 +161,16 @@ function bytesAt(bytes: Buffer, at: number, key: Buffer): boolean {
   return true;
 }
 
-/** Where the JSON string whose closing quote is at `close` opens: the first quote before it not escaped. */
+/**
+ * Where the JSON string whose closing quote is at `close` opens: the first quote before it not escaped. A loop
+ * over these short values beats Buffer.lastIndexOf, whose checks cost more than the search.
+ */
 function openingQuote(bytes: Buffer, close: number): number {
-  let at = close - 1;
-  while (at >= 0) {
-    at = bytes.lastIndexOf(QUOTE, at);
-    if (at < 0) return -1;
+  for (let at = close - 1; at >= 0; at--) {
+    if (bytes[at] !== QUOTE) continue;
     let backslashes = 0;
     while (at - 1 - backslashes >= 0 && bytes[at - 1 - backslashes] === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return at;
-    at -= 1;
   }
   return -1;
 }
@@ -236,12 +248,14 @@ export class ExportVerifier {
 
     const [prefixed, canonical] = this.decode(line.canonical);
     // The event hash is compared as hex, the export's form, so a hash in any other spelling fails too.
-    if (hash('sha256', canonical, 'hex') !== line.eventHash) {
+    const eventHash = hash('sha256', canonical, 'hex');
+    if (eventHash !== line.eventHash) {
       return this.fail(expected, 'altered', 'the canonical bytes do not hash to the eventHash');
     }
     const link = chainLink(canonical);
     if (!link) return this.fail(expected, 'malformed', 'the canonical bytes are not an event envelope');
-    if (!this.extendsStream(expected, link, line.eventHash)) return;
+    // The digest, not the line's copy, is kept as the stream's head: a slice of the line would keep all of it alive.
+    if (!this.extendsStream(expected, canonical, link, eventHash)) return;
     const leaf = leafHashInPlace(prefixed);
     if (!this.followLoggedLeaf(expected, leaf, line.leafHash)) return;
     this.frontier.append(leaf, this.onNode);
@@ -256,7 +270,7 @@ export class ExportVerifier {
     return this.verdict ?? { ok: true, size, rootHash: this.frontier.root() };
   }
 
-  private extendsStream(index: number, link: ChainLink, eventHash: string): boolean {
+  private extendsStream(index: number, canonical: Buffer, link: ChainLink, eventHash: string): boolean {
     const known = this.streams.get(link.stream);
     const head = known ?? { revision: -1, lastHash: NO_PREVIOUS_HASH, index: -1 };
     if (link.revision > head.revision + 1) {
@@ -272,7 +286,7 @@ export class ExportVerifier {
       this.fail(index, 'inserted', `revision ${link.revision} of its stream was already in the log`);
       return false;
     }
-    if (link.prevEventHash !== head.lastHash) {
+    if (!bytesSpell(canonical, link.prevStart, link.prevEnd, head.lastHash)) {
       // Either the stream's previous event changed after this one was chained to it, or this one did: name the earlier.
       const at = head.index >= 0 ? head.index : index;
       this.fail(at, 'altered', `index ${index} does not chain onto the previous event of its stream (index ${head.index})`);
