@@ -50,6 +50,18 @@ const CANONICAL = ',"canonical":"';
 const EVENT_HASH = '","eventHash":"';
 const LEAF_HASH = '","leafHash":"';
 
+/** The unsigned integer written as `text[start, end)` in canonical form (no sign, no leading zero), else -1. */
+function digitsAt(text: string, start: number, end: number): number {
+  if (end <= start || end - start > 15 || (text.charCodeAt(start) === 0x30 && end - start > 1)) return -1;
+  let value = 0;
+  for (let at = start; at < end; at++) {
+    const digit = text.charCodeAt(at) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
 function parseLine(text: string): Line | undefined {
   if (text.startsWith(HEAD) && text.endsWith('"}')) {
     const canonicalAt = text.indexOf(CANONICAL, HEAD.length);
@@ -59,9 +71,8 @@ function parseLine(text: string): Line | undefined {
     const leafEnd = hashEnd + LEAF_HASH.length + 64;
     const withLeaf = text.length === leafEnd + 2 && text.startsWith(LEAF_HASH, hashEnd);
     if (canonicalAt > 0 && hashAt > 0 && text.startsWith(EVENT_HASH, hashAt) && (withLeaf || text.length === hashEnd + 2)) {
-      const indexText = text.slice(HEAD.length, canonicalAt);
-      const index = Number(indexText);
-      if (String(index) === indexText) {
+      const index = digitsAt(text, HEAD.length, canonicalAt);
+      if (index >= 0) {
         return {
           index,
           canonical: text.slice(canonicalAt + CANONICAL.length, hashAt),
