@@ -189,8 +189,8 @@ const PROGRESS_EVERY = 4096;
  * hex), so a line decodes as latin1, one char a byte; a stray non-ASCII byte only makes its line malformed, as it
  * would be anyway.
  */
-async function feed(verifier: ExportVerifier, chunks: AsyncIterable<Uint8Array>, expected: number, progress?: Progress): Promise<number> {
-  let rest: Buffer = Buffer.alloc(0);
+export async function feed(verifier: ExportVerifier, chunks: AsyncIterable<Uint8Array>, expected: number, progress?: Progress): Promise<number> {
+  let rest: Buffer | undefined;
   let lines = 0;
   progress?.start(expected);
   const push = (bytes: Buffer, start: number, end: number) => {
@@ -199,18 +199,26 @@ async function feed(verifier: ExportVerifier, chunks: AsyncIterable<Uint8Array>,
   };
   try {
     for await (const chunk of chunks) {
-      const received = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      const bytes = rest.length > 0 ? Buffer.concat([rest, received]) : received;
+      const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       let start = 0;
-      for (let end = bytes.indexOf(0x0a); end >= 0; end = bytes.indexOf(0x0a, start)) {
+      let end = bytes.indexOf(0x0a);
+      if (rest && end >= 0) {
+        // Only the line that spans two chunks is joined; the rest is read where it lies.
+        const joined = Buffer.concat([rest, bytes.subarray(0, end)]);
+        push(joined, 0, joined.length);
+        rest = undefined;
+        start = end + 1;
+        end = bytes.indexOf(0x0a, start);
+      }
+      for (; end >= 0; end = bytes.indexOf(0x0a, start)) {
         push(bytes, start, end);
         start = end + 1;
       }
-      // A copy: the reader may reuse the chunk's memory.
-      rest = Buffer.from(bytes.subarray(start));
+      // A copy: the chunk's memory is reused for the next read.
+      if (start < bytes.length) rest = rest ? Buffer.concat([rest, bytes.subarray(start)]) : Buffer.from(bytes.subarray(start));
       if (verifier.settled) return lines;
     }
-    if (rest.length > 0) push(rest, 0, rest.length);
+    if (rest) push(rest, 0, rest.length);
     progress?.update(lines);
     return lines;
   } finally {
@@ -263,12 +271,15 @@ class AuditServer {
 
 const READ_CHUNK = 4 << 20;
 
-/** The file in large chunks: fewer trips through the event loop than a default read stream. */
+/**
+ * The file in large chunks: fewer trips through the event loop than a default read stream. One buffer serves
+ * every read, so a chunk is only valid until the next is asked for (feed keeps nothing of it).
+ */
 async function* chunksOf(path: string): AsyncIterable<Buffer> {
   const file = await open(path, 'r');
+  const buffer = Buffer.allocUnsafe(READ_CHUNK);
   try {
     for (;;) {
-      const buffer = Buffer.allocUnsafe(READ_CHUNK);
       const { bytesRead } = await file.read(buffer, 0, READ_CHUNK, null);
       if (bytesRead === 0) return;
       yield buffer.subarray(0, bytesRead);

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { NEW_STREAM_HEAD, sealEvents } from '../integrity/canonical';
+import { Frontier, leafHash } from '../integrity/merkle';
+import { ExportVerifier, exportLine } from '../integrity/verify-export';
+import { feed } from './verification';
+
+/** Twelve events of two streams, as an export, and the checkpoint of their tree. */
+function signedExport() {
+  const sealed = ['journey-a', 'journey-b'].map((stream) =>
+    sealEvents(
+      stream,
+      NEW_STREAM_HEAD,
+      Array.from({ length: 6 }, (_, step) => ({
+        eventId: randomUUID(),
+        type: 'JourneyStepRecorded',
+        schemaVersion: 1,
+        occurredAt: '2024-05',
+        data: { step, note: 'é, 東京' },
+        metadata: { actor: 'user-1', organisationId: 'org-1', correlationId: randomUUID(), causationId: null },
+      })),
+      new Date().toISOString(),
+    ),
+  );
+  const events = sealed[0].flatMap((event, i) => [event, sealed[1][i]]);
+  const tree = Frontier.empty();
+  const text = events
+    .map((event, index) => {
+      tree.append(leafHash(event.canonical));
+      return exportLine(index, event.canonical, event.eventHash);
+    })
+    .join('');
+  return { text, checkpoint: { origin: 'test', size: events.length, rootHash: tree.root() } };
+}
+
+async function* chunked(bytes: Buffer, size: number): AsyncIterable<Uint8Array> {
+  // Each chunk in a buffer of its own that is overwritten once the next is asked for, as a reused read buffer is.
+  const reused = Buffer.alloc(size);
+  for (let at = 0; at < bytes.length; at += size) {
+    const length = bytes.copy(reused, 0, at, at + size);
+    yield reused.subarray(0, length);
+    reused.fill(0x7a);
+  }
+}
+
+test('an export cut into chunks anywhere, even inside a line, verifies line by line', async () => {
+  const { text, checkpoint } = signedExport();
+  for (const [name, bytes] of [
+    ['LF', Buffer.from(text, 'latin1')],
+    ['CRLF, no final newline', Buffer.from(text.replaceAll('\n', '\r\n').slice(0, -2), 'latin1')],
+  ] as const) {
+    for (const size of [1, 2, 7, 64, 333, 1000, bytes.length]) {
+      const verifier = new ExportVerifier([checkpoint]);
+      const lines = await feed(verifier, chunked(bytes, size), checkpoint.size);
+      expect({ name, size, lines, verdict: verifier.finish() }).toMatchObject({ name, size, lines: 12, verdict: { ok: true, size: 12 } });
+    }
+  }
+});
