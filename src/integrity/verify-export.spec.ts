@@ -116,6 +116,20 @@ describe('verifying an export', () => {
     expect(await verifyExport(lines(tampered), [checkpoint])).toMatchObject({ ok: false, index: null, problem: 'root-mismatch' });
   });
 
+  test('canonical bytes that are not exactly padded base64 are malformed, whatever a lenient decoder makes of them', async () => {
+    const base64 = log[3].canonical.toString('base64');
+    const { eventHash } = log[3];
+    for (const canonical of [
+      `${base64.slice(0, 40)}","x":"${base64.slice(40)}`, // another member hidden inside
+      `${base64.slice(0, 40)}%%%%${base64.slice(40)}`, // a length base64 can have, with characters Node skips
+      `${base64.slice(0, 40)} ${base64.slice(40)}`,
+    ]) {
+      const exported = lines(log);
+      exported[3] = `{"index":3,"canonical":"${canonical}","eventHash":"${eventHash}"}`;
+      expect(await verifyExport(exported, [checkpoint])).toMatchObject({ ok: false, index: 3, problem: 'malformed' });
+    }
+  });
+
   test('a leafHash that is not 64 hex digits is malformed', async () => {
     const exported = lines(log);
     exported[2] = exported[2].replace(/"leafHash":"[0-9a-f]{4}/, '"leafHash":"zzzz');

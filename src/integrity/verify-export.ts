@@ -50,6 +50,13 @@ const CANONICAL = ',"canonical":"';
 const EVENT_HASH = '","eventHash":"';
 const LEAF_HASH = '","leafHash":"';
 
+/** How many bytes padded base64 (RFC 4648) of this length decodes to; -1 if no such base64 has this length. */
+function paddedBase64Bytes(base64: string): number {
+  if (base64.length % 4 !== 0) return -1;
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return (base64.length / 4) * 3 - padding;
+}
+
 /** The unsigned integer written as `text[start, end)` in canonical form (no sign, no leading zero), else -1. */
 function digitsAt(text: string, start: number, end: number): number {
   if (end <= start || end - start > 15 || (text.charCodeAt(start) === 0x30 && end - start > 1)) return -1;
@@ -64,13 +71,14 @@ function digitsAt(text: string, start: number, end: number): number {
 
 function parseLine(text: string): Line | undefined {
   if (text.startsWith(HEAD) && text.endsWith('"}')) {
+    // The hashes have fixed lengths, so the fields are found from both ends without reading the canonical bytes'
+    // base64 in between (decoding it checks that it is nothing else).
+    const leafEnd = text.length - 2;
+    const withLeaf = text.startsWith(LEAF_HASH, leafEnd - 64 - LEAF_HASH.length);
+    const hashEnd = withLeaf ? leafEnd - 64 - LEAF_HASH.length : leafEnd;
+    const hashAt = hashEnd - 64 - EVENT_HASH.length;
     const canonicalAt = text.indexOf(CANONICAL, HEAD.length);
-    // Base64 has no quote: the first one after the canonical bytes' opening quote closes them.
-    const hashAt = text.indexOf('"', canonicalAt + CANONICAL.length);
-    const hashEnd = hashAt + EVENT_HASH.length + 64;
-    const leafEnd = hashEnd + LEAF_HASH.length + 64;
-    const withLeaf = text.length === leafEnd + 2 && text.startsWith(LEAF_HASH, hashEnd);
-    if (canonicalAt > 0 && hashAt > 0 && text.startsWith(EVENT_HASH, hashAt) && (withLeaf || text.length === hashEnd + 2)) {
+    if (canonicalAt > 0 && hashAt >= canonicalAt + CANONICAL.length && text.startsWith(EVENT_HASH, hashAt)) {
       const index = digitsAt(text, HEAD.length, canonicalAt);
       if (index >= 0) {
         return {
@@ -257,7 +265,9 @@ export class ExportVerifier {
     }
     if (line.index < expected) return this.fail(expected, 'inserted', `a line repeats index ${line.index}`);
 
-    const [prefixed, canonical] = this.decode(line.canonical);
+    const decoded = this.decode(line.canonical);
+    if (!decoded) return this.fail(expected, 'malformed', 'canonical is not padded base64 (RFC 4648)');
+    const [prefixed, canonical] = decoded;
     // The event hash is compared as hex, the export's form, so a hash in any other spelling fails too.
     const eventHash = hash('sha256', canonical, 'hex');
     if (eventHash !== line.eventHash) {
@@ -342,7 +352,8 @@ export class ExportVerifier {
       'wantedIndex' in gap
         ? line.index === gap.wantedIndex
         : (() => {
-            const link = chainLink(this.decode(line.canonical)[1]);
+            const decoded = this.decode(line.canonical);
+            const link = decoded && chainLink(decoded[1]);
             return link?.stream === gap.stream && link.revision === gap.wantedRevision;
           })();
     if (found) this.fail(gap.at, 'reordered', `${gap.detail}; it comes later in the export`);
@@ -353,13 +364,17 @@ export class ExportVerifier {
    * returns views of it with and without that byte: kept per length, since a view is an object and most lines
    * share a handful of lengths.
    */
-  private decode(base64: string): [prefixed: Buffer, canonical: Buffer] {
-    const needed = 1 + Math.ceil((base64.length * 3) / 4);
+  private decode(base64: string): [prefixed: Buffer, canonical: Buffer] | undefined {
+    const expected = paddedBase64Bytes(base64);
+    if (expected < 0) return undefined;
+    const needed = 1 + expected;
     if (this.scratch.length < needed || this.views.size > MAX_VIEWS) {
       this.scratch = Buffer.allocUnsafe(Math.max(this.scratch.length, needed * 2));
       this.views.clear();
     }
     const written = this.scratch.write(base64, 1, 'base64');
+    // Node skips characters that are not base64; one skipped makes the output shorter, so none slips through.
+    if (written !== expected) return undefined;
     let views = this.views.get(written);
     if (!views) {
       views = [this.scratch.subarray(0, 1 + written), this.scratch.subarray(1, 1 + written)];
