@@ -71,9 +71,12 @@ export class AuditModule implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     await this.builder.start();
     await this.schedule.start();
-    this.metrics.observeMerkleLog(async () => {
-      const { size, position } = this.builder.head;
-      return { leaves: size, lag: Math.max(0, (await this.store.headPosition()) - position) };
+    this.metrics.observeMerkleLog({
+      leaves: () => this.builder.head.size,
+      lag: async () => {
+        const { position } = this.builder.head; // read first, so the lag is never understated
+        return Math.max(0, (await this.store.headPosition()) - position);
+      },
     });
   }
 

@@ -182,12 +182,11 @@ function report(verdict: Verdict, events: number, checkpoint: Checkpoint, starte
 
 const PROGRESS_EVERY = 4096;
 
-/** Splits a byte stream into lines for the verifier, with no per-line promise; returns the lines read. */
 /**
- * Splits the export into lines for the verifier, finding newlines in the bytes (memchr; five times faster than
- * searching a decoded string) and decoding each line alone. An export is ASCII by construction (digits, base64,
- * hex), so a line decodes as latin1, one char a byte; a stray non-ASCII byte only makes its line malformed, as it
- * would be anyway.
+ * Splits the export into lines for the verifier, with no per-line promise, and returns how many it read. Newlines
+ * are found in the bytes (memchr; five times faster than searching a decoded string) and each line is decoded
+ * alone. An export is ASCII by construction (digits, base64, hex), so a line decodes as latin1, one char a byte;
+ * a stray non-ASCII byte only makes its line malformed, as it would be anyway.
  */
 export async function feed(verifier: ExportVerifier, chunks: AsyncIterable<Uint8Array>, expected: number, progress?: Progress): Promise<number> {
   let rest: Buffer | undefined;

@@ -7,7 +7,7 @@ import {
   consistencyProof,
   frontierNodes,
   inclusionProof,
-  leafHashInPlace,
+  leafHash,
   rootHash,
   type NodeId,
   type NodeReader,
@@ -257,10 +257,7 @@ export class MerkleLogBuilder {
         throw new Error(`The event at position ${position} does not hash to its stored eventHash`);
       }
       positions.push(position);
-      // One-shot hashing of a prefixed copy beats a streaming hash object over prefix and event.
-      const prefixed = Buffer.allocUnsafe(canonical.length + 1);
-      canonical.copy(prefixed, 1);
-      this.frontier.append(leafHashInPlace(prefixed), runs.add);
+      this.frontier.append(leafHash(canonical), runs.add);
     }
     const to = { size: this.frontier.size, position: positions[positions.length - 1] as number };
     const client = await this.pool.connect();

@@ -13,8 +13,9 @@ export const HASH_BYTES = 32;
 
 export const EMPTY_TREE_ROOT: Buffer = createHash('sha256').digest();
 
+/** One-shot hashing of a prefixed copy: cheaper than a streaming hash object over prefix and leaf. */
 export function leafHash(leaf: Uint8Array): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
+  return hash('sha256', Buffer.concat([LEAF_PREFIX, leaf]), 'buffer');
 }
 
 /**
@@ -137,14 +138,14 @@ async function rangeHashes(reader: NodeReader, ranges: readonly LeafRange[]): Pr
   return tilings.map((tiling) => {
     const hashes = nodes.slice(next, next + tiling.length);
     next += tiling.length;
-    return foldRight(hashes);
+    return foldRight(hashes, nodeHash);
   });
 }
 
 /** MTH of a range tiled by perfect subtrees (largest first): each left one is a sibling of all those to its right. */
-function foldRight(hashes: readonly Buffer[]): Buffer {
-  let root = hashes[hashes.length - 1];
-  for (let i = hashes.length - 2; i >= 0; i--) root = nodeHash(hashes[i], root);
+function foldRight<H>(hashes: readonly H[], combine: (left: H, right: H) => H): H {
+  let root = hashes[hashes.length - 1] as H;
+  for (let i = hashes.length - 2; i >= 0; i--) root = combine(hashes[i] as H, root);
   return root;
 }
 
@@ -307,10 +308,7 @@ export class Frontier {
   }
 
   root(): Buffer {
-    if (this.treeSize === 0) return EMPTY_TREE_ROOT;
-    let root = this.hashes[this.hashes.length - 1] as BinaryHash;
-    for (let i = this.hashes.length - 2; i >= 0; i--) root = binaryNodeHash(this.hashes[i] as BinaryHash, root);
-    return Buffer.from(root, 'latin1');
+    return this.treeSize === 0 ? EMPTY_TREE_ROOT : Buffer.from(foldRight(this.hashes, binaryNodeHash), 'latin1');
   }
 }
 

@@ -1,5 +1,5 @@
-import { hash } from 'node:crypto';
 import { NO_PREVIOUS_HASH } from '../event-store/event-store';
+import { sha256Hex } from './canonical';
 import type { Checkpoint } from './checkpoint';
 import { Frontier, HASH_BYTES, leafHashInPlace, verifyConsistency, type BinaryHash, type NodeSink } from './merkle';
 
@@ -270,7 +270,7 @@ export class ExportVerifier {
     if (!decoded) return this.fail(expected, 'malformed', 'canonical is not padded base64 (RFC 4648)');
     const [prefixed, canonical] = decoded;
     // The event hash is compared as hex, the export's form, so a hash in any other spelling fails too.
-    const eventHash = hash('sha256', canonical, 'hex');
+    const eventHash = sha256Hex(canonical);
     if (eventHash !== line.eventHash) {
       return this.fail(expected, 'altered', 'the canonical bytes do not hash to the eventHash');
     }

@@ -43,14 +43,17 @@ export class LedgerMetrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** The Merkle log's size and how far it trails the event log, read at each scrape: its lag is bounded, and seen. */
-  observeMerkleLog(read: () => Promise<{ leaves: number; lag: number }>): void {
+  /**
+   * The Merkle log's size (in memory) and how far it trails the event log (one read of the store's head), taken
+   * at each scrape: its lag is bounded, and seen.
+   */
+  observeMerkleLog(log: { leaves: () => number; lag: () => Promise<number> }): void {
     new Gauge({
       name: 'journey_merkle_log_leaves',
       help: 'Leaves (events) in the Merkle log',
       registers: [this.registry],
-      async collect() {
-        this.set((await read()).leaves);
+      collect() {
+        this.set(log.leaves());
       },
     });
     new Gauge({
@@ -58,7 +61,7 @@ export class LedgerMetrics {
       help: 'Global positions the Merkle log is behind the event log\u2019s head (events, on PostgreSQL)',
       registers: [this.registry],
       async collect() {
-        this.set((await read()).lag);
+        this.set(await log.lag());
       },
     });
   }
