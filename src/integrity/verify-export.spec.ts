@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { sealEvents, type StreamHead } from './canonical';
 import type { Checkpoint } from './checkpoint';
@@ -192,6 +193,28 @@ describe('verifying an export', () => {
     const exported = lines(log);
     exported[3] = '{"index":3,"canonical":';
     expect(await verifyExport(exported, [checkpoint])).toMatchObject({ ok: false, index: 3, problem: 'malformed' });
+  });
+
+  test('an eventHash spelled with characters that only look like hex digits is altered', async () => {
+    const exported = lines(log);
+    const hash = log[5].eventHash;
+    const letter = hash.search(/[a-f]/);
+    // U+0161's low byte is "a"; a reader that narrowed characters to bytes would take it for one.
+    exported[5] = exported[5].replace(hash, `${hash.slice(0, letter)}${String.fromCharCode(0x100 + hash.charCodeAt(letter))}${hash.slice(letter + 1)}`);
+    expect(await verifyExport(exported, [checkpoint])).toMatchObject({ ok: false, index: 5, problem: 'altered' });
+  });
+
+  test('a prevEventHash that is not 64 lower-case hex digits breaks the chain or the envelope', async () => {
+    const rewritten = (index: number, prev: (hash: string) => string): Exported => {
+      const envelope = JSON.parse(log[index].canonical.toString('utf8')) as { prevEventHash: string };
+      const canonical = Buffer.from(canonicalize({ ...envelope, prevEventHash: prev(envelope.prevEventHash) }) as string);
+      return { ...log[index], canonical, eventHash: createHash('sha256').update(canonical).digest('hex') };
+    };
+    const at = (index: number, event: Exported) => log.map((original, i) => (i === index ? event : original));
+    // Event 6 is its stream's third; its previous is event 3, named as the one the chain breaks after.
+    expect(await verifyExport(lines(at(6, rewritten(6, (hash) => hash.toUpperCase()))), [checkpoint])).toMatchObject({ index: 3, problem: 'altered' });
+    expect(await verifyExport(lines(at(6, rewritten(6, (hash) => hash.slice(1)))), [checkpoint])).toMatchObject({ index: 6, problem: 'malformed' });
+    expect(await verifyExport(lines(at(6, rewritten(6, (hash) => `${hash}0`))), [checkpoint])).toMatchObject({ index: 6, problem: 'malformed' });
   });
 
   test('two checkpoints are checked as the export passes them, proving one log extends the other', async () => {

@@ -1,7 +1,7 @@
-import { NO_PREVIOUS_HASH } from '../event-store/event-store';
 import { sha256Hex } from './canonical';
 import type { Checkpoint } from './checkpoint';
 import { Frontier, HASH_BYTES, leafHashInPlace, verifyConsistency, type BinaryHash, type NodeSink } from './merkle';
+import { StreamHeads } from './stream-heads';
 
 /**
  * The offline verifier's core: replays an export (NDJSON, one line per leaf of the global Merkle log,
@@ -15,10 +15,12 @@ import { Frontier, HASH_BYTES, leafHashInPlace, verifyConsistency, type BinaryHa
  * line self-consistent (a row inserted, a replaced last event of a stream) otherwise leaves unplaced. Lines
  * without it (older exports) verify as before.
  *
- * Built for speed: the happy path neither JSON-parses the line nor the event. The line has a fixed layout
- * (`exportLine`); other layouts fall back to JSON.parse. The chain needs only the envelope's last members, which
- * RFC 8785's sorted keys put at the end (prevEventHash, recordedAt, schemaVersion, streamId, streamRevision, type),
- * so they are read backwards from the canonical bytes; the event hash and the Merkle root cover the rest.
+ * Built for speed: the happy path neither JSON-parses the line nor the event, and reads the line where it lies in
+ * the input, as bytes; only its base64 becomes a string (Node decodes base64 from strings). The line has a fixed
+ * layout (`exportLine`); other layouts fall back to JSON.parse. The chain needs only the envelope's last members,
+ * which RFC 8785's sorted keys put at the end (prevEventHash, recordedAt, schemaVersion, streamId, streamRevision,
+ * type), so they are read backwards from the canonical bytes; the event hash and the Merkle root cover the rest.
+ * Stream heads live in a flat table (`StreamHeads`), not in a Map of objects.
  */
 
 export type Problem = 'altered' | 'missing' | 'inserted' | 'reordered' | 'malformed' | 'root-mismatch';
@@ -39,16 +41,22 @@ export function exportLine(index: number, canonical: Buffer, eventHash: string, 
 
 interface Line {
   index: number;
+  /** Base64 of the canonical bytes. */
   canonical: string;
-  eventHash: string;
+  /** The line's eventHash is `hashSource[hashStart, hashEnd)`: compared where it lies, never copied. */
+  hashSource: Buffer;
+  hashStart: number;
+  hashEnd: number;
   /** Hex, as the log holds it; absent in older exports. */
   leafHash?: string;
 }
 
-const HEAD = '{"index":';
-const CANONICAL = ',"canonical":"';
-const EVENT_HASH = '","eventHash":"';
-const LEAF_HASH = '","leafHash":"';
+const HEX_HASH_LENGTH = 64;
+const HEAD = Buffer.from('{"index":', 'latin1');
+const CANONICAL = Buffer.from(',"canonical":"', 'latin1');
+const EVENT_HASH = Buffer.from('","eventHash":"', 'latin1');
+const LEAF_HASH = Buffer.from('","leafHash":"', 'latin1');
+const LINE_END = Buffer.from('"}', 'latin1');
 
 /** How many bytes padded base64 (RFC 4648) of this length decodes to; -1 if no such base64 has this length. */
 function paddedBase64Bytes(base64: string): number {
@@ -57,39 +65,40 @@ function paddedBase64Bytes(base64: string): number {
   return (base64.length / 4) * 3 - padding;
 }
 
-/** The unsigned integer written as `text[start, end)` in canonical form (no sign, no leading zero), else -1. */
-function digitsAt(text: string, start: number, end: number): number {
-  if (end <= start || end - start > 15 || (text.charCodeAt(start) === 0x30 && end - start > 1)) return -1;
-  let value = 0;
-  for (let at = start; at < end; at++) {
-    const digit = text.charCodeAt(at) - 0x30;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
+/** The line `bytes[start, end)`, read in place when it has exportLine's layout, else through JSON.parse. */
+function parseLine(bytes: Buffer, start: number, end: number): Line | undefined {
+  return exportLayout(bytes, start, end) ?? parsedLine(bytes.toString('latin1', start, end));
 }
 
-function parseLine(text: string): Line | undefined {
-  if (text.startsWith(HEAD) && text.endsWith('"}')) {
-    // The hashes have fixed lengths, so the fields are found from both ends without reading the canonical bytes'
-    // base64 in between (decoding it checks that it is nothing else).
-    const leafEnd = text.length - 2;
-    const withLeaf = text.startsWith(LEAF_HASH, leafEnd - 64 - LEAF_HASH.length);
-    const hashEnd = withLeaf ? leafEnd - 64 - LEAF_HASH.length : leafEnd;
-    const hashAt = hashEnd - 64 - EVENT_HASH.length;
-    const canonicalAt = text.indexOf(CANONICAL, HEAD.length);
-    if (canonicalAt > 0 && hashAt >= canonicalAt + CANONICAL.length && text.startsWith(EVENT_HASH, hashAt)) {
-      const index = digitsAt(text, HEAD.length, canonicalAt);
-      if (index >= 0) {
-        return {
-          index,
-          canonical: text.slice(canonicalAt + CANONICAL.length, hashAt),
-          eventHash: text.slice(hashEnd - 64, hashEnd),
-          leafHash: withLeaf ? text.slice(leafEnd - 64, leafEnd) : undefined,
-        };
-      }
-    }
-  }
+/**
+ * The hashes have fixed lengths, so the fields are found from both ends without reading the canonical bytes'
+ * base64 in between (decoding it checks that it is nothing else).
+ */
+function exportLayout(bytes: Buffer, start: number, end: number): Line | undefined {
+  const leafEnd = end - LINE_END.length;
+  if (leafEnd < start || !bytesAt(bytes, start, HEAD) || !bytesAt(bytes, leafEnd, LINE_END)) return undefined;
+  const withLeaf = leafEnd - HEX_HASH_LENGTH - LEAF_HASH.length >= start && bytesAt(bytes, leafEnd - HEX_HASH_LENGTH - LEAF_HASH.length, LEAF_HASH);
+  const hashEnd = withLeaf ? leafEnd - HEX_HASH_LENGTH - LEAF_HASH.length : leafEnd;
+  const hashKey = hashEnd - HEX_HASH_LENGTH - EVENT_HASH.length;
+  // The index, in canonical form: digits, no leading zero, at most 15 (a safe integer).
+  const digits = start + HEAD.length;
+  let at = digits;
+  let index = 0;
+  for (; at < hashKey && at - digits < 16 && bytes[at] >= 0x30 && bytes[at] <= 0x39; at++) index = index * 10 + bytes[at] - 0x30;
+  if (at === digits || at - digits > 15 || (bytes[digits] === 0x30 && at - digits > 1)) return undefined;
+  const canonical = at + CANONICAL.length;
+  if (canonical > hashKey || !bytesAt(bytes, at, CANONICAL) || !bytesAt(bytes, hashKey, EVENT_HASH)) return undefined;
+  return {
+    index,
+    canonical: bytes.toString('latin1', canonical, hashKey),
+    hashSource: bytes,
+    hashStart: hashEnd - HEX_HASH_LENGTH,
+    hashEnd,
+    leafHash: withLeaf ? bytes.toString('latin1', leafEnd - HEX_HASH_LENGTH, leafEnd) : undefined,
+  };
+}
+
+function parsedLine(text: string): Line | undefined {
   try {
     const { index, canonical, eventHash, leafHash } = JSON.parse(text) as Record<string, unknown>;
     if (
@@ -98,7 +107,8 @@ function parseLine(text: string): Line | undefined {
       typeof eventHash === 'string' &&
       (leafHash === undefined || typeof leafHash === 'string')
     ) {
-      return { index: index as number, canonical, eventHash, leafHash };
+      const hashSource = Buffer.from(eventHash, 'utf8');
+      return { index: index as number, canonical, hashSource, hashStart: 0, hashEnd: hashSource.length, leafHash };
     }
   } catch {
     // malformed: reported by the caller
@@ -107,10 +117,11 @@ function parseLine(text: string): Line | undefined {
 }
 
 interface ChainLink {
-  /** The stream id's canonical JSON bytes, as latin1: a unique key without decoding. */
-  stream: string;
+  /** Where the stream id's canonical JSON string lies in the bytes, `[streamStart, streamEnd)`, quotes excluded. */
+  streamStart: number;
+  streamEnd: number;
   revision: number;
-  /** Where prevEventHash's characters lie in the bytes, `[start, end)`: compared in place, never copied. */
+  /** Where prevEventHash's characters lie in the bytes, `[prevStart, prevEnd)`: compared in place, never copied. */
   prevStart: number;
   prevEnd: number;
 }
@@ -134,17 +145,17 @@ function chainLink(bytes: Buffer): ChainLink | undefined {
   const stream = member(bytes, revision, STREAM_ID, true);
   const schemaVersion = member(bytes, stream, SCHEMA_VERSION, false);
   const recordedAt = member(bytes, schemaVersion, RECORDED_AT, true);
-  const prev = member(bytes, recordedAt, PREV_EVENT_HASH, true);
-  if (prev < 0) return undefined;
+  if (recordedAt < 0) return undefined;
+  // prevEventHash is taken at its length, 64 hex digits, without looking for its opening quote: the chain check
+  // accepts only hex digits there, so no quote can hide among them.
+  const prevEnd = recordedAt - 1;
+  const prevStart = prevEnd - HEX_HASH_LENGTH;
+  const prev = prevStart - 1 - PREV_EVENT_HASH.length;
+  if (prev < 0 || bytes[prevEnd] !== QUOTE || bytes[prevStart - 1] !== QUOTE || !bytesAt(bytes, prev, PREV_EVENT_HASH)) return undefined;
   // A member spans from its key to the next member's key; a string value sits inside quotes.
   let revisionNumber = 0;
   for (let at = revision + STREAM_REVISION.length; at < type; at++) revisionNumber = revisionNumber * 10 + bytes[at] - 0x30;
-  return {
-    stream: bytes.toString('latin1', stream + STREAM_ID.length + 1, revision - 1),
-    revision: revisionNumber,
-    prevStart: prev + PREV_EVENT_HASH.length + 1,
-    prevEnd: recordedAt - 1,
-  };
+  return { streamStart: stream + STREAM_ID.length + 1, streamEnd: revision - 1, revision: revisionNumber, prevStart, prevEnd };
 }
 
 /** Whether `bytes[start, end)` are `text`'s characters (latin1), compared without making a string. */
@@ -197,13 +208,6 @@ function openingQuote(bytes: Buffer, close: number): number {
 /** Views of the scratch buffer kept at most (one per distinct line length). */
 const MAX_VIEWS = 4096;
 
-interface StreamHead {
-  revision: number;
-  lastHash: string;
-  /** Export index of the stream's last event. */
-  index: number;
-}
-
 /** A gap seen in order: whether what is absent turns up later decides between 'reordered' and 'missing'. */
 type Gap =
   | { at: number; wantedIndex: number; detail: string }
@@ -216,7 +220,7 @@ type Gap =
  */
 export class ExportVerifier {
   private readonly frontier = Frontier.empty();
-  private readonly streams = new Map<string, StreamHead>();
+  private readonly streams = new StreamHeads();
   private readonly checkpoints: Checkpoint[];
   private gap: Gap | undefined;
   private verdict: Verdict | undefined;
@@ -254,9 +258,16 @@ export class ExportVerifier {
     return this.verdict !== undefined;
   }
 
+  /** One line of the export, without its newline. */
   push(text: string): void {
-    if (this.verdict || text.length === 0) return;
-    const line = parseLine(text);
+    const bytes = Buffer.from(text, 'utf8');
+    this.pushLine(bytes, 0, bytes.length);
+  }
+
+  /** The line `bytes[start, end)`, without its newline: how `feed` hands over lines, never making a string of one. */
+  pushLine(bytes: Buffer, start: number, end: number): void {
+    if (this.verdict || end <= start) return;
+    const line = parseLine(bytes, start, end);
     if (this.gap) return this.lookForGap(line);
     const expected = this.frontier.size;
     if (!line) return this.fail(expected, 'malformed', 'the line is not an export line');
@@ -271,12 +282,11 @@ export class ExportVerifier {
     const [prefixed, canonical] = decoded;
     // The event hash is compared as hex, the export's form, so a hash in any other spelling fails too.
     const eventHash = sha256Hex(canonical);
-    if (eventHash !== line.eventHash) {
+    if (!bytesSpell(line.hashSource, line.hashStart, line.hashEnd, eventHash)) {
       return this.fail(expected, 'altered', 'the canonical bytes do not hash to the eventHash');
     }
     const link = chainLink(canonical);
     if (!link) return this.fail(expected, 'malformed', 'the canonical bytes are not an event envelope');
-    // The digest, not the line's copy, is kept as the stream's head: a slice of the line would keep all of it alive.
     if (!this.extendsStream(expected, canonical, link, eventHash)) return;
     const leaf = leafHashInPlace(prefixed);
     if (!this.followLoggedLeaf(expected, leaf, line.leafHash)) return;
@@ -293,32 +303,28 @@ export class ExportVerifier {
   }
 
   private extendsStream(index: number, canonical: Buffer, link: ChainLink, eventHash: string): boolean {
-    const known = this.streams.get(link.stream);
-    const head = known ?? { revision: -1, lastHash: NO_PREVIOUS_HASH, index: -1 };
-    if (link.revision > head.revision + 1) {
+    const stream = this.streams.slotOf(canonical, link.streamStart, link.streamEnd);
+    const last = this.streams.revision(stream);
+    if (link.revision > last + 1) {
       this.gap = {
         at: index,
-        stream: link.stream,
-        wantedRevision: head.revision + 1,
-        detail: `revision ${link.revision} of its stream comes where revision ${head.revision + 1} belongs`,
+        stream: canonical.toString('latin1', link.streamStart, link.streamEnd),
+        wantedRevision: last + 1,
+        detail: `revision ${link.revision} of its stream comes where revision ${last + 1} belongs`,
       };
       return false;
     }
-    if (link.revision <= head.revision) {
+    if (link.revision <= last) {
       this.fail(index, 'inserted', `revision ${link.revision} of its stream was already in the log`);
       return false;
     }
-    if (!bytesSpell(canonical, link.prevStart, link.prevEnd, head.lastHash)) {
+    if (!this.streams.chainsOnto(stream, canonical, link.prevStart, link.prevEnd)) {
       // Either the stream's previous event changed after this one was chained to it, or this one did: name the earlier.
-      const at = head.index >= 0 ? head.index : index;
-      this.fail(at, 'altered', `index ${index} does not chain onto the previous event of its stream (index ${head.index})`);
+      const previous = this.streams.index(stream);
+      this.fail(previous >= 0 ? previous : index, 'altered', `index ${index} does not chain onto the previous event of its stream (index ${previous})`);
       return false;
     }
-    // Updated in place: one map lookup per event, no new object.
-    head.revision = link.revision;
-    head.lastHash = eventHash;
-    head.index = index;
-    if (!known) this.streams.set(link.stream, head);
+    this.streams.advance(stream, link.revision, index, eventHash);
     return true;
   }
 
@@ -355,7 +361,7 @@ export class ExportVerifier {
         : (() => {
             const decoded = this.decode(line.canonical);
             const link = decoded && chainLink(decoded[1]);
-            return link?.stream === gap.stream && link.revision === gap.wantedRevision;
+            return !!link && link.revision === gap.wantedRevision && bytesSpell(decoded[1], link.streamStart, link.streamEnd, gap.stream);
           })();
     if (found) this.fail(gap.at, 'reordered', `${gap.detail}; it comes later in the export`);
   }
