@@ -4,18 +4,18 @@ import { Frontier, leafHash } from '../integrity/merkle';
 import { ExportVerifier, exportLine } from '../integrity/verify-export';
 import { feed } from './verification';
 
-/** Twelve events of two streams, as an export, and the checkpoint of their tree. */
-function signedExport() {
+/** Events of two streams (`perStream` each), as an export, and the checkpoint of their tree; `note(i)` is step i's. */
+function signedExport(perStream = 6, note = (_step: number) => 'é, 東京') {
   const sealed = ['journey-a', 'journey-b'].map((stream) =>
     sealEvents(
       stream,
       NEW_STREAM_HEAD,
-      Array.from({ length: 6 }, (_, step) => ({
+      Array.from({ length: perStream }, (_, step) => ({
         eventId: randomUUID(),
         type: 'JourneyStepRecorded',
         schemaVersion: 1,
         occurredAt: '2024-05',
-        data: { step, note: 'é, 東京' },
+        data: { step, note: note(step) },
         metadata: { actor: 'user-1', organisationId: 'org-1', correlationId: randomUUID(), causationId: null },
       })),
       new Date().toISOString(),
@@ -54,4 +54,20 @@ test('an export cut into chunks anywhere, even inside a line, verifies line by l
       expect({ name, size, lines, verdict: verifier.finish() }).toMatchObject({ name, size, lines: 12, verdict: { ok: true, size: 12 } });
     }
   }
+});
+
+test('a long export, with a line longer than a chunk, verifies whatever the chunk size', async () => {
+  // 400 lines of about 700 bytes, one of them over 100 KiB.
+  const { text, checkpoint } = signedExport(200, (step) => (step === 77 ? 'x'.repeat(100_000) : `step ${step}`));
+  const bytes = Buffer.from(text, 'latin1');
+  for (const size of [4096, 100_000, 1 << 20]) {
+    const verifier = new ExportVerifier([checkpoint]);
+    const lines = await feed(verifier, chunked(bytes, size), checkpoint.size);
+    expect({ size, lines, verdict: verifier.finish() }).toMatchObject({ size, lines: 400, verdict: { ok: true, size: 400 } });
+  }
+  // A change deep inside is still named where it is.
+  const tampered = Buffer.from(text.replace('"index":301,', '"index":302,'), 'latin1');
+  const verifier = new ExportVerifier([checkpoint]);
+  await feed(verifier, chunked(tampered, 1 << 20), checkpoint.size);
+  expect(verifier.finish()).toMatchObject({ ok: false, index: 301 });
 });
