@@ -77,8 +77,9 @@ function parseLine(bytes: Buffer, start: number, end: number): Line | undefined 
 function exportLayout(bytes: Buffer, start: number, end: number): Line | undefined {
   const leafEnd = end - LINE_END.length;
   if (leafEnd < start || !bytesAt(bytes, start, HEAD) || !bytesAt(bytes, leafEnd, LINE_END)) return undefined;
-  const withLeaf = leafEnd - HEX_HASH_LENGTH - LEAF_HASH.length >= start && bytesAt(bytes, leafEnd - HEX_HASH_LENGTH - LEAF_HASH.length, LEAF_HASH);
-  const hashEnd = withLeaf ? leafEnd - HEX_HASH_LENGTH - LEAF_HASH.length : leafEnd;
+  const leafKey = leafEnd - HEX_HASH_LENGTH - LEAF_HASH.length;
+  const withLeaf = leafKey >= start && bytesAt(bytes, leafKey, LEAF_HASH);
+  const hashEnd = withLeaf ? leafKey : leafEnd;
   const hashKey = hashEnd - HEX_HASH_LENGTH - EVENT_HASH.length;
   // The index, in canonical form: digits, no leading zero, at most 15 (a safe integer).
   const digits = start + HEAD.length;
