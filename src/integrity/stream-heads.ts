@@ -4,8 +4,8 @@ import { randomInt } from 'node:crypto';
  * Where each stream's hash chain stands while a verifier reads an export: per stream id, its last revision, the
  * export index of that event and its event hash. A million streams must fit and every event looks its stream up,
  * so the heads live in one flat table (open addressing, linear probing) of fixed-size records in typed arrays,
- * rather than a Map of objects and strings: a lookup touches two cache lines instead of five or six, and nothing
- * here is garbage for the collector.
+ * rather than a Map of objects and strings: a lookup reads one record and the id's bytes, no string is made for
+ * it, and nothing here is garbage for the collector.
  *
  * Stream ids are compared as the bytes of their canonical JSON string (escapes included), which is one-to-one
  * with the id, so nothing is decoded.
@@ -43,7 +43,7 @@ export class StreamHeads {
   /** The ids' bytes, one after another. */
   private ids = new Uint8Array(1 << 16);
   private idsLength = 0;
-  /** Seeds the fingerprint, so that an export cannot be crafted to pile its streams into one run of slots. */
+  /** Seeds the fingerprint, so that an export is not easily crafted to pile its streams into one run of slots. */
   private readonly seed = randomInt(2 ** 31);
 
   /** The slot of the stream whose id is `source[start, end)`; an unseen stream gets one, with no events yet. */
