@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { HASH_BYTES } from './merkle';
 
 /**
  * Where each stream's hash chain stands while a verifier reads an export: per stream id, its last revision, the
@@ -17,7 +18,6 @@ const WORDS = RECORD_BYTES / 4; // Int32 view: [0] fingerprint, [1] id length + 
 const NUMBERS = RECORD_BYTES / 8; // Float64 view: [1] revision, [2] export index, [3] where the id's bytes start
 const HASH_AT = 32; // bytes 32-63: the last event hash, binary
 
-const HASH_BYTES = 32;
 const FIRST_CAPACITY = 1 << 12;
 
 /** Lower-case hex digit values, -1 for any other byte: the store writes hashes in lower case only. */

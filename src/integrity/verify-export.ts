@@ -51,7 +51,8 @@ interface Line {
   leafHash?: string;
 }
 
-const HEX_HASH_LENGTH = 64;
+/** A SHA-256 in hex, as eventHash, leafHash and prevEventHash are written. */
+const HEX_HASH_LENGTH = 2 * HASH_BYTES;
 const HEAD = Buffer.from('{"index":', 'latin1');
 const CANONICAL = Buffer.from(',"canonical":"', 'latin1');
 const EVENT_HASH = Buffer.from('","eventHash":"', 'latin1');
