@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 
 export interface TestDatabase {
@@ -26,6 +27,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async drop() {
       const client = new Client({ connectionString: adminUrl() });
       await client.connect();
+      // pg's Pool.end() resolves before its connections have closed; forcing the drop at once would cut them, and a
+      // pool without an 'error' listener would take the test process down. So let them close first, and force only
+      // what is still open after a while (a leak, which then fails loudly).
+      for (let waited = 0; waited < 5000; waited += 50) {
+        const [{ open }] = (await client.query('SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = $1', [name])).rows;
+        if (open === 0) break;
+        await sleep(50);
+      }
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     },
