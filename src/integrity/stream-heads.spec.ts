@@ -1,57 +1,113 @@
-import { createHash } from 'node:crypto';
-import { StreamHeads } from './stream-heads';
+import { randomUUID } from 'node:crypto';
+import { NEW_STREAM_HEAD, canonicalBytes, sealEvents, sha256Hex, type SealedEvent, type StreamHead } from './canonical';
+import { Extension, StreamHeads } from './stream-heads';
 
-const id = (text: string) => Buffer.from(`..."${text}"...`, 'latin1');
-/** The slot of `text`, read from inside a larger buffer as the verifier does. */
-const slotOf = (heads: StreamHeads, text: string) => heads.slotOf(id(text), 4, 4 + Buffer.byteLength(text, 'latin1'));
-const sha = (text: string) => createHash('sha256').update(text).digest('hex');
-const chainsOnto = (heads: StreamHeads, slot: number, hex: string) => heads.chainsOnto(slot, Buffer.from(`"${hex}"`), 1, 1 + hex.length);
+/** `count` events of one stream, chained from `head`, as the event store seals them. */
+function sealed(streamId: string, count: number, head: StreamHead = NEW_STREAM_HEAD): SealedEvent[] {
+  const events = Array.from({ length: count }, () => ({
+    eventId: randomUUID(),
+    type: 'ServiceDelivered',
+    schemaVersion: 1,
+    occurredAt: '2025-03-14',
+    data: { domain: 'legal' },
+    metadata: { actor: 'user-1', organisationId: 'org-1', correlationId: randomUUID(), causationId: null },
+  }));
+  return sealEvents(streamId, head, events, '2025-03-14T10:00:00.000Z');
+}
+
+/** Places `event` as the verifier does: its canonical bytes decoded into the heads' input, then `extend`. */
+function place(heads: StreamHeads, event: { canonical: Buffer; eventHash: string }, index: number): Extension {
+  const at = heads.input(event.canonical.length);
+  event.canonical.copy(heads.memory, at);
+  return heads.extend(at, event.canonical.length, index, event.eventHash);
+}
+
+/** The event with its prevEventHash replaced (and rehashed, so only the chain can tell). */
+function chainedOnto(event: SealedEvent, prevEventHash: string) {
+  const canonical = canonicalBytes({ ...event.envelope, prevEventHash });
+  return { canonical, eventHash: sha256Hex(canonical) };
+}
 
 describe('StreamHeads', () => {
-  it('starts an unseen stream before its first event, chained onto 64 zeros', () => {
-    const heads = new StreamHeads();
-    const slot = slotOf(heads, 'journey-a');
-    expect(heads.revision(slot)).toBe(-1);
-    expect(heads.index(slot)).toBe(-1);
-    expect(chainsOnto(heads, slot, '0'.repeat(64))).toBe(true);
-    expect(chainsOnto(heads, slot, sha('x'))).toBe(false);
+  it('extends a stream event by event, and says how an event does not follow its stream', async () => {
+    const heads = await StreamHeads.create();
+    const [first, second, third] = sealed('journey-a', 3);
+    expect(place(heads, first, 0)).toBe(Extension.extended);
+    expect(place(heads, first, 1)).toBe(Extension.repeated);
+    expect([heads.lastRevision(), heads.lastIndex()]).toEqual([0, 0]);
+    expect(place(heads, third, 1)).toBe(Extension.ahead);
+    expect([heads.revision(), heads.lastRevision(), heads.streamId()]).toEqual([2, 0, 'journey-a']);
+    expect(place(heads, chainedOnto(second, sha256Hex(Buffer.from('another event'))), 1)).toBe(Extension.unchained);
+    expect(place(heads, second, 7)).toBe(Extension.extended);
+    expect(place(heads, third, 8)).toBe(Extension.extended);
+    expect([heads.lastRevision(), heads.lastIndex()]).toEqual([1, 7]);
   });
 
-  it('finds a stream again by its id bytes, and tells ids apart that share a prefix or differ in one byte', () => {
-    const heads = new StreamHeads();
-    const ids = ['journey-a', 'journey-ab', 'journey-b', 'journey-\\"a', '', 'journey-A'];
-    const slots = ids.map((text) => slotOf(heads, text));
-    expect(new Set(slots).size).toBe(ids.length);
-    ids.forEach((text, i) => heads.advance(slots[i], i, 10 * i, sha(text)));
-    ids.forEach((text, i) => {
-      const slot = slotOf(heads, text);
-      expect(slot).toBe(slots[i]);
-      expect([heads.revision(slot), heads.index(slot)]).toEqual([i, 10 * i]);
-      expect(chainsOnto(heads, slot, sha(text))).toBe(true);
+  it('starts a stream only on 64 zeros, and takes the previous hash only as 64 lower-case hex digits', async () => {
+    const heads = await StreamHeads.create();
+    const [first, second] = sealed('journey-a', 2);
+    expect(place(heads, chainedOnto(first, '1'.repeat(64)), 0)).toBe(Extension.unchained);
+    expect(place(heads, first, 0)).toBe(Extension.extended);
+    expect(first.eventHash).toMatch(/[a-f]/);
+    expect(place(heads, chainedOnto(second, first.eventHash.toUpperCase()), 1)).toBe(Extension.unchained);
+    // One character short or long is no envelope the chain can be read from.
+    expect(place(heads, chainedOnto(second, first.eventHash.slice(1)), 1)).toBe(Extension.notAnEnvelope);
+    expect(place(heads, chainedOnto(second, `${first.eventHash}0`), 1)).toBe(Extension.notAnEnvelope);
+    expect(place(heads, second, 1)).toBe(Extension.extended);
+  });
+
+  it('tells apart ids that share a prefix, differ in one byte, hold escapes, or are empty', async () => {
+    const heads = await StreamHeads.create();
+    const ids = ['journey-a', 'journey-ab', 'journey-b', 'journey-"a', 'journey-\\a', '', 'journey-A', 'journey-é'];
+    const streams = ids.map((id) => sealed(id, 2));
+    streams.forEach(([first], i) => expect(place(heads, first, i)).toBe(Extension.extended));
+    // Each id's second event follows its own first event only.
+    streams.forEach(([, second], i) => {
+      const other = streams[(i + 1) % streams.length][0];
+      expect(place(heads, chainedOnto(second, other.eventHash), 100 + i)).toBe(Extension.unchained);
+      expect(heads.lastIndex()).toBe(i);
+      expect(place(heads, second, 100 + i)).toBe(Extension.extended);
     });
   });
 
-  it('keeps every head through growth of the table (100,000 streams)', () => {
-    const heads = new StreamHeads();
+  it('keeps every head while its memory grows (100,000 streams)', async () => {
+    const heads = await StreamHeads.create();
     const count = 100_000;
-    for (let i = 0; i < count; i++) heads.advance(slotOf(heads, `journey-${i}`), i % 7, i, sha(String(i)));
-    for (let i = 0; i < count; i += 997) {
-      const slot = slotOf(heads, `journey-${i}`);
-      expect([heads.revision(slot), heads.index(slot)]).toEqual([i % 7, i]);
-      expect(chainsOnto(heads, slot, sha(String(i)))).toBe(true);
+    const memoryBefore = heads.memory.length;
+    const seconds: SealedEvent[] = [];
+    let extended = 0;
+    for (let i = 0; i < count; i++) {
+      const [first, second] = sealed(`journey-${i}`, i % 997 === 0 ? 2 : 1);
+      if (place(heads, first, i) === Extension.extended) extended++;
+      if (second) seconds.push(second);
+    }
+    expect(extended).toBe(count);
+    expect(heads.memory.length).toBeGreaterThan(memoryBefore);
+    for (const second of seconds) {
+      expect(place(heads, chainedOnto(second, '0'.repeat(64)), count)).toBe(Extension.unchained);
+      expect(heads.lastIndex()).toBe(Number(second.envelope.streamId.slice('journey-'.length)));
+      expect(place(heads, second, count)).toBe(Extension.extended);
     }
   });
 
-  it('accepts the previous hash only as 64 lower-case hex digits', () => {
-    const heads = new StreamHeads();
-    const slot = slotOf(heads, 'journey-a');
-    const hash = sha('event');
-    heads.advance(slot, 0, 0, hash);
-    expect(chainsOnto(heads, slot, hash)).toBe(true);
-    expect(chainsOnto(heads, slot, hash.toUpperCase())).toBe(false); // sha256('event') has letters
-    expect(chainsOnto(heads, slot, hash.slice(0, 63))).toBe(false);
-    expect(chainsOnto(heads, slot, `${hash}0`)).toBe(false);
-    // A non-digit whose bits would match after a careless conversion.
-    expect(chainsOnto(heads, slot, `${hash.slice(0, 63)}${String.fromCharCode(hash.charCodeAt(63) + 0x40)}`)).toBe(false);
+  it('reads an envelope without placing it, and refuses what is not one', async () => {
+    const heads = await StreamHeads.create();
+    const [, second] = sealed('journey-\\"quoted\\"', 2);
+    const at = heads.input(second.canonical.length);
+    second.canonical.copy(heads.memory, at);
+    expect(heads.parse(at, second.canonical.length)).toBe(true);
+    expect([heads.revision(), heads.streamId()]).toEqual([1, 'journey-\\\\\\"quoted\\\\\\"']);
+    for (const text of ['', '}', '{"type":"x"}', second.canonical.toString().replace('"streamRevision":1', '"streamRevision":-1')]) {
+      const bytes = Buffer.from(text);
+      bytes.copy(heads.memory, at);
+      expect(heads.parse(at, bytes.length)).toBe(false);
+      expect(place(heads, { canonical: bytes, eventHash: '0'.repeat(64) }, 0)).toBe(Extension.notAnEnvelope);
+    }
+  });
+
+  it('takes inputs longer than its first input area', async () => {
+    const heads = await StreamHeads.create();
+    const [first] = sealEvents('journey-long', NEW_STREAM_HEAD, [{ ...sealed('x', 1)[0].envelope, data: { note: 'x'.repeat(200_000) } }], '2025-03-14T10:00:00.000Z');
+    expect(place(heads, first, 0)).toBe(Extension.extended);
   });
 });

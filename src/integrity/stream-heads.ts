@@ -1,139 +1,147 @@
 import { randomInt } from 'node:crypto';
-import { HASH_BYTES } from './merkle';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import loadWabt from 'wabt';
 
 /**
  * Where each stream's hash chain stands while a verifier reads an export: per stream id, its last revision, the
- * export index of that event and its event hash. A million streams must fit and every event looks its stream up,
- * so the heads live in one flat table (open addressing, linear probing) of fixed-size records in typed arrays,
- * rather than a Map of objects and strings: a lookup reads one record and the id's bytes, no string is made for
- * it, and nothing here is garbage for the collector.
+ * export index of that event and its event hash. Every event of an export looks its stream up and is checked
+ * against it, and in JavaScript that byte work cost as much as the event's hashing, so it is done in WebAssembly:
+ * `stream-heads.wat` (the table's layout and the checks are described there). It is compiled from that text when
+ * first needed, so the source an auditor reads is what runs.
  *
- * Stream ids are compared as the bytes of their canonical JSON string (escapes included), which is one-to-one
- * with the id, so nothing is decoded.
+ * The caller decodes each event's canonical bytes into this memory (`input`), then asks `extend` to place the
+ * event in its stream's chain.
  */
 
-// One record of 64 bytes per slot, read through three views of the same memory:
-const RECORD_BYTES = 64;
-const WORDS = RECORD_BYTES / 4; // Int32 view: [0] fingerprint, [1] id length + 1 (0: a free slot)
-const NUMBERS = RECORD_BYTES / 8; // Float64 view: [1] revision, [2] export index, [3] where the id's bytes start
-const HASH_AT = 32; // bytes 32-63: the last event hash, binary
-
-const FIRST_CAPACITY = 1 << 12;
-
-/** Lower-case hex digit values, -1 for any other byte: the store writes hashes in lower case only. */
-const HEX = new Int8Array(256).fill(-1);
-for (let digit = 0; digit < 16; digit++) HEX['0123456789abcdef'.charCodeAt(digit)] = digit;
-
-/** The records, `capacity` (a power of two) of them. */
-interface Table {
-  capacity: number;
-  words: Int32Array;
-  numbers: Float64Array;
-  bytes: Uint8Array;
+// The WebAssembly API Node has; TypeScript declares it only with the DOM's types.
+declare namespace WebAssembly {
+  class Module {
+    constructor(bytes: Uint8Array);
+  }
+  class Instance {
+    constructor(module: Module, imports: object);
+    readonly exports: unknown;
+  }
+  interface Memory {
+    readonly buffer: ArrayBuffer;
+  }
 }
 
-function emptyTable(capacity: number): Table {
-  const memory = new ArrayBuffer(capacity * RECORD_BYTES);
-  return { capacity, words: new Int32Array(memory), numbers: new Float64Array(memory), bytes: new Uint8Array(memory) };
+/** What `stream-heads.wat` exports. */
+interface Exports {
+  memory: WebAssembly.Memory;
+  init(seed: number): void;
+  eventHashAt(): number;
+  input(length: number): number;
+  inputAt(): number;
+  inputCapacity(): number;
+  parse(at: number, length: number): number;
+  extend(at: number, length: number, index: number): number;
+  streamStart(): number;
+  streamEnd(): number;
+  revision(): number;
+  lastRevision(): number;
+  lastIndex(): number;
+}
+
+/** `extend`'s answers, as the module numbers them. */
+export const Extension = {
+  /** The event follows its stream's last one; the stream's head is now this event. */
+  extended: 0,
+  notAnEnvelope: 1,
+  /** Its revision skips some of its stream's: one is missing before it. */
+  ahead: 2,
+  /** Its revision was seen already. */
+  repeated: 3,
+  /** Its prevEventHash is not the stream's last event hash (64 lower-case hex digits, zeros before the first). */
+  unchained: 4,
+} as const;
+export type Extension = (typeof Extension)[keyof typeof Extension];
+/** Added to an answer when the memory grew, which detaches every view of it. */
+const GREW = 16;
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+function compile(): Promise<WebAssembly.Module> {
+  return (compiled ??= (async () => {
+    const [wabt, text] = await Promise.all([loadWabt(), readFile(join(__dirname, 'stream-heads.wat'), 'utf8')]);
+    const parsed = wabt.parseWat('stream-heads.wat', text);
+    try {
+      parsed.validate();
+      return new WebAssembly.Module(parsed.toBinary({}).buffer);
+    } finally {
+      parsed.destroy();
+    }
+  })());
 }
 
 export class StreamHeads {
-  private table = emptyTable(FIRST_CAPACITY);
-  private count = 0;
-  /** The ids' bytes, one after another. */
-  private ids = new Uint8Array(1 << 16);
-  private idsLength = 0;
-  /** Seeds the fingerprint, so that an export is not easily crafted to pile its streams into one run of slots. */
-  private readonly seed = randomInt(2 ** 31);
+  /** The whole memory as bytes: where `input` and the stream ids' addresses point. Renewed when it grows. */
+  memory!: Buffer;
+  private inputAt = 0;
+  private inputCapacity = 0;
+  private readonly eventHashAt: number;
 
-  /** The slot of the stream whose id is `source[start, end)`; an unseen stream gets one, with no events yet. */
-  slotOf(source: Uint8Array, start: number, end: number): number {
-    let fingerprint = this.seed ^ 0x811c9dc5; // FNV-1a
-    for (let at = start; at < end; at++) fingerprint = Math.imul(fingerprint ^ source[at], 0x01000193);
-    const length = end - start;
-    const { words, capacity } = this.table;
-    for (let slot = fingerprint & (capacity - 1); ; slot = (slot + 1) & (capacity - 1)) {
-      const stored = words[slot * WORDS + 1];
-      if (stored === 0) return this.add(slot, fingerprint, source, start, length);
-      if (stored === length + 1 && words[slot * WORDS] === fingerprint && this.idIs(slot, source, start, length)) return slot;
+  private constructor(private readonly module: Exports) {
+    // The seed keeps an export from being crafted to pile its streams into one run of slots.
+    module.init(randomInt(2 ** 31));
+    this.eventHashAt = module.eventHashAt();
+    this.renew();
+  }
+
+  static async create(): Promise<StreamHeads> {
+    return new StreamHeads(new WebAssembly.Instance(await compile(), {}).exports as Exports);
+  }
+
+  /** Where `length` bytes of input go: an event's canonical bytes, for `extend` or `parse`. */
+  input(length: number): number {
+    if (length > this.inputCapacity) {
+      if (this.module.input(length) & GREW) this.renew();
+      this.inputAt = this.module.inputAt();
+      this.inputCapacity = this.module.inputCapacity();
     }
-  }
-
-  /** The stream's last revision, -1 before its first event. */
-  revision(slot: number): number {
-    return this.table.numbers[slot * NUMBERS + 1];
-  }
-
-  /** Export index of the stream's last event, -1 before its first. */
-  index(slot: number): number {
-    return this.table.numbers[slot * NUMBERS + 2];
+    return this.inputAt;
   }
 
   /**
-   * Whether `source[start, end)` is the stream's last event hash in lower-case hex (64 zeros before its first
-   * event), as an event's prevEventHash must be.
+   * Places the event whose canonical bytes are at [at, at + length), export `index`, with this `eventHash`
+   * (lower-case hex), in its stream's chain: `extended`, or why not (`lastRevision`, `lastIndex` and `streamId`
+   * then tell where its stream stands).
    */
-  chainsOnto(slot: number, source: Uint8Array, start: number, end: number): boolean {
-    if (end - start !== 2 * HASH_BYTES) return false;
-    const { bytes } = this.table;
-    const at = slot * RECORD_BYTES + HASH_AT;
-    for (let i = 0; i < HASH_BYTES; i++) {
-      // A byte that is not a hex digit makes the pair negative, so it never equals a byte.
-      if (((HEX[source[start + 2 * i]] << 4) | HEX[source[start + 2 * i + 1]]) !== bytes[at + i]) return false;
-    }
-    return true;
+  extend(at: number, length: number, index: number, eventHash: string): Extension {
+    this.memory.write(eventHash, this.eventHashAt, 'latin1');
+    const answer = this.module.extend(at, length, index);
+    if (answer & GREW) this.renew();
+    return (answer & ~GREW) as Extension;
   }
 
-  /** The stream's new head: its event at `revision`, export `index`, whose hash is `eventHash` (lower-case hex). */
-  advance(slot: number, revision: number, index: number, eventHash: string): void {
-    const { numbers, bytes } = this.table;
-    numbers[slot * NUMBERS + 1] = revision;
-    numbers[slot * NUMBERS + 2] = index;
-    const at = slot * RECORD_BYTES + HASH_AT;
-    for (let i = 0; i < HASH_BYTES; i++) {
-      bytes[at + i] = (HEX[eventHash.charCodeAt(2 * i)] << 4) | HEX[eventHash.charCodeAt(2 * i + 1)];
-    }
+  /** Reads the envelope at [at, at + length) without looking its stream up: false if it is not one. */
+  parse(at: number, length: number): boolean {
+    return this.module.parse(at, length) === 1;
   }
 
-  private add(slot: number, fingerprint: number, source: Uint8Array, start: number, length: number): number {
-    if (this.idsLength + length > this.ids.length) {
-      const ids = new Uint8Array(Math.max(2 * this.ids.length, this.idsLength + length));
-      ids.set(this.ids.subarray(0, this.idsLength));
-      this.ids = ids;
-    }
-    this.ids.set(source.subarray(start, start + length), this.idsLength);
-    const { words, numbers } = this.table;
-    words[slot * WORDS] = fingerprint;
-    words[slot * WORDS + 1] = length + 1;
-    numbers[slot * NUMBERS + 1] = -1;
-    numbers[slot * NUMBERS + 2] = -1;
-    numbers[slot * NUMBERS + 3] = this.idsLength;
-    // The hash bytes are zeros already (a new table's memory is), as a first event's prevEventHash must be.
-    this.idsLength += length;
-    // At most half full, so that runs of taken slots stay short.
-    return ++this.count * 2 <= this.table.capacity ? slot : this.grow(slot);
+  /** The last parsed envelope's stream revision. */
+  revision(): number {
+    return this.module.revision();
   }
 
-  private idIs(slot: number, source: Uint8Array, start: number, length: number): boolean {
-    const at = this.table.numbers[slot * NUMBERS + 3];
-    for (let i = 0; i < length; i++) if (this.ids[at + i] !== source[start + i]) return false;
-    return true;
+  /** The last parsed envelope's stream id, as its canonical JSON string's characters (latin1). */
+  streamId(): string {
+    return this.memory.toString('latin1', this.module.streamStart(), this.module.streamEnd());
   }
 
-  /** Doubles the table; returns where the record at `slot` went. */
-  private grow(slot: number): number {
-    const old = this.table;
-    const table = emptyTable(2 * old.capacity);
-    const mask = table.capacity - 1;
-    let moved = -1;
-    for (let from = 0; from < old.capacity; from++) {
-      if (old.words[from * WORDS + 1] === 0) continue;
-      let to = old.words[from * WORDS] & mask;
-      while (table.words[to * WORDS + 1] !== 0) to = (to + 1) & mask;
-      table.bytes.set(old.bytes.subarray(from * RECORD_BYTES, (from + 1) * RECORD_BYTES), to * RECORD_BYTES);
-      if (from === slot) moved = to;
-    }
-    this.table = table;
-    return moved;
+  /** Revision of the stream's last event before the one `extend` was asked to place, -1 if none. */
+  lastRevision(): number {
+    return this.module.lastRevision();
+  }
+
+  /** Export index of that event, -1 if none. */
+  lastIndex(): number {
+    return this.module.lastIndex();
+  }
+
+  private renew(): void {
+    this.memory = Buffer.from(this.module.memory.buffer);
   }
 }

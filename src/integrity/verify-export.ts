@@ -1,7 +1,7 @@
 import { sha256Hex } from './canonical';
 import type { Checkpoint } from './checkpoint';
 import { Frontier, HASH_BYTES, leafHashInPlace, verifyConsistency, type BinaryHash, type NodeSink } from './merkle';
-import { StreamHeads } from './stream-heads';
+import { Extension, StreamHeads } from './stream-heads';
 
 /**
  * The offline verifier's core: replays an export (NDJSON, one line per leaf of the global Merkle log,
@@ -17,10 +17,10 @@ import { StreamHeads } from './stream-heads';
  *
  * Built for speed: the happy path neither JSON-parses the line nor the event, and reads the line where it lies in
  * the input, as bytes; only its base64 becomes a string (Node decodes base64 from strings). The line has a fixed
- * layout (`exportLine`); other layouts fall back to JSON.parse. The chain needs only the envelope's last members,
- * which RFC 8785's sorted keys put at the end (prevEventHash, recordedAt, schemaVersion, streamId, streamRevision,
- * type), so they are read backwards from the canonical bytes; the event hash and the Merkle root cover the rest.
- * Stream heads live in a flat table (`StreamHeads`), not in a Map of objects.
+ * layout (`exportLine`); other layouts fall back to JSON.parse. Each event is decoded into the memory of
+ * `StreamHeads`, which checks its place in its stream's chain there, in WebAssembly: it reads only the envelope's
+ * last members (RFC 8785's sorted keys put prevEventHash, recordedAt, schemaVersion, streamId, streamRevision and
+ * type at the end); the event hash and the Merkle root cover the rest.
  */
 
 export type Problem = 'altered' | 'missing' | 'inserted' | 'reordered' | 'malformed' | 'root-mismatch';
@@ -118,73 +118,11 @@ function parsedLine(text: string): Line | undefined {
   return undefined;
 }
 
-interface ChainLink {
-  /** Where the stream id's canonical JSON string lies in the bytes, `[streamStart, streamEnd)`, quotes excluded. */
-  streamStart: number;
-  streamEnd: number;
-  revision: number;
-  /** Where prevEventHash's characters lie in the bytes, `[prevStart, prevEnd)`: compared in place, never copied. */
-  prevStart: number;
-  prevEnd: number;
-}
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const token = (key: string) => Buffer.from(`,"${key}":`, 'latin1');
-const TYPE = token('type');
-const STREAM_REVISION = token('streamRevision');
-const STREAM_ID = token('streamId');
-const SCHEMA_VERSION = token('schemaVersion');
-const RECORDED_AT = token('recordedAt');
-const PREV_EVENT_HASH = token('prevEventHash');
-
-/** Reads a canonical envelope's last members backwards; undefined when they are not the expected ones. */
-function chainLink(bytes: Buffer): ChainLink | undefined {
-  const close = bytes.length - 1;
-  if (close < 1 || bytes[close] !== 0x7d /* } */) return undefined;
-  const type = member(bytes, close, TYPE, true);
-  const revision = member(bytes, type, STREAM_REVISION, false);
-  const stream = member(bytes, revision, STREAM_ID, true);
-  const schemaVersion = member(bytes, stream, SCHEMA_VERSION, false);
-  const recordedAt = member(bytes, schemaVersion, RECORDED_AT, true);
-  if (recordedAt < 0) return undefined;
-  // prevEventHash is taken at its length, 64 hex digits, without looking for its opening quote: the chain check
-  // accepts only hex digits there, so no quote can hide among them.
-  const prevEnd = recordedAt - 1;
-  const prevStart = prevEnd - HEX_HASH_LENGTH;
-  const prev = prevStart - 1 - PREV_EVENT_HASH.length;
-  if (prev < 0 || bytes[prevEnd] !== QUOTE || bytes[prevStart - 1] !== QUOTE || !bytesAt(bytes, prev, PREV_EVENT_HASH)) return undefined;
-  // A member spans from its key to the next member's key; a string value sits inside quotes.
-  let revisionNumber = 0;
-  for (let at = revision + STREAM_REVISION.length; at < type; at++) revisionNumber = revisionNumber * 10 + bytes[at] - 0x30;
-  return { streamStart: stream + STREAM_ID.length + 1, streamEnd: revision - 1, revision: revisionNumber, prevStart, prevEnd };
-}
-
 /** Whether `bytes[start, end)` are `text`'s characters (latin1), compared without making a string. */
 function bytesSpell(bytes: Buffer, start: number, end: number, text: string): boolean {
   if (end - start !== text.length) return false;
   for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return false;
   return true;
-}
-
-/**
- * Where the member `,"key":value` that ends just before `end` starts, or -1 (also when `end` is -1, so calls
- * chain). Values are strings or unsigned integers.
- */
-function member(bytes: Buffer, end: number, key: Buffer, isString: boolean): number {
-  if (end < 0) return -1;
-  let start: number;
-  if (isString) {
-    if (bytes[end - 1] !== QUOTE) return -1;
-    start = openingQuote(bytes, end - 1);
-    if (start < 0) return -1;
-  } else {
-    start = end;
-    while (start > 0 && bytes[start - 1] >= 0x30 && bytes[start - 1] <= 0x39) start--;
-    if (start === end) return -1;
-  }
-  const keyStart = start - key.length;
-  return keyStart >= 0 && bytesAt(bytes, keyStart, key) ? keyStart : -1;
 }
 
 /** Whether `key` is at `at` in `bytes`: for keys this short, a loop beats a call into Buffer.compare. */
@@ -193,21 +131,7 @@ function bytesAt(bytes: Buffer, at: number, key: Buffer): boolean {
   return true;
 }
 
-/**
- * Where the JSON string whose closing quote is at `close` opens: the first quote before it not escaped. A loop
- * over these short values beats Buffer.lastIndexOf, whose checks cost more than the search.
- */
-function openingQuote(bytes: Buffer, close: number): number {
-  for (let at = close - 1; at >= 0; at--) {
-    if (bytes[at] !== QUOTE) continue;
-    let backslashes = 0;
-    while (at - 1 - backslashes >= 0 && bytes[at - 1 - backslashes] === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return at;
-  }
-  return -1;
-}
-
-/** Views of the scratch buffer kept at most (one per distinct line length). */
+/** Views of the input kept at most (one per distinct line length). */
 const MAX_VIEWS = 4096;
 
 /** A gap seen in order: whether what is absent turns up later decides between 'reordered' and 'missing'. */
@@ -222,13 +146,12 @@ type Gap =
  */
 export class ExportVerifier {
   private readonly frontier = Frontier.empty();
-  private readonly streams = new StreamHeads();
   private readonly checkpoints: Checkpoint[];
   private gap: Gap | undefined;
   private verdict: Verdict | undefined;
-  /** Reused for every line's bytes (only hashes outlive a line): no allocation, no garbage per event. */
-  private scratch = Buffer.allocUnsafe(64 * 1024);
+  /** Views of the input in the heads' memory, per line length; for this memory and input address. */
   private readonly views = new Map<number, [Buffer, Buffer]>();
+  private viewed: { memory: Buffer; at: number } = { memory: Buffer.alloc(0), at: -1 };
   /** Size of the largest checkpoint whose root the export matched so far. */
   private matchedSize = 0;
   /** Whether every line so far carried the log's leaf hash: the second tree needs all of them. */
@@ -247,13 +170,18 @@ export class ExportVerifier {
   private readonly loggedLeaf = Buffer.alloc(HASH_BYTES);
   private nextCheckpointSize = -1;
 
-  /** `onNode` sees every tree node the export's leaves make, for keeping the tree (to locate a root mismatch). */
-  constructor(
+  private constructor(
     checkpoints: readonly Checkpoint[],
+    private readonly streams: StreamHeads,
     private readonly onNode?: NodeSink,
   ) {
     this.checkpoints = [...checkpoints].sort((a, b) => a.size - b.size);
     this.compareRoots();
+  }
+
+  /** `onNode` sees every tree node the export's leaves make, for keeping the tree (to locate a root mismatch). */
+  static async create(checkpoints: readonly Checkpoint[], onNode?: NodeSink): Promise<ExportVerifier> {
+    return new ExportVerifier(checkpoints, await StreamHeads.create(), onNode);
   }
 
   get settled(): boolean {
@@ -287,10 +215,9 @@ export class ExportVerifier {
     if (!bytesSpell(line.hashSource, line.hashStart, line.hashEnd, eventHash)) {
       return this.fail(expected, 'altered', 'the canonical bytes do not hash to the eventHash');
     }
-    const link = chainLink(canonical);
-    if (!link) return this.fail(expected, 'malformed', 'the canonical bytes are not an event envelope');
-    if (!this.extendsStream(expected, canonical, link, eventHash)) return;
+    // Hashed before the chain check, which may grow the memory under the views.
     const leaf = leafHashInPlace(prefixed);
+    if (!this.extendsStream(expected, canonical, eventHash)) return;
     if (!this.followLoggedLeaf(expected, leaf, line.leafHash)) return;
     this.frontier.append(leaf, this.onNode);
     if (this.frontier.size === this.nextCheckpointSize) this.compareRoots();
@@ -304,30 +231,29 @@ export class ExportVerifier {
     return this.verdict ?? { ok: true, size, rootHash: this.frontier.root() };
   }
 
-  private extendsStream(index: number, canonical: Buffer, link: ChainLink, eventHash: string): boolean {
-    const stream = this.streams.slotOf(canonical, link.streamStart, link.streamEnd);
-    const last = this.streams.revision(stream);
-    if (link.revision > last + 1) {
+  private extendsStream(index: number, canonical: Buffer, eventHash: string): boolean {
+    const streams = this.streams;
+    const answer = streams.extend(canonical.byteOffset, canonical.length, index, eventHash);
+    if (answer === Extension.extended) return true;
+    const last = streams.lastRevision();
+    if (answer === Extension.notAnEnvelope) {
+      this.fail(index, 'malformed', 'the canonical bytes are not an event envelope');
+    } else if (answer === Extension.ahead) {
+      const revision = streams.revision();
       this.gap = {
         at: index,
-        stream: canonical.toString('latin1', link.streamStart, link.streamEnd),
+        stream: streams.streamId(),
         wantedRevision: last + 1,
-        detail: `revision ${link.revision} of its stream comes where revision ${last + 1} belongs`,
+        detail: `revision ${revision} of its stream comes where revision ${last + 1} belongs`,
       };
-      return false;
-    }
-    if (link.revision <= last) {
-      this.fail(index, 'inserted', `revision ${link.revision} of its stream was already in the log`);
-      return false;
-    }
-    if (!this.streams.chainsOnto(stream, canonical, link.prevStart, link.prevEnd)) {
+    } else if (answer === Extension.repeated) {
+      this.fail(index, 'inserted', `revision ${streams.revision()} of its stream was already in the log`);
+    } else {
       // Either the stream's previous event changed after this one was chained to it, or this one did: name the earlier.
-      const previous = this.streams.index(stream);
+      const previous = streams.lastIndex();
       this.fail(previous >= 0 ? previous : index, 'altered', `index ${index} does not chain onto the previous event of its stream (index ${previous})`);
-      return false;
     }
-    this.streams.advance(stream, link.revision, index, eventHash);
-    return true;
+    return false;
   }
 
   /** Grows the tree of the log's own leaf hashes once they part from the events' (see the file's comment). */
@@ -361,32 +287,38 @@ export class ExportVerifier {
       'wantedIndex' in gap
         ? line.index === gap.wantedIndex
         : (() => {
-            const decoded = this.decode(line.canonical);
-            const link = decoded && chainLink(decoded[1]);
-            return !!link && link.revision === gap.wantedRevision && bytesSpell(decoded[1], link.streamStart, link.streamEnd, gap.stream);
+            const canonical = this.decode(line.canonical)?.[1];
+            const streams = this.streams;
+            return (
+              !!canonical &&
+              streams.parse(canonical.byteOffset, canonical.length) &&
+              streams.revision() === gap.wantedRevision &&
+              streams.streamId() === gap.stream
+            );
           })();
     if (found) this.fail(gap.at, 'reordered', `${gap.detail}; it comes later in the export`);
   }
 
   /**
-   * Decodes base64 one byte into the scratch buffer, leaving byte 0 for the leaf prefix (see leafHashInPlace), and
-   * returns views of it with and without that byte: kept per length, since a view is an object and most lines
-   * share a handful of lengths.
+   * Decodes base64 into the heads' input, one byte in, leaving byte 0 for the leaf prefix (see leafHashInPlace),
+   * and returns views of it with and without that byte: kept per length, since a view is an object and most
+   * lines share a handful of lengths.
    */
   private decode(base64: string): [prefixed: Buffer, canonical: Buffer] | undefined {
     const expected = paddedBase64Bytes(base64);
     if (expected < 0) return undefined;
-    const needed = 1 + expected;
-    if (this.scratch.length < needed || this.views.size > MAX_VIEWS) {
-      this.scratch = Buffer.allocUnsafe(Math.max(this.scratch.length, needed * 2));
+    const at = this.streams.input(1 + expected);
+    const memory = this.streams.memory;
+    if (memory !== this.viewed.memory || at !== this.viewed.at || this.views.size > MAX_VIEWS) {
       this.views.clear();
+      this.viewed = { memory, at };
     }
-    const written = this.scratch.write(base64, 1, 'base64');
+    const written = memory.write(base64, at + 1, expected, 'base64');
     // Node skips characters that are not base64; one skipped makes the output shorter, so none slips through.
     if (written !== expected) return undefined;
     let views = this.views.get(written);
     if (!views) {
-      views = [this.scratch.subarray(0, 1 + written), this.scratch.subarray(1, 1 + written)];
+      views = [memory.subarray(at, at + 1 + written), memory.subarray(at + 1, at + 1 + written)];
       this.views.set(written, views);
     }
     return views;
@@ -431,7 +363,7 @@ export async function verifyExport(
   lines: AsyncIterable<string> | Iterable<string>,
   checkpoints: readonly Checkpoint[],
 ): Promise<Verdict> {
-  const verifier = new ExportVerifier(checkpoints);
+  const verifier = await ExportVerifier.create(checkpoints);
   for await (const line of lines) {
     verifier.push(line);
     if (verifier.settled) break;
