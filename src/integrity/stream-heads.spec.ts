@@ -56,9 +56,11 @@ describe('StreamHeads', () => {
     expect(place(heads, second, 1)).toBe(Extension.extended);
   });
 
-  it('tells apart ids that share a prefix, differ in one byte, hold escapes, or are empty', async () => {
+  it('tells apart ids that share a prefix, differ in one byte, hold escapes, are empty or long', async () => {
     const heads = await StreamHeads.create();
+    const long = 'journey-'.padEnd(64, 'x'); // a record holds an id's first 64 bytes, the arena the rest
     const ids = ['journey-a', 'journey-ab', 'journey-b', 'journey-"a', 'journey-\\a', '', 'journey-A', 'journey-é'];
+    ids.push(long, `${long}a`, `${long}b`, `${long}ab`, `${long.slice(1)}a`, `${long}${'y'.repeat(300)}`);
     const streams = ids.map((id) => sealed(id, 2));
     streams.forEach(([first], i) => expect(place(heads, first, i)).toBe(Extension.extended));
     // Each id's second event follows its own first event only.

@@ -1,26 +1,29 @@
-;; Stream heads for the offline verifier, in WebAssembly text (compiled at load by `stream-heads.ts`).
+;; Stream heads for the offline verifier, in WebAssembly text (compiled when first needed by `stream-heads.ts`).
 ;;
 ;; Per stream id: the stream's last revision, the export index of that event and its event hash, so that each
-;; event's place in its stream's hash chain is checked as it is read. Every event of an export passes here once,
-;; and in JavaScript these byte loops cost as much as the event's hashing; here they cost a fifth of it.
+;; event's place in its stream's hash chain is checked as it is read. Every event of an export passes here once;
+;; in JavaScript these byte loops cost as much as the event's hashing.
 ;;
 ;; One linear memory holds, from the bottom up:
-;;   [0, 256)     the envelope keys the chain check reads (data segment below);
-;;   [256, 320)   the current event's hash in hex, written by the caller before `extend`;
-;;   then regions allocated from `$top`: the input (a line's canonical bytes, decoded there by the caller), the
-;;   table of heads, and the arena of stream ids. A region that must grow is allocated anew at the top (the table
-;;   rehashed, the arena copied); what it leaves behind is not reused, which at most doubles the memory.
+;;   [0, 256)     the envelope keys the chain check reads (data segments below);
+;;   [256, 320)   the current event's hash in lower-case hex, written by the caller before `extend`;
+;;   then regions allocated from `$top`: the input (an event's canonical bytes, decoded there by the caller), the
+;;   index, the heads, and the arena for long stream ids. A region that must grow is allocated anew at the top
+;;   (the index rebuilt, the others copied); what it leaves behind is not reused, which at most doubles the memory.
+;; Addresses are unsigned and never 0 in a region, so 0 means "none".
 ;;
-;; The table: open addressing with linear probing, at most half full, `$capacity` (a power of two) records of
-;; 96 bytes:
-;;   +0  i32  fingerprint (MurmurHash3 of the id's bytes, seeded)
-;;   +4  i32  the id's length + 1; 0 marks a free slot
+;; The heads lie one after another in the order their streams first appeared, 128 bytes (two cache lines) each,
+;; so that a lookup reads little memory and streams that began together lie together:
+;;   +0  i32  the id's length
+;;   +4  i32  where the id's bytes beyond its first 64 are in the arena (ids longer than 64 bytes)
 ;;   +8  f64  last revision, -1 before the first event
 ;;   +16 f64  export index of the last event, -1 before the first
-;;   +24 i32  where the id's bytes start in the arena
-;;   +32 64 bytes: the last event hash in lower-case hex (64 zeros before the first event, as its prevEventHash must
-;;       be), so that an event's prevEventHash is compared as it is written, eight bytes at a time
-;; Stream ids are compared as the bytes of their canonical JSON string, escapes included: one-to-one with the id.
+;;   +32 32 bytes: the last event hash (zeros before the first event, as its prevEventHash must be)
+;;   +64 64 bytes: the id's first 64 bytes
+;; The index finds a head by id: open addressing with linear probing, at most half full, `$capacity` (a power of
+;; two) slots of 8 bytes: +0 i32 fingerprint (MurmurHash3 of the id, seeded), +4 i32 head number + 1 (0: free).
+;; A head is read only when its slot's fingerprint matches. Stream ids are compared as the bytes of their
+;; canonical JSON string, escapes included: one-to-one with the id.
 (module
   (memory (export "memory") 1)
 
@@ -34,15 +37,19 @@
 
   (global $EVENT_HASH i32 (i32.const 256))
   (global $HEAP i32 (i32.const 1024))
-  (global $RECORD i32 (i32.const 96))
-  (global $FIRST_CAPACITY i32 (i32.const 4096))
+  (global $HEAD i32 (i32.const 128))
+  ;; How much of an id a head holds.
+  (global $INLINE i32 (i32.const 64))
+  (global $SLOT i32 (i32.const 8))
 
   (global $top (mut i32) (i32.const 1024))
   (global $seed (mut i32) (i32.const 0))
   (global $input (mut i32) (i32.const 0))
   (global $inputCapacity (mut i32) (i32.const 0))
-  (global $table (mut i32) (i32.const 0))
+  (global $index (mut i32) (i32.const 0))
   (global $capacity (mut i32) (i32.const 0))
+  (global $heads (mut i32) (i32.const 0))
+  (global $headsCapacity (mut i32) (i32.const 0))
   (global $count (mut i32) (i32.const 0))
   (global $ids (mut i32) (i32.const 0))
   (global $idsCapacity (mut i32) (i32.const 0))
@@ -50,13 +57,12 @@
   ;; Set each time the memory grows; `extend` and `input` report it, so the caller renews its views.
   (global $grew (mut i32) (i32.const 0))
 
-  ;; The envelope last parsed (`parse`), addresses absolute.
+  ;; The envelope last parsed (`parse`).
   (global $streamStart (mut i32) (i32.const 0))
   (global $streamEnd (mut i32) (i32.const 0))
   (global $revision (mut f64) (f64.const 0))
   (global $prevStart (mut i32) (i32.const 0))
-  ;; The head `extend` found, before it moved it.
-  (global $slot (mut i32) (i32.const 0))
+  ;; Where the stream stood when `extend` looked at it.
   (global $lastRevision (mut f64) (f64.const 0))
   (global $lastIndex (mut f64) (f64.const 0))
 
@@ -72,8 +78,10 @@
     (global.set $seed (local.get $seed))
     (global.set $inputCapacity (i32.const 65536))
     (global.set $input (call $allocate (global.get $inputCapacity)))
-    (global.set $capacity (global.get $FIRST_CAPACITY))
-    (global.set $table (call $allocate (i32.mul (global.get $capacity) (global.get $RECORD))))
+    (global.set $capacity (i32.const 4096))
+    (global.set $index (call $allocate (i32.mul (global.get $capacity) (global.get $SLOT))))
+    (global.set $headsCapacity (i32.const 2048))
+    (global.set $heads (call $allocate (i32.mul (global.get $headsCapacity) (global.get $HEAD))))
     (global.set $idsCapacity (i32.const 65536))
     (global.set $ids (call $allocate (global.get $idsCapacity)))
     (global.set $grew (i32.const 0)))
@@ -84,18 +92,17 @@
     (local.set $at (i32.and (i32.add (global.get $top) (i32.const 63)) (i32.const -64)))
     (local.set $end (i32.add (local.get $at) (local.get $bytes)))
     (if (i32.lt_u (local.get $end) (local.get $at)) (then unreachable)) ;; beyond 4 GiB
-    (local.set $pages (i32.sub (i32.shr_u (i32.add (local.get $end) (i32.const 65535)) (i32.const 16)) (memory.size)))
-    (if (i32.gt_s (local.get $pages) (i32.const 0))
+    (local.set $pages (i32.shr_u (i32.add (local.get $end) (i32.const 65535)) (i32.const 16)))
+    (if (i32.gt_u (local.get $pages) (memory.size))
       (then
-        (if (i32.eq (memory.grow (local.get $pages)) (i32.const -1)) (then unreachable))
+        (if (i32.eq (memory.grow (i32.sub (local.get $pages) (memory.size))) (i32.const -1)) (then unreachable))
         (global.set $grew (i32.const 1))))
     (global.set $top (local.get $end))
     (local.get $at))
 
   (func (export "eventHashAt") (result i32) (global.get $EVENT_HASH))
 
-  ;; Where the caller decodes a line of `length` bytes; GREW added when the memory grew, so the address is
-  ;; read with `inputAt`.
+  ;; Makes room for an input of `length` bytes: GREW if the memory grew. Its address is then `inputAt`.
   (func (export "input") (param $length i32) (result i32)
     (global.set $grew (i32.const 0))
     (if (i32.gt_u (local.get $length) (global.get $inputCapacity))
@@ -118,7 +125,7 @@
     (local.set $end (i32.add (local.get $a) (local.get $length)))
     (block $words
       (loop $word
-        (br_if $words (i32.gt_s (i32.add (local.get $a) (i32.const 8)) (local.get $end)))
+        (br_if $words (i32.gt_u (i32.add (local.get $a) (i32.const 8)) (local.get $end)))
         (if (i64.ne (i64.load (local.get $a)) (i64.load (local.get $b))) (then (return (i32.const 0))))
         (local.set $a (i32.add (local.get $a) (i32.const 8)))
         (local.set $b (i32.add (local.get $b) (i32.const 8)))
@@ -132,19 +139,19 @@
         (br $byte)))
     (i32.const 1))
 
-  ;; Where the JSON string whose closing quote is at `close` opens (the first quote before it not escaped), or -1;
-  ;; it is searched for no further back than `start`.
+  ;; Where the JSON string whose closing quote is at `close` opens (the first quote before it not escaped), or 0;
+  ;; nothing before `start` is read.
   (func $openingQuote (param $start i32) (param $close i32) (result i32)
     (local $at i32) (local $backslashes i32)
     (local.set $at (local.get $close))
     (loop $back
+      (if (i32.le_u (local.get $at) (local.get $start)) (then (return (i32.const 0))))
       (local.set $at (i32.sub (local.get $at) (i32.const 1)))
-      (if (i32.lt_s (local.get $at) (local.get $start)) (then (return (i32.const -1))))
       (br_if $back (i32.ne (i32.load8_u (local.get $at)) (i32.const 0x22)))
       (local.set $backslashes (i32.const 0))
       (block $counted
         (loop $count
-          (br_if $counted (i32.lt_s (i32.sub (i32.sub (local.get $at) (i32.const 1)) (local.get $backslashes)) (local.get $start)))
+          (br_if $counted (i32.le_u (i32.sub (local.get $at) (local.get $backslashes)) (local.get $start)))
           (br_if $counted (i32.ne
             (i32.load8_u (i32.sub (i32.sub (local.get $at) (i32.const 1)) (local.get $backslashes)))
             (i32.const 0x5c)))
@@ -153,57 +160,55 @@
       (br_if $back (i32.and (local.get $backslashes) (i32.const 1))))
     (local.get $at))
 
-  ;; Where the member `,"key":value` that ends just before `end` starts, or -1 (also when `end` is -1, so calls
+  ;; Where the member `,"key":value` that ends just before `end` starts, or 0 (also when `end` is 0, so calls
   ;; chain); nothing before `start` is read. Values are strings or unsigned integers.
   (func $member (param $start i32) (param $end i32) (param $key i32) (param $keyLength i32) (param $isString i32) (result i32)
-    (local $value i32) (local $keyStart i32)
-    (if (i32.lt_s (local.get $end) (i32.const 0)) (then (return (i32.const -1))))
+    (local $value i32)
+    (if (i32.le_u (local.get $end) (local.get $start)) (then (return (i32.const 0))))
     (if (local.get $isString)
       (then
-        (if (i32.le_s (local.get $end) (local.get $start)) (then (return (i32.const -1))))
-        (if (i32.ne (i32.load8_u (i32.sub (local.get $end) (i32.const 1))) (i32.const 0x22)) (then (return (i32.const -1))))
+        (if (i32.ne (i32.load8_u (i32.sub (local.get $end) (i32.const 1))) (i32.const 0x22)) (then (return (i32.const 0))))
         (local.set $value (call $openingQuote (local.get $start) (i32.sub (local.get $end) (i32.const 1))))
-        (if (i32.lt_s (local.get $value) (i32.const 0)) (then (return (i32.const -1)))))
+        (if (i32.eqz (local.get $value)) (then (return (i32.const 0)))))
       (else
         (local.set $value (local.get $end))
         (block $digits
           (loop $back
-            (br_if $digits (i32.le_s (local.get $value) (local.get $start)))
+            (br_if $digits (i32.le_u (local.get $value) (local.get $start)))
             (br_if $digits (i32.gt_u
               (i32.sub (i32.load8_u (i32.sub (local.get $value) (i32.const 1))) (i32.const 0x30))
               (i32.const 9)))
             (local.set $value (i32.sub (local.get $value) (i32.const 1)))
             (br $back)))
-        (if (i32.eq (local.get $value) (local.get $end)) (then (return (i32.const -1))))))
-    (local.set $keyStart (i32.sub (local.get $value) (local.get $keyLength)))
-    (if (i32.lt_s (local.get $keyStart) (local.get $start)) (then (return (i32.const -1))))
-    (if (call $equal (local.get $keyStart) (local.get $key) (local.get $keyLength))
-      (then (return (local.get $keyStart))))
-    (i32.const -1))
+        (if (i32.eq (local.get $value) (local.get $end)) (then (return (i32.const 0))))))
+    (if (i32.lt_u (i32.sub (local.get $value) (local.get $start)) (local.get $keyLength)) (then (return (i32.const 0))))
+    (local.set $value (i32.sub (local.get $value) (local.get $keyLength)))
+    (if (call $equal (local.get $value) (local.get $key) (local.get $keyLength)) (then (return (local.get $value))))
+    (i32.const 0))
 
   ;; Reads the envelope at [at, at + length) backwards, from its last member to prevEventHash: 1 if they are the
-  ;; expected ones (then see streamStart, streamEnd, revision), else 0. prevEventHash is taken at its length, 64
-  ;; characters, without looking for its opening quote: the chain check accepts only hex digits there, so no quote
-  ;; can hide among them.
+  ;; expected ones (then see streamStart, streamEnd, revision, prevStart), else 0. prevEventHash is taken at its
+  ;; length, 64 characters, without looking for its opening quote: the chain check accepts only lower-case hex
+  ;; digits there, so no quote can hide among them.
   (func $parse (export "parse") (param $at i32) (param $length i32) (result i32)
-    (local $close i32) (local $type i32) (local $revision i32) (local $stream i32) (local $schemaVersion i32)
-    (local $recordedAt i32) (local $prevEnd i32) (local $prev i32) (local $digit i32) (local $number f64)
+    (local $close i32) (local $type i32) (local $revision i32) (local $stream i32) (local $recordedAt i32)
+    (local $prev i32) (local $digit i32) (local $number f64)
+    (if (i32.lt_u (local.get $length) (i32.const 2)) (then (return (i32.const 0))))
     (local.set $close (i32.sub (i32.add (local.get $at) (local.get $length)) (i32.const 1)))
-    (if (i32.lt_s (local.get $length) (i32.const 2)) (then (return (i32.const 0))))
     (if (i32.ne (i32.load8_u (local.get $close)) (i32.const 0x7d)) (then (return (i32.const 0))))
     (local.set $type (call $member (local.get $at) (local.get $close) (i32.const 0) (i32.const 8) (i32.const 1)))
     (local.set $revision (call $member (local.get $at) (local.get $type) (i32.const 16) (i32.const 18) (i32.const 0)))
     (local.set $stream (call $member (local.get $at) (local.get $revision) (i32.const 48) (i32.const 12) (i32.const 1)))
-    (local.set $schemaVersion (call $member (local.get $at) (local.get $stream) (i32.const 64) (i32.const 17) (i32.const 0)))
-    (local.set $recordedAt (call $member (local.get $at) (local.get $schemaVersion) (i32.const 96) (i32.const 14) (i32.const 1)))
-    (if (i32.lt_s (local.get $recordedAt) (i32.const 0)) (then (return (i32.const 0))))
-    (local.set $prevEnd (i32.sub (local.get $recordedAt) (i32.const 1)))
-    (global.set $prevStart (i32.sub (local.get $prevEnd) (i32.const 64)))
-    (local.set $prev (i32.sub (i32.sub (global.get $prevStart) (i32.const 1)) (i32.const 17)))
-    (if (i32.lt_s (local.get $prev) (local.get $at)) (then (return (i32.const 0))))
-    (if (i32.ne (i32.load8_u (local.get $prevEnd)) (i32.const 0x22)) (then (return (i32.const 0))))
-    (if (i32.ne (i32.load8_u (i32.sub (global.get $prevStart) (i32.const 1))) (i32.const 0x22)) (then (return (i32.const 0))))
+    (local.set $recordedAt (call $member (local.get $at)
+      (call $member (local.get $at) (local.get $stream) (i32.const 64) (i32.const 17) (i32.const 0)) ;; schemaVersion
+      (i32.const 96) (i32.const 14) (i32.const 1)))
+    ;; `,"prevEventHash":"` and 64 characters and `"` end where recordedAt starts.
+    (if (i32.eqz (local.get $recordedAt)) (then (return (i32.const 0))))
+    (if (i32.lt_u (i32.sub (local.get $recordedAt) (local.get $at)) (i32.const 83)) (then (return (i32.const 0))))
+    (local.set $prev (i32.sub (local.get $recordedAt) (i32.const 83)))
     (if (i32.eqz (call $equal (local.get $prev) (i32.const 128) (i32.const 17))) (then (return (i32.const 0))))
+    (if (i32.ne (i32.load8_u offset=17 (local.get $prev)) (i32.const 0x22)) (then (return (i32.const 0))))
+    (if (i32.ne (i32.load8_u offset=82 (local.get $prev)) (i32.const 0x22)) (then (return (i32.const 0))))
     ;; The revision's digits, from after its key to the next member's key.
     (local.set $digit (i32.add (local.get $revision) (i32.const 18)))
     (block $read
@@ -215,18 +220,19 @@
         (local.set $digit (i32.add (local.get $digit) (i32.const 1)))
         (br $next)))
     (global.set $revision (local.get $number))
-    (global.set $streamStart (i32.add (i32.add (local.get $stream) (i32.const 12)) (i32.const 1)))
+    (global.set $streamStart (i32.add (local.get $stream) (i32.const 13))) ;; after `,"streamId":"`
     (global.set $streamEnd (i32.sub (local.get $revision) (i32.const 1)))
+    (global.set $prevStart (i32.add (local.get $prev) (i32.const 18)))
     (i32.const 1))
 
-;; MurmurHash3 (x86, 32 bits) of [start, end), seeded: four bytes a step, where FNV-1a took one.
+  ;; MurmurHash3 (x86, 32 bits) of [start, end), seeded: four bytes a step.
   (func $fingerprint (param $start i32) (param $end i32) (result i32)
     (local $hash i32) (local $at i32) (local $word i32)
     (local.set $hash (global.get $seed))
     (local.set $at (local.get $start))
     (block $words
       (loop $next
-        (br_if $words (i32.gt_s (i32.add (local.get $at) (i32.const 4)) (local.get $end)))
+        (br_if $words (i32.gt_u (i32.add (local.get $at) (i32.const 4)) (local.get $end)))
         (local.set $hash (i32.xor (local.get $hash) (call $scramble (i32.load (local.get $at)))))
         (local.set $hash (i32.add
           (i32.mul (i32.rotl (local.get $hash) (i32.const 13)) (i32.const 5))
@@ -234,7 +240,6 @@
         (local.set $at (i32.add (local.get $at) (i32.const 4)))
         (br $next)))
     ;; The last one to three bytes, little-endian.
-    (local.set $word (i32.const 0))
     (block $tail
       (loop $next
         (br_if $tail (i32.ge_u (local.get $at) (local.get $end)))
@@ -252,103 +257,165 @@
   (func $scramble (param $word i32) (result i32)
     (i32.mul (i32.rotl (i32.mul (local.get $word) (i32.const 0xcc9e2d51)) (i32.const 15)) (i32.const 0x1b873593)))
 
-  ;; The slot of the stream whose id is [start, end); an unseen stream gets one, with no events yet.
-  (func $slotOf (param $start i32) (param $end i32) (result i32)
-    (local $fingerprint i32) (local $length i32) (local $slot i32) (local $record i32) (local $mask i32)
+  ;; The head of the stream whose id is [start, end); an unseen stream gets one, with no events yet.
+  (func $headOf (param $start i32) (param $end i32) (result i32)
+    (local $fingerprint i32) (local $length i32) (local $slot i32) (local $mask i32) (local $number i32) (local $head i32)
     (local.set $fingerprint (call $fingerprint (local.get $start) (local.get $end)))
     (local.set $length (i32.sub (local.get $end) (local.get $start)))
     (local.set $mask (i32.sub (global.get $capacity) (i32.const 1)))
-    (local.set $slot (i32.and (local.get $fingerprint) (local.get $mask)))
+    (local.set $slot (i32.add (global.get $index) (i32.mul (i32.and (local.get $fingerprint) (local.get $mask)) (global.get $SLOT))))
     (loop $probe
-      (local.set $record (i32.add (global.get $table) (i32.mul (local.get $slot) (global.get $RECORD))))
-      (if (i32.eqz (i32.load offset=4 (local.get $record)))
+      (local.set $number (i32.load offset=4 (local.get $slot)))
+      (if (i32.eqz (local.get $number))
         (then (return (call $add (local.get $slot) (local.get $fingerprint) (local.get $start) (local.get $length)))))
-      ;; The id's bytes are read only for a record whose fingerprint and length match.
-      (if (i32.and
-            (i32.eq (i32.load offset=4 (local.get $record)) (i32.add (local.get $length) (i32.const 1)))
-            (i32.eq (i32.load (local.get $record)) (local.get $fingerprint)))
+      (if (i32.eq (i32.load (local.get $slot)) (local.get $fingerprint))
         (then
-          (if (call $equal
-                (local.get $start)
-                (i32.add (global.get $ids) (i32.load offset=24 (local.get $record)))
-                (local.get $length))
-            (then (return (local.get $slot))))))
-      (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (local.get $mask)))
+          (local.set $head (i32.add (global.get $heads) (i32.mul (i32.sub (local.get $number) (i32.const 1)) (global.get $HEAD))))
+          (if (call $isId (local.get $head) (local.get $start) (local.get $length)) (then (return (local.get $head))))))
+      (local.set $slot (i32.add (local.get $slot) (global.get $SLOT)))
+      (if (i32.ge_u (local.get $slot) (i32.add (global.get $index) (i32.mul (global.get $capacity) (global.get $SLOT))))
+        (then (local.set $slot (global.get $index))))
       (br $probe))
     unreachable)
 
-  (func $add (param $slot i32) (param $fingerprint i32) (param $start i32) (param $length i32) (result i32)
-    (local $ids i32) (local $record i32)
-    (if (i32.gt_u (i32.add (global.get $idsLength) (local.get $length)) (global.get $idsCapacity))
-      (then
-        (global.set $idsCapacity (i32.shl (i32.add (global.get $idsCapacity) (local.get $length)) (i32.const 1)))
-        (local.set $ids (call $allocate (global.get $idsCapacity)))
-        (memory.copy (local.get $ids) (global.get $ids) (global.get $idsLength))
-        (global.set $ids (local.get $ids))))
-    ;; The id's bytes are copied before anything else may move them: they lie in the input, which stays put.
-    (memory.copy (i32.add (global.get $ids) (global.get $idsLength)) (local.get $start) (local.get $length))
-    (local.set $record (i32.add (global.get $table) (i32.mul (local.get $slot) (global.get $RECORD))))
-    (i32.store (local.get $record) (local.get $fingerprint))
-    (i32.store offset=4 (local.get $record) (i32.add (local.get $length) (i32.const 1)))
-    (f64.store offset=8 (local.get $record) (f64.const -1))
-    (f64.store offset=16 (local.get $record) (f64.const -1))
-    (i32.store offset=24 (local.get $record) (global.get $idsLength))
-    (memory.fill (i32.add (local.get $record) (i32.const 32)) (i32.const 0x30) (i32.const 64))
-    (global.set $idsLength (i32.add (global.get $idsLength) (local.get $length)))
-    (global.set $count (i32.add (global.get $count) (i32.const 1)))
-    (if (i32.gt_u (i32.shl (global.get $count) (i32.const 1)) (global.get $capacity))
-      (then (return (call $grow (local.get $slot)))))
-    (local.get $slot))
+  ;; Whether the head's id is the `length` bytes at `start`: its first 64 in the head, the rest in the arena.
+  (func $isId (param $head i32) (param $start i32) (param $length i32) (result i32)
+    (if (i32.ne (i32.load (local.get $head)) (local.get $length)) (then (return (i32.const 0))))
+    (if (i32.le_u (local.get $length) (global.get $INLINE))
+      (then (return (call $equal (local.get $start) (i32.add (local.get $head) (i32.const 64)) (local.get $length)))))
+    (i32.and
+      (call $equal (local.get $start) (i32.add (local.get $head) (i32.const 64)) (global.get $INLINE))
+      (call $equal
+        (i32.add (local.get $start) (global.get $INLINE))
+        (i32.add (global.get $ids) (i32.load offset=4 (local.get $head)))
+        (i32.sub (local.get $length) (global.get $INLINE)))))
 
-  ;; Doubles the table; returns where the record at `slot` went.
-  (func $grow (param $slot i32) (result i32)
-    (local $old i32) (local $oldCapacity i32) (local $from i32) (local $to i32) (local $mask i32) (local $moved i32)
-    (local $record i32)
-    (local.set $old (global.get $table))
-    (local.set $oldCapacity (global.get $capacity))
-    (global.set $capacity (i32.shl (local.get $oldCapacity) (i32.const 1)))
-    (global.set $table (call $allocate (i32.mul (global.get $capacity) (global.get $RECORD))))
-    (local.set $mask (i32.sub (global.get $capacity) (i32.const 1)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $from) (local.get $oldCapacity)))
-        (local.set $record (i32.add (local.get $old) (i32.mul (local.get $from) (global.get $RECORD))))
-        (if (i32.load offset=4 (local.get $record))
+  ;; A new head for the id of `length` bytes at `start`, in the free index `slot`. Whatever grows is allocated above
+  ;; the input, so the id stays where it is.
+  (func $add (param $slot i32) (param $fingerprint i32) (param $start i32) (param $length i32) (result i32)
+    (local $head i32) (local $beyond i32) (local $moved i32)
+    (if (i32.eq (global.get $count) (global.get $headsCapacity))
+      (then
+        (global.set $headsCapacity (i32.shl (global.get $headsCapacity) (i32.const 1)))
+        (local.set $moved (call $allocate (i32.mul (global.get $headsCapacity) (global.get $HEAD))))
+        (memory.copy (local.get $moved) (global.get $heads) (i32.mul (global.get $count) (global.get $HEAD)))
+        (global.set $heads (local.get $moved))))
+    (local.set $head (i32.add (global.get $heads) (i32.mul (global.get $count) (global.get $HEAD))))
+    (i32.store (local.get $head) (local.get $length))
+    (f64.store offset=8 (local.get $head) (f64.const -1))
+    (f64.store offset=16 (local.get $head) (f64.const -1))
+    ;; The hash bytes are zeros already: the heads' memory was fresh.
+    (if (i32.le_u (local.get $length) (global.get $INLINE))
+      (then (memory.copy (i32.add (local.get $head) (i32.const 64)) (local.get $start) (local.get $length)))
+      (else
+        (memory.copy (i32.add (local.get $head) (i32.const 64)) (local.get $start) (global.get $INLINE))
+        (local.set $beyond (i32.sub (local.get $length) (global.get $INLINE)))
+        (if (i32.gt_u (i32.add (global.get $idsLength) (local.get $beyond)) (global.get $idsCapacity))
           (then
-            (local.set $to (i32.and (i32.load (local.get $record)) (local.get $mask)))
-            (block $free
-              (loop $probe
-                (br_if $free (i32.eqz (i32.load offset=4
-                  (i32.add (global.get $table) (i32.mul (local.get $to) (global.get $RECORD))))))
-                (local.set $to (i32.and (i32.add (local.get $to) (i32.const 1)) (local.get $mask)))
-                (br $probe)))
-            (memory.copy
-              (i32.add (global.get $table) (i32.mul (local.get $to) (global.get $RECORD)))
-              (local.get $record)
-              (global.get $RECORD))
-            (if (i32.eq (local.get $from) (local.get $slot)) (then (local.set $moved (local.get $to))))))
-        (local.set $from (i32.add (local.get $from) (i32.const 1)))
-        (br $next)))
-    (local.get $moved))
+            (global.set $idsCapacity (i32.shl (i32.add (global.get $idsCapacity) (local.get $beyond)) (i32.const 1)))
+            (local.set $moved (call $allocate (global.get $idsCapacity)))
+            (memory.copy (local.get $moved) (global.get $ids) (global.get $idsLength))
+            (global.set $ids (local.get $moved))))
+        (memory.copy
+          (i32.add (global.get $ids) (global.get $idsLength))
+          (i32.add (local.get $start) (global.get $INLINE))
+          (local.get $beyond))
+        (i32.store offset=4 (local.get $head) (global.get $idsLength))
+        (global.set $idsLength (i32.add (global.get $idsLength) (local.get $beyond)))))
+    (global.set $count (i32.add (global.get $count) (i32.const 1)))
+    (i32.store (local.get $slot) (local.get $fingerprint))
+    (i32.store offset=4 (local.get $slot) (global.get $count))
+    ;; At most half full, so that runs of taken slots stay short.
+    (if (i32.gt_u (i32.shl (global.get $count) (i32.const 1)) (global.get $capacity)) (then (call $growIndex)))
+    (local.get $head))
+
+  ;; Doubles the index, placing each taken slot anew by its fingerprint: the heads stay where they are.
+  (func $growIndex
+    (local $old i32) (local $oldEnd i32) (local $mask i32) (local $to i32)
+    (local.set $old (global.get $index))
+    (local.set $oldEnd (i32.add (local.get $old) (i32.mul (global.get $capacity) (global.get $SLOT))))
+    (global.set $capacity (i32.shl (global.get $capacity) (i32.const 1)))
+    (global.set $index (call $allocate (i32.mul (global.get $capacity) (global.get $SLOT))))
+    (local.set $mask (i32.sub (global.get $capacity) (i32.const 1)))
+    (loop $next
+      (if (i32.load offset=4 (local.get $old))
+        (then
+          (local.set $to (i32.and (i32.load (local.get $old)) (local.get $mask)))
+          (block $free
+            (loop $probe
+              (br_if $free (i32.eqz (i32.load offset=4 (i32.add (global.get $index) (i32.mul (local.get $to) (global.get $SLOT))))))
+              (local.set $to (i32.and (i32.add (local.get $to) (i32.const 1)) (local.get $mask)))
+              (br $probe)))
+          (i64.store (i32.add (global.get $index) (i32.mul (local.get $to) (global.get $SLOT))) (i64.load (local.get $old)))))
+      (local.set $old (i32.add (local.get $old) (global.get $SLOT)))
+      (br_if $next (i32.lt_u (local.get $old) (local.get $oldEnd)))))
+
+  ;; "0123456789abcdef", for spelling bytes in hex.
+  (global $DIGITS v128 (v128.const i8x16 0x30 0x31 0x32 0x33 0x34 0x35 0x36 0x37 0x38 0x39 0x61 0x62 0x63 0x64 0x65 0x66))
+  (global $LOW_NIBBLES v128 (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+
+  ;; Whether the 64 characters at `hex` are the 32 bytes at `bytes` in lower-case hex: the bytes are spelled (16
+  ;; at a time) and compared with the characters, so anything else (upper case, not hex) differs.
+  (func $spells (param $hex i32) (param $bytes i32) (result i32)
+    (local $half i32) (local $word v128) (local $high v128) (local $low v128)
+    (loop $next
+      (local.set $word (v128.load (i32.add (local.get $bytes) (i32.shl (local.get $half) (i32.const 4)))))
+      (local.set $high (i8x16.swizzle (global.get $DIGITS) (i8x16.shr_u (local.get $word) (i32.const 4))))
+      (local.set $low (i8x16.swizzle (global.get $DIGITS) (v128.and (local.get $word) (global.get $LOW_NIBBLES))))
+      ;; Each byte's two digits side by side: bytes 0-7, then 8-15.
+      (if (i32.eqz (i8x16.all_true (i8x16.eq
+            (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23 (local.get $high) (local.get $low))
+            (v128.load (i32.add (local.get $hex) (i32.shl (local.get $half) (i32.const 5)))))))
+        (then (return (i32.const 0))))
+      (if (i32.eqz (i8x16.all_true (i8x16.eq
+            (i8x16.shuffle 8 24 9 25 10 26 11 27 12 28 13 29 14 30 15 31 (local.get $high) (local.get $low))
+            (v128.load offset=16 (i32.add (local.get $hex) (i32.shl (local.get $half) (i32.const 5)))))))
+        (then (return (i32.const 0))))
+      (local.set $half (i32.add (local.get $half) (i32.const 1)))
+      (br_if $next (i32.lt_u (local.get $half) (i32.const 2))))
+    (i32.const 1))
+
+  ;; Writes at `bytes` the 32 bytes whose lower-case hex is the 64 characters at `hex` (the caller's own hash, so
+  ;; no check): a digit's value is its low four bits, plus 9 for a letter (bit 6 set); pairs are then packed.
+  (func $unhex (param $bytes i32) (param $hex i32)
+    (local $half i32) (local $first v128) (local $second v128)
+    (loop $next
+      (local.set $first (call $digitValues (v128.load (i32.add (local.get $hex) (i32.shl (local.get $half) (i32.const 5))))))
+      (local.set $second (call $digitValues (v128.load offset=16 (i32.add (local.get $hex) (i32.shl (local.get $half) (i32.const 5))))))
+      (v128.store (i32.add (local.get $bytes) (i32.shl (local.get $half) (i32.const 4)))
+        (v128.or
+          (i8x16.shl (i8x16.shuffle 0 2 4 6 8 10 12 14 16 18 20 22 24 26 28 30 (local.get $first) (local.get $second)) (i32.const 4))
+          (i8x16.shuffle 1 3 5 7 9 11 13 15 17 19 21 23 25 27 29 31 (local.get $first) (local.get $second))))
+      (local.set $half (i32.add (local.get $half) (i32.const 1)))
+      (br_if $next (i32.lt_u (local.get $half) (i32.const 2)))))
+
+  (func $digitValues (param $digits v128) (result v128)
+    (local $letter v128)
+    (local.set $letter (i8x16.shr_u (local.get $digits) (i32.const 6)))
+    (i8x16.add
+      (v128.and (local.get $digits) (global.get $LOW_NIBBLES))
+      (i8x16.add (i8x16.shl (local.get $letter) (i32.const 3)) (local.get $letter))))
 
   ;; Places the event at [at, at + length), export `index`, whose hash (hex) the caller wrote at `eventHashAt`, in
   ;; its stream's chain: EXTENDED and the stream's head moved to it, or why not (the head is not moved).
   (func (export "extend") (param $at i32) (param $length i32) (param $index f64) (result i32)
-    (local $record i32)
+    (local $head i32) (local $answer i32)
     (global.set $grew (i32.const 0))
-    (if (i32.eqz (call $parse (local.get $at) (local.get $length))) (then (return (global.get $NOT_AN_ENVELOPE))))
-    (global.set $slot (call $slotOf (global.get $streamStart) (global.get $streamEnd)))
-    (local.set $record (i32.add (global.get $table) (i32.mul (global.get $slot) (global.get $RECORD))))
-    (global.set $lastRevision (f64.load offset=8 (local.get $record)))
-    (global.set $lastIndex (f64.load offset=16 (local.get $record)))
-    (if (f64.gt (global.get $revision) (f64.add (global.get $lastRevision) (f64.const 1)))
-      (then (return (i32.add (global.get $AHEAD) (i32.mul (global.get $grew) (global.get $GREW))))))
-    (if (f64.le (global.get $revision) (global.get $lastRevision))
-      (then (return (i32.add (global.get $REPEATED) (i32.mul (global.get $grew) (global.get $GREW))))))
-    (if (i32.eqz (call $equal (global.get $prevStart) (i32.add (local.get $record) (i32.const 32)) (i32.const 64)))
-      (then (return (i32.add (global.get $UNCHAINED) (i32.mul (global.get $grew) (global.get $GREW))))))
-    (f64.store offset=8 (local.get $record) (global.get $revision))
-    (f64.store offset=16 (local.get $record) (local.get $index))
-    (memory.copy (i32.add (local.get $record) (i32.const 32)) (global.get $EVENT_HASH) (i32.const 64))
-    (i32.add (global.get $EXTENDED) (i32.mul (global.get $grew) (global.get $GREW))))
+    (local.set $answer (global.get $NOT_AN_ENVELOPE))
+    (block $answered
+      (br_if $answered (i32.eqz (call $parse (local.get $at) (local.get $length))))
+      (local.set $head (call $headOf (global.get $streamStart) (global.get $streamEnd)))
+      (global.set $lastRevision (f64.load offset=8 (local.get $head)))
+      (global.set $lastIndex (f64.load offset=16 (local.get $head)))
+      (local.set $answer (global.get $AHEAD))
+      (br_if $answered (f64.gt (global.get $revision) (f64.add (global.get $lastRevision) (f64.const 1))))
+      (local.set $answer (global.get $REPEATED))
+      (br_if $answered (f64.le (global.get $revision) (global.get $lastRevision)))
+      (local.set $answer (global.get $UNCHAINED))
+      (br_if $answered (i32.eqz (call $spells (global.get $prevStart) (i32.add (local.get $head) (i32.const 32)))))
+      (f64.store offset=8 (local.get $head) (global.get $revision))
+      (f64.store offset=16 (local.get $head) (local.get $index))
+      (call $unhex (i32.add (local.get $head) (i32.const 32)) (global.get $EVENT_HASH))
+      (local.set $answer (global.get $EXTENDED)))
+    (i32.add (local.get $answer) (i32.mul (global.get $grew) (global.get $GREW))))
 )
