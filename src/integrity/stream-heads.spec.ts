@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { NEW_STREAM_HEAD, canonicalBytes, sealEvents, sha256Hex, type SealedEvent, type StreamHead } from './canonical';
 import { Extension, StreamHeads } from './stream-heads';
 
@@ -15,11 +15,15 @@ function sealed(streamId: string, count: number, head: StreamHead = NEW_STREAM_H
   return sealEvents(streamId, head, events, '2025-03-14T10:00:00.000Z');
 }
 
-/** Places `event` as the verifier does: its canonical bytes decoded into the heads' input, then `extend`. */
-function place(heads: StreamHeads, event: { canonical: Buffer; eventHash: string }, index: number): Extension {
+/**
+ * Places `event` as the verifier does: its canonical bytes decoded into the heads' input, then `extend` with its
+ * hash and the hash its export line claims (by default the right one), read from inside a larger buffer.
+ */
+function place(heads: StreamHeads, event: { canonical: Buffer; eventHash: string }, index: number, claimed = event.eventHash): Extension {
   const at = heads.input(event.canonical.length);
   event.canonical.copy(heads.memory, at);
-  return heads.extend(at, event.canonical.length, index, event.eventHash);
+  const line = Buffer.from(`"eventHash":"${claimed}"}`, 'latin1');
+  return heads.extend(at, event.canonical.length, index, hash('sha256', event.canonical, 'binary'), line, 13);
 }
 
 /** The event with its prevEventHash replaced (and rehashed, so only the chain can tell). */
@@ -41,6 +45,17 @@ describe('StreamHeads', () => {
     expect(place(heads, second, 7)).toBe(Extension.extended);
     expect(place(heads, third, 8)).toBe(Extension.extended);
     expect([heads.lastRevision(), heads.lastIndex()]).toEqual([1, 7]);
+  });
+
+  it('places an event only if its line claims its hash, in lower-case hex', async () => {
+    const heads = await StreamHeads.create();
+    const [first, second] = sealed('journey-a', 2);
+    expect(first.eventHash).toMatch(/[a-f]/);
+    expect(place(heads, first, 0, first.eventHash.toUpperCase())).toBe(Extension.notItsHash);
+    expect(place(heads, first, 0, second.eventHash)).toBe(Extension.notItsHash);
+    expect(place(heads, first, 0, `${first.eventHash.slice(0, 63)}${String.fromCharCode(first.eventHash.charCodeAt(63) ^ 0x40)}`)).toBe(Extension.notItsHash);
+    expect(place(heads, first, 0)).toBe(Extension.extended);
+    expect(place(heads, second, 1)).toBe(Extension.extended);
   });
 
   it('starts a stream only on 64 zeros, and takes the previous hash only as 64 lower-case hex digits', async () => {
@@ -103,7 +118,7 @@ describe('StreamHeads', () => {
       const bytes = Buffer.from(text);
       bytes.copy(heads.memory, at);
       expect(heads.parse(at, bytes.length)).toBe(false);
-      expect(place(heads, { canonical: bytes, eventHash: '0'.repeat(64) }, 0)).toBe(Extension.notAnEnvelope);
+      expect(place(heads, { canonical: bytes, eventHash: sha256Hex(bytes) }, 0)).toBe(Extension.notAnEnvelope);
     }
   });
 

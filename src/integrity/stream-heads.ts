@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import loadWabt from 'wabt';
+import { HASH_BYTES } from './merkle';
 
 /**
  * Where each stream's hash chain stands while a verifier reads an export: per stream id, its last revision, the
@@ -33,6 +34,7 @@ interface Exports {
   memory: WebAssembly.Memory;
   init(seed: number): void;
   eventHashAt(): number;
+  claimedHashAt(): number;
   input(length: number): number;
   inputAt(): number;
   inputCapacity(): number;
@@ -56,8 +58,12 @@ export const Extension = {
   repeated: 3,
   /** Its prevEventHash is not the stream's last event hash (64 lower-case hex digits, zeros before the first). */
   unchained: 4,
+  /** The hash its export line claims is not its hash in lower-case hex. */
+  notItsHash: 5,
 } as const;
 export type Extension = (typeof Extension)[keyof typeof Extension];
+/** A SHA-256 in hex. */
+const HEX_HASH_LENGTH = 2 * HASH_BYTES;
 /** Added to an answer when the memory grew, which detaches every view of it. */
 const GREW = 16;
 
@@ -82,11 +88,13 @@ export class StreamHeads {
   private inputAt = 0;
   private inputCapacity = 0;
   private readonly eventHashAt: number;
+  private readonly claimedHashAt: number;
 
   private constructor(private readonly module: Exports) {
     // The seed keeps an export from being crafted to pile its streams into one run of slots.
     module.init(randomInt(2 ** 31));
     this.eventHashAt = module.eventHashAt();
+    this.claimedHashAt = module.claimedHashAt();
     this.renew();
   }
 
@@ -105,12 +113,15 @@ export class StreamHeads {
   }
 
   /**
-   * Places the event whose canonical bytes are at [at, at + length), export `index`, with this `eventHash`
-   * (lower-case hex), in its stream's chain: `extended`, or why not (`lastRevision`, `lastIndex` and `streamId`
-   * then tell where its stream stands).
+   * Places the event whose canonical bytes are at [at, at + length), export `index`, in its stream's chain, if
+   * `claimed[claimedAt, claimedAt + 64)` (what its export line says its hash is) spells `eventHash` (its SHA-256,
+   * computed by the caller, as a binary string) in lower-case hex: `extended`, or why not (`lastRevision`,
+   * `lastIndex` and `streamId` then tell where its stream stands).
    */
-  extend(at: number, length: number, index: number, eventHash: string): Extension {
-    this.memory.write(eventHash, this.eventHashAt, 'latin1');
+  extend(at: number, length: number, index: number, eventHash: string, claimed: Uint8Array, claimedAt: number): Extension {
+    const memory = this.memory;
+    memory.write(eventHash, this.eventHashAt, 'latin1');
+    memory.set(claimed.subarray(claimedAt, claimedAt + HEX_HASH_LENGTH), this.claimedHashAt);
     const answer = this.module.extend(at, length, index);
     if (answer & GREW) this.renew();
     return (answer & ~GREW) as Extension;

@@ -6,7 +6,8 @@
 ;;
 ;; One linear memory holds, from the bottom up:
 ;;   [0, 256)     the envelope keys the chain check reads (data segments below);
-;;   [256, 320)   the current event's hash in lower-case hex, written by the caller before `extend`;
+;;   [256, 288)   the current event's hash, as the caller computed it, and
+;;   [320, 384)   the hash its export line claims for it, in hex, both written by the caller before `extend`;
 ;;   then regions allocated from `$top`: the input (an event's canonical bytes, decoded there by the caller), the
 ;;   index, the heads, and the arena for long stream ids. A region that must grow is allocated anew at the top
 ;;   (the index rebuilt, the others copied); what it leaves behind is not reused, which at most doubles the memory.
@@ -36,6 +37,7 @@
   (data (i32.const 128) ",\"prevEventHash\":") ;; 17 bytes
 
   (global $EVENT_HASH i32 (i32.const 256))
+  (global $CLAIMED_HASH i32 (i32.const 320))
   (global $HEAP i32 (i32.const 1024))
   (global $HEAD i32 (i32.const 128))
   ;; How much of an id a head holds.
@@ -72,6 +74,7 @@
   (global $AHEAD i32 (i32.const 2))       ;; the revision skips some: an event of the stream is missing here
   (global $REPEATED i32 (i32.const 3))    ;; the revision was seen already
   (global $UNCHAINED i32 (i32.const 4))   ;; prevEventHash is not the stream's last event hash
+  (global $NOT_ITS_HASH i32 (i32.const 5)) ;; the claimed hash is not the event's (in lower-case hex)
   (global $GREW i32 (i32.const 16))
 
   (func (export "init") (param $seed i32)
@@ -101,6 +104,7 @@
     (local.get $at))
 
   (func (export "eventHashAt") (result i32) (global.get $EVENT_HASH))
+  (func (export "claimedHashAt") (result i32) (global.get $CLAIMED_HASH))
 
   ;; Makes room for an input of `length` bytes: GREW if the memory grew. Its address is then `inputAt`.
   (func (export "input") (param $length i32) (result i32)
@@ -375,34 +379,16 @@
       (br_if $next (i32.lt_u (local.get $half) (i32.const 2))))
     (i32.const 1))
 
-  ;; Writes at `bytes` the 32 bytes whose lower-case hex is the 64 characters at `hex` (the caller's own hash, so
-  ;; no check): a digit's value is its low four bits, plus 9 for a letter (bit 6 set); pairs are then packed.
-  (func $unhex (param $bytes i32) (param $hex i32)
-    (local $half i32) (local $first v128) (local $second v128)
-    (loop $next
-      (local.set $first (call $digitValues (v128.load (i32.add (local.get $hex) (i32.shl (local.get $half) (i32.const 5))))))
-      (local.set $second (call $digitValues (v128.load offset=16 (i32.add (local.get $hex) (i32.shl (local.get $half) (i32.const 5))))))
-      (v128.store (i32.add (local.get $bytes) (i32.shl (local.get $half) (i32.const 4)))
-        (v128.or
-          (i8x16.shl (i8x16.shuffle 0 2 4 6 8 10 12 14 16 18 20 22 24 26 28 30 (local.get $first) (local.get $second)) (i32.const 4))
-          (i8x16.shuffle 1 3 5 7 9 11 13 15 17 19 21 23 25 27 29 31 (local.get $first) (local.get $second))))
-      (local.set $half (i32.add (local.get $half) (i32.const 1)))
-      (br_if $next (i32.lt_u (local.get $half) (i32.const 2)))))
-
-  (func $digitValues (param $digits v128) (result v128)
-    (local $letter v128)
-    (local.set $letter (i8x16.shr_u (local.get $digits) (i32.const 6)))
-    (i8x16.add
-      (v128.and (local.get $digits) (global.get $LOW_NIBBLES))
-      (i8x16.add (i8x16.shl (local.get $letter) (i32.const 3)) (local.get $letter))))
-
-  ;; Places the event at [at, at + length), export `index`, whose hash (hex) the caller wrote at `eventHashAt`, in
-  ;; its stream's chain: EXTENDED and the stream's head moved to it, or why not (the head is not moved).
+  ;; Places the event at [at, at + length), export `index`, in its stream's chain, if the hash its line claims
+  ;; (`claimedHashAt`) is its hash (`eventHashAt`): EXTENDED and the stream's head moved to it, or why not (the
+  ;; head is not moved).
   (func (export "extend") (param $at i32) (param $length i32) (param $index f64) (result i32)
     (local $head i32) (local $answer i32)
     (global.set $grew (i32.const 0))
-    (local.set $answer (global.get $NOT_AN_ENVELOPE))
     (block $answered
+      (local.set $answer (global.get $NOT_ITS_HASH))
+      (br_if $answered (i32.eqz (call $spells (global.get $CLAIMED_HASH) (global.get $EVENT_HASH))))
+      (local.set $answer (global.get $NOT_AN_ENVELOPE))
       (br_if $answered (i32.eqz (call $parse (local.get $at) (local.get $length))))
       (local.set $head (call $headOf (global.get $streamStart) (global.get $streamEnd)))
       (global.set $lastRevision (f64.load offset=8 (local.get $head)))
@@ -415,7 +401,7 @@
       (br_if $answered (i32.eqz (call $spells (global.get $prevStart) (i32.add (local.get $head) (i32.const 32)))))
       (f64.store offset=8 (local.get $head) (global.get $revision))
       (f64.store offset=16 (local.get $head) (local.get $index))
-      (call $unhex (i32.add (local.get $head) (i32.const 32)) (global.get $EVENT_HASH))
+      (memory.copy (i32.add (local.get $head) (i32.const 32)) (global.get $EVENT_HASH) (i32.const 32))
       (local.set $answer (global.get $EXTENDED)))
     (i32.add (local.get $answer) (i32.mul (global.get $grew) (global.get $GREW))))
 )

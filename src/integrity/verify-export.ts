@@ -1,4 +1,4 @@
-import { sha256Hex } from './canonical';
+import { hash } from 'node:crypto';
 import type { Checkpoint } from './checkpoint';
 import { Frontier, HASH_BYTES, leafHashInPlace, verifyConsistency, type BinaryHash, type NodeSink } from './merkle';
 import { Extension, StreamHeads } from './stream-heads';
@@ -118,18 +118,13 @@ function parsedLine(text: string): Line | undefined {
   return undefined;
 }
 
-/** Whether `bytes[start, end)` are `text`'s characters (latin1), compared without making a string. */
-function bytesSpell(bytes: Buffer, start: number, end: number, text: string): boolean {
-  if (end - start !== text.length) return false;
-  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return false;
-  return true;
-}
-
 /** Whether `key` is at `at` in `bytes`: for keys this short, a loop beats a call into Buffer.compare. */
 function bytesAt(bytes: Buffer, at: number, key: Buffer): boolean {
   for (let i = 0; i < key.length; i++) if (bytes[at + i] !== key[i]) return false;
   return true;
 }
+
+const NOT_ITS_HASH = 'the canonical bytes do not hash to the eventHash';
 
 /** Views of the input kept at most (one per distinct line length). */
 const MAX_VIEWS = 4096;
@@ -211,13 +206,11 @@ export class ExportVerifier {
     if (!decoded) return this.fail(expected, 'malformed', 'canonical is not padded base64 (RFC 4648)');
     const [prefixed, canonical] = decoded;
     // The event hash is compared as hex, the export's form, so a hash in any other spelling fails too.
-    const eventHash = sha256Hex(canonical);
-    if (!bytesSpell(line.hashSource, line.hashStart, line.hashEnd, eventHash)) {
-      return this.fail(expected, 'altered', 'the canonical bytes do not hash to the eventHash');
-    }
-    // Hashed before the chain check, which may grow the memory under the views.
+    if (line.hashEnd - line.hashStart !== HEX_HASH_LENGTH) return this.fail(expected, 'altered', NOT_ITS_HASH);
+    const eventHash = hash('sha256', canonical, 'binary');
+    // Both hashed before the chain check, which may grow the memory under the views.
     const leaf = leafHashInPlace(prefixed);
-    if (!this.extendsStream(expected, canonical, eventHash)) return;
+    if (!this.extendsStream(expected, canonical, eventHash, line)) return;
     if (!this.followLoggedLeaf(expected, leaf, line.leafHash)) return;
     this.frontier.append(leaf, this.onNode);
     if (this.frontier.size === this.nextCheckpointSize) this.compareRoots();
@@ -231,12 +224,14 @@ export class ExportVerifier {
     return this.verdict ?? { ok: true, size, rootHash: this.frontier.root() };
   }
 
-  private extendsStream(index: number, canonical: Buffer, eventHash: string): boolean {
+  private extendsStream(index: number, canonical: Buffer, eventHash: BinaryHash, line: Line): boolean {
     const streams = this.streams;
-    const answer = streams.extend(canonical.byteOffset, canonical.length, index, eventHash);
+    const answer = streams.extend(canonical.byteOffset, canonical.length, index, eventHash, line.hashSource, line.hashStart);
     if (answer === Extension.extended) return true;
     const last = streams.lastRevision();
-    if (answer === Extension.notAnEnvelope) {
+    if (answer === Extension.notItsHash) {
+      this.fail(index, 'altered', NOT_ITS_HASH);
+    } else if (answer === Extension.notAnEnvelope) {
       this.fail(index, 'malformed', 'the canonical bytes are not an event envelope');
     } else if (answer === Extension.ahead) {
       const revision = streams.revision();
