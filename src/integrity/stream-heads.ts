@@ -7,8 +7,8 @@ import { HASH_BYTES } from './merkle';
 /**
  * Where each stream's hash chain stands while a verifier reads an export: per stream id, its last revision, the
  * export index of that event and its event hash. Every event of an export looks its stream up and is checked
- * against it, and in JavaScript that byte work cost as much as the event's hashing, so it is done in WebAssembly:
- * `stream-heads.wat` (the table's layout and the checks are described there). It is compiled from that text when
+ * against it; in JavaScript that byte work took half as long as the event's hashing, so it is done in WebAssembly:
+ * `stream-heads.wat` (the heads' layout and the checks are described there). It is compiled from that text when
  * first needed, so the source an auditor reads is what runs.
  *
  * The caller decodes each event's canonical bytes into this memory (`input`), then asks `extend` to place the

@@ -18,9 +18,10 @@ import { Extension, StreamHeads } from './stream-heads';
  * Built for speed: the happy path neither JSON-parses the line nor the event, and reads the line where it lies in
  * the input, as bytes; only its base64 becomes a string (Node decodes base64 from strings). The line has a fixed
  * layout (`exportLine`); other layouts fall back to JSON.parse. Each event is decoded into the memory of
- * `StreamHeads`, which checks its place in its stream's chain there, in WebAssembly: it reads only the envelope's
- * last members (RFC 8785's sorted keys put prevEventHash, recordedAt, schemaVersion, streamId, streamRevision and
- * type at the end); the event hash and the Merkle root cover the rest.
+ * `StreamHeads`, which checks there, in WebAssembly, that the line's eventHash spells the event's hash and that the
+ * event follows its stream's last one: it reads only the envelope's last members (RFC 8785's sorted keys put
+ * prevEventHash, recordedAt, schemaVersion, streamId, streamRevision and type at the end); the event hash and the
+ * Merkle root cover the rest.
  */
 
 export type Problem = 'altered' | 'missing' | 'inserted' | 'reordered' | 'malformed' | 'root-mismatch';
