@@ -17,13 +17,12 @@ function sealed(streamId: string, count: number, head: StreamHead = NEW_STREAM_H
 
 /**
  * Places `event` as the verifier does: its canonical bytes decoded into the heads' input, then `extend` with its
- * hash and the hash its export line claims (by default the right one), read from inside a larger buffer.
+ * hash and the hash its export line claims (by default the right one).
  */
 function place(heads: StreamHeads, event: { canonical: Buffer; eventHash: string }, index: number, claimed = event.eventHash): Extension {
   const at = heads.input(event.canonical.length);
   event.canonical.copy(heads.memory, at);
-  const line = Buffer.from(`"eventHash":"${claimed}"}`, 'latin1');
-  return heads.extend(at, event.canonical.length, index, hash('sha256', event.canonical, 'binary'), line, 13);
+  return heads.extend(at, event.canonical.length, index, hash('sha256', event.canonical, 'binary'), claimed);
 }
 
 /** The event with its prevEventHash replaced (and rehashed, so only the chain can tell). */

@@ -34,7 +34,6 @@ interface Exports {
   memory: WebAssembly.Memory;
   init(seed: number): void;
   eventHashAt(): number;
-  claimedHashAt(): number;
   input(length: number): number;
   inputAt(): number;
   inputCapacity(): number;
@@ -88,13 +87,11 @@ export class StreamHeads {
   private inputAt = 0;
   private inputCapacity = 0;
   private readonly eventHashAt: number;
-  private readonly claimedHashAt: number;
 
   private constructor(private readonly module: Exports) {
     // The seed keeps an export from being crafted to pile its streams into one run of slots.
     module.init(randomInt(2 ** 31));
     this.eventHashAt = module.eventHashAt();
-    this.claimedHashAt = module.claimedHashAt();
     this.renew();
   }
 
@@ -114,14 +111,13 @@ export class StreamHeads {
 
   /**
    * Places the event whose canonical bytes are at [at, at + length), export `index`, in its stream's chain, if
-   * `claimed[claimedAt, claimedAt + 64)` (what its export line says its hash is) spells `eventHash` (its SHA-256,
-   * computed by the caller, as a binary string) in lower-case hex: `extended`, or why not (`lastRevision`,
-   * `lastIndex` and `streamId` then tell where its stream stands).
+   * `claimed` (the hash its export line claims, one character per byte) spells `eventHash` (its SHA-256, computed
+   * by the caller, as a binary string) in lower-case hex: `extended`, or why not (`lastRevision`, `lastIndex` and
+   * `streamId` then tell where its stream stands).
    */
-  extend(at: number, length: number, index: number, eventHash: string, claimed: Uint8Array, claimedAt: number): Extension {
-    const memory = this.memory;
-    memory.write(eventHash, this.eventHashAt, 'latin1');
-    memory.set(claimed.subarray(claimedAt, claimedAt + HEX_HASH_LENGTH), this.claimedHashAt);
+  extend(at: number, length: number, index: number, eventHash: string, claimed: string): Extension {
+    // Both in one write: the module keeps the claimed hash right after the event's.
+    this.memory.write(eventHash + claimed, this.eventHashAt, HASH_BYTES + HEX_HASH_LENGTH, 'latin1');
     const answer = this.module.extend(at, length, index);
     if (answer & GREW) this.renew();
     return (answer & ~GREW) as Extension;

@@ -7,7 +7,8 @@
 ;; One linear memory holds, from the bottom up:
 ;;   [0, 256)     the envelope keys the chain check reads (data segments below);
 ;;   [256, 288)   the current event's hash, as the caller computed it, and
-;;   [320, 384)   the hash its export line claims for it, in hex, both written by the caller before `extend`;
+;;   [288, 352)   the hash its export line claims for it, in hex: both written by the caller (in one write)
+;;                before `extend`;
 ;;   then regions allocated from `$top`: the input (an event's canonical bytes, decoded there by the caller), the
 ;;   index, the heads, and the arena for long stream ids. A region that must grow is allocated anew at the top
 ;;   (the index rebuilt, the others copied); what it leaves behind is not reused, which at most doubles the memory.
@@ -37,7 +38,7 @@
   (data (i32.const 128) ",\"prevEventHash\":") ;; 17 bytes
 
   (global $EVENT_HASH i32 (i32.const 256))
-  (global $CLAIMED_HASH i32 (i32.const 320))
+  (global $CLAIMED_HASH i32 (i32.const 288))
   (global $HEAP i32 (i32.const 1024))
   (global $HEAD i32 (i32.const 128))
   ;; How much of an id a head holds.
@@ -104,7 +105,6 @@
     (local.get $at))
 
   (func (export "eventHashAt") (result i32) (global.get $EVENT_HASH))
-  (func (export "claimedHashAt") (result i32) (global.get $CLAIMED_HASH))
 
   ;; Makes room for an input of `length` bytes: GREW if the memory grew. Its address is then `inputAt`.
   (func (export "input") (param $length i32) (result i32)
@@ -149,9 +149,8 @@
     (local $at i32) (local $backslashes i32)
     (local.set $at (local.get $close))
     (loop $back
-      (if (i32.le_u (local.get $at) (local.get $start)) (then (return (i32.const 0))))
-      (local.set $at (i32.sub (local.get $at) (i32.const 1)))
-      (br_if $back (i32.ne (i32.load8_u (local.get $at)) (i32.const 0x22)))
+      (local.set $at (call $lastQuote (local.get $start) (local.get $at)))
+      (if (i32.eqz (local.get $at)) (then (return (i32.const 0))))
       (local.set $backslashes (i32.const 0))
       (block $counted
         (loop $count
@@ -162,6 +161,26 @@
           (local.set $backslashes (i32.add (local.get $backslashes) (i32.const 1)))
           (br $count)))
       (br_if $back (i32.and (local.get $backslashes) (i32.const 1))))
+    (local.get $at))
+
+  ;; Where the last quote in [start, end) is, or 0: sixteen bytes a step while that many are left.
+  (func $lastQuote (param $start i32) (param $end i32) (result i32)
+    (local $at i32) (local $quotes i32)
+    (local.set $at (local.get $end))
+    (block $bytes
+      (loop $step
+        (br_if $bytes (i32.lt_u (i32.sub (local.get $at) (local.get $start)) (i32.const 16)))
+        (local.set $at (i32.sub (local.get $at) (i32.const 16)))
+        (local.set $quotes (i8x16.bitmask (i8x16.eq
+          (v128.load (local.get $at))
+          (v128.const i8x16 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22 0x22))))
+        (if (local.get $quotes)
+          (then (return (i32.add (local.get $at) (i32.sub (i32.const 31) (i32.clz (local.get $quotes)))))))
+        (br $step)))
+    (loop $byte
+      (if (i32.le_u (local.get $at) (local.get $start)) (then (return (i32.const 0))))
+      (local.set $at (i32.sub (local.get $at) (i32.const 1)))
+      (br_if $byte (i32.ne (i32.load8_u (local.get $at)) (i32.const 0x22))))
     (local.get $at))
 
   ;; Where the member `,"key":value` that ends just before `end` starts, or 0 (also when `end` is 0, so calls
@@ -379,9 +398,9 @@
       (br_if $next (i32.lt_u (local.get $half) (i32.const 2))))
     (i32.const 1))
 
-  ;; Places the event at [at, at + length), export `index`, in its stream's chain, if the hash its line claims
-  ;; (`claimedHashAt`) is its hash (`eventHashAt`): EXTENDED and the stream's head moved to it, or why not (the
-  ;; head is not moved).
+  ;; Places the event at [at, at + length), export `index`, in its stream's chain, if the hash its line claims is
+  ;; its hash (both written at `eventHashAt`): EXTENDED and the stream's head moved to it, or why not (the head is
+  ;; not moved).
   (func (export "extend") (param $at i32) (param $length i32) (param $index f64) (result i32)
     (local $head i32) (local $answer i32)
     (global.set $grew (i32.const 0))
