@@ -11,7 +11,8 @@
 ;;                before `extend`;
 ;;   then regions allocated from `$top`: the input (an event's canonical bytes, decoded there by the caller), the
 ;;   index, the heads, and the arena for long stream ids. A region that must grow is allocated anew at the top
-;;   (the index rebuilt, the others copied); what it leaves behind is not reused, which at most doubles the memory.
+;;   (the index rebuilt, the heads and the arena copied); what it leaves behind is not reused, which at most
+;;   doubles the memory.
 ;; Addresses are unsigned and never 0 in a region, so 0 means "none".
 ;;
 ;; The heads lie one after another in the order their streams first appeared, 128 bytes (two cache lines) each,
@@ -39,12 +40,12 @@
 
   (global $EVENT_HASH i32 (i32.const 256))
   (global $CLAIMED_HASH i32 (i32.const 288))
-  (global $HEAP i32 (i32.const 1024))
   (global $HEAD i32 (i32.const 128))
   ;; How much of an id a head holds.
   (global $INLINE i32 (i32.const 64))
   (global $SLOT i32 (i32.const 8))
 
+  ;; The end of what is allocated; regions start above the fixed areas.
   (global $top (mut i32) (i32.const 1024))
   (global $seed (mut i32) (i32.const 0))
   (global $input (mut i32) (i32.const 0))
