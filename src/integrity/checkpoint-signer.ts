@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { inTransaction } from '../database/transaction';
 import { openCheckpoint, signCheckpoint } from './checkpoint';
 import type { MerkleLog } from './merkle-log';
 import { verifyConsistency } from './merkle';
@@ -59,9 +60,7 @@ export class CheckpointSigner {
 
   /** Signs the log as it is now (returns the last note unchanged if nothing was logged since). */
   async sign(): Promise<SignedCheckpoint> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [SIGNING_LOCK]);
       const last = await this.lastSigned(client);
       const { size } = await this.log.head();
@@ -72,24 +71,15 @@ export class CheckpointSigner {
         if (size < previous.size || !verifyConsistency(previous.size, size, proof, previous.rootHash, rootHash)) {
           throw new InconsistentCheckpointError(previous.size, size);
         }
-        if (size === previous.size) {
-          await client.query('COMMIT');
-          return last;
-        }
+        if (size === previous.size) return last;
       }
       const note = signCheckpoint({ origin: this.origin, size, rootHash }, this.signer);
       const { rows } = await client.query<{ signed_at: Date }>(
         'INSERT INTO signed_checkpoints (tree_size, note) VALUES ($1, $2) RETURNING signed_at',
         [size, note],
       );
-      await client.query('COMMIT');
       return { size, note, signedAt: rows[0]?.signed_at as Date };
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** The latest signed checkpoint (GET /audit/checkpoint). */

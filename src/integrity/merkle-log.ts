@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { inTransaction } from '../database/transaction';
 import type { CanonicalEvent, EventStore, Subscription } from '../event-store/event-store';
 import { sha256Hex } from './canonical';
 import {
@@ -260,9 +261,7 @@ export class MerkleLogBuilder {
       this.frontier.append(leafHash(canonical), runs.add);
     }
     const to = { size: this.frontier.size, position: positions[positions.length - 1] as number };
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       // The log is derived from the event log and rebuilt from where it ends: a crash may lose the last batches
       // (whole, never part of one), which the builder then writes again, identically. So its commits need not
       // wait for their own flush, nor take an appender's turn at it. A checkpoint's commit (synchronous) flushes
@@ -286,13 +285,7 @@ export class MerkleLogBuilder {
         text: 'INSERT INTO merkle_leaf_runs (first_leaf, positions) VALUES ($1, $2::bigint[])',
         values: [from.size, positions],
       });
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     this.logged = to;
     this.waiters = this.waiters.filter((waiter) => {
       if (waiter.position > this.logged.position) return true;
