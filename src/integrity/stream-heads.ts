@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import loadWabt from 'wabt';
@@ -32,7 +32,8 @@ declare namespace WebAssembly {
 /** What `stream-heads.wat` exports. */
 interface Exports {
   memory: WebAssembly.Memory;
-  init(seed: number): void;
+  init(key0: number, key1: number, key2: number, key3: number): void;
+  sipHash(start: number, end: number, compressionRounds: number, finalRounds: number): bigint;
   eventHashAt(): number;
   input(length: number): number;
   inputAt(): number;
@@ -88,15 +89,19 @@ export class StreamHeads {
   private inputCapacity = 0;
   private readonly eventHashAt: number;
 
-  private constructor(private readonly module: Exports) {
-    // The seed keeps an export from being crafted to pile its streams into one run of slots.
-    module.init(randomInt(2 ** 31));
+  private constructor(
+    private readonly module: Exports,
+    key: Buffer,
+  ) {
+    if (key.length !== 16) throw new Error('The stream heads\' key is 16 bytes');
+    module.init(key.readUInt32LE(0), key.readUInt32LE(4), key.readUInt32LE(8), key.readUInt32LE(12));
     this.eventHashAt = module.eventHashAt();
     this.renew();
   }
 
-  static async create(): Promise<StreamHeads> {
-    return new StreamHeads(new WebAssembly.Instance(await compile(), {}).exports as Exports);
+  /** `key` keys the ids' fingerprints (SipHash): random unless a test needs it known. */
+  static async create(key = randomBytes(16)): Promise<StreamHeads> {
+    return new StreamHeads(new WebAssembly.Instance(await compile(), {}).exports as Exports, key);
   }
 
   /** Where `length` bytes of input go: an event's canonical bytes, for `extend` or `parse`. */
@@ -136,6 +141,14 @@ export class StreamHeads {
   /** The last parsed envelope's stream id, as its canonical JSON string's characters (latin1). */
   streamId(): string {
     return this.memory.toString('latin1', this.module.streamStart(), this.module.streamEnd());
+  }
+
+  /**
+   * SipHash-c-d of the bytes at [at, at + length) under the key. The index fingerprints ids with SipHash-1-3 and
+   * keeps 32 bits.
+   */
+  sipHash(at: number, length: number, [compressionRounds, finalRounds]: [number, number] = [1, 3]): bigint {
+    return BigInt.asUintN(64, this.module.sipHash(at, at + length, compressionRounds, finalRounds));
   }
 
   /** Revision of the stream's last event before the one `extend` was asked to place, -1 if none. */

@@ -24,7 +24,9 @@
 ;;   +32 32 bytes: the last event hash (zeros before the first event, as its prevEventHash must be)
 ;;   +64 64 bytes: the id's first 64 bytes
 ;; The index finds a head by id: open addressing with linear probing, at most half full, `$capacity` (a power of
-;; two) slots of 8 bytes: +0 i32 fingerprint (MurmurHash3 of the id, seeded), +4 i32 head number + 1 (0: free).
+;; two) slots of 8 bytes: +0 i32 fingerprint (SipHash-1-3 of the id under a random key), +4 i32 head number + 1
+;; (0: free). The key keeps an export's author from choosing ids that share slots, which would make every lookup
+;; walk them all.
 ;; A head is read only when its slot's fingerprint matches. Stream ids are compared as the bytes of their
 ;; canonical JSON string, escapes included: one-to-one with the id.
 (module
@@ -47,7 +49,9 @@
 
   ;; The end of what is allocated; regions start above the fixed areas.
   (global $top (mut i32) (i32.const 1024))
-  (global $seed (mut i32) (i32.const 0))
+  ;; The SipHash key's two halves.
+  (global $key0 (mut i64) (i64.const 0))
+  (global $key1 (mut i64) (i64.const 0))
   (global $input (mut i32) (i32.const 0))
   (global $inputCapacity (mut i32) (i32.const 0))
   (global $index (mut i32) (i32.const 0))
@@ -79,8 +83,10 @@
   (global $NOT_ITS_HASH i32 (i32.const 5)) ;; the claimed hash is not the event's (in lower-case hex)
   (global $GREW i32 (i32.const 16))
 
-  (func (export "init") (param $seed i32)
-    (global.set $seed (local.get $seed))
+  ;; The fingerprints' 128-bit key as four 32-bit words, lowest first (random for each verification).
+  (func (export "init") (param $key0 i32) (param $key1 i32) (param $key2 i32) (param $key3 i32)
+    (global.set $key0 (i64.or (i64.extend_i32_u (local.get $key0)) (i64.shl (i64.extend_i32_u (local.get $key1)) (i64.const 32))))
+    (global.set $key1 (i64.or (i64.extend_i32_u (local.get $key2)) (i64.shl (i64.extend_i32_u (local.get $key3)) (i64.const 32))))
     (global.set $inputCapacity (i32.const 65536))
     (global.set $input (call $allocate (global.get $inputCapacity)))
     (global.set $capacity (i32.const 4096))
@@ -249,42 +255,72 @@
     (global.set $prevStart (i32.add (local.get $prev) (i32.const 18)))
     (i32.const 1))
 
-  ;; MurmurHash3 (x86, 32 bits) of [start, end), seeded: four bytes a step.
-  (func $fingerprint (param $start i32) (param $end i32) (result i32)
-    (local $hash i32) (local $at i32) (local $word i32)
-    (local.set $hash (global.get $seed))
+  ;; SipHash-c-d (J.-P. Aumasson and D. J. Bernstein, 2012) of [start, end) under the key, 64 bits: c rounds per
+  ;; eight bytes, d to finish. The index takes SipHash-1-3, as Rust's and Python's hash tables do; the reference
+  ;; vectors are SipHash-2-4's.
+  (global $v0 (mut i64) (i64.const 0))
+  (global $v1 (mut i64) (i64.const 0))
+  (global $v2 (mut i64) (i64.const 0))
+  (global $v3 (mut i64) (i64.const 0))
+
+  (func $sipHash (export "sipHash") (param $start i32) (param $end i32) (param $c i32) (param $d i32) (result i64)
+    (local $at i32) (local $last i64) (local $shift i64)
+    (global.set $v0 (i64.xor (global.get $key0) (i64.const 0x736f6d6570736575)))
+    (global.set $v1 (i64.xor (global.get $key1) (i64.const 0x646f72616e646f6d)))
+    (global.set $v2 (i64.xor (global.get $key0) (i64.const 0x6c7967656e657261)))
+    (global.set $v3 (i64.xor (global.get $key1) (i64.const 0x7465646279746573)))
     (local.set $at (local.get $start))
     (block $words
       (loop $next
-        (br_if $words (i32.gt_u (i32.add (local.get $at) (i32.const 4)) (local.get $end)))
-        (local.set $hash (i32.xor (local.get $hash) (call $scramble (i32.load (local.get $at)))))
-        (local.set $hash (i32.add
-          (i32.mul (i32.rotl (local.get $hash) (i32.const 13)) (i32.const 5))
-          (i32.const 0xe6546b64)))
-        (local.set $at (i32.add (local.get $at) (i32.const 4)))
+        (br_if $words (i32.gt_u (i32.add (local.get $at) (i32.const 8)) (local.get $end)))
+        (call $compress (i64.load (local.get $at)) (local.get $c))
+        (local.set $at (i32.add (local.get $at) (i32.const 8)))
         (br $next)))
-    ;; The last one to three bytes, little-endian.
+    ;; The last zero to seven bytes, little-endian, under the length's low byte.
+    (local.set $last (i64.shl (i64.extend_i32_u (i32.sub (local.get $end) (local.get $start))) (i64.const 56)))
     (block $tail
       (loop $next
         (br_if $tail (i32.ge_u (local.get $at) (local.get $end)))
-        (local.set $word (i32.or
-          (local.get $word)
-          (i32.shl (i32.load8_u (local.get $at)) (i32.shl (i32.and (i32.sub (local.get $at) (local.get $start)) (i32.const 3)) (i32.const 3)))))
+        (local.set $last (i64.or (local.get $last) (i64.shl (i64.load8_u (local.get $at)) (local.get $shift))))
+        (local.set $shift (i64.add (local.get $shift) (i64.const 8)))
         (local.set $at (i32.add (local.get $at) (i32.const 1)))
         (br $next)))
-    (local.set $hash (i32.xor (local.get $hash) (call $scramble (local.get $word))))
-    (local.set $hash (i32.xor (local.get $hash) (i32.sub (local.get $end) (local.get $start))))
-    (local.set $hash (i32.mul (i32.xor (local.get $hash) (i32.shr_u (local.get $hash) (i32.const 16))) (i32.const 0x85ebca6b)))
-    (local.set $hash (i32.mul (i32.xor (local.get $hash) (i32.shr_u (local.get $hash) (i32.const 13))) (i32.const 0xc2b2ae35)))
-    (i32.xor (local.get $hash) (i32.shr_u (local.get $hash) (i32.const 16))))
+    (call $compress (local.get $last) (local.get $c))
+    (global.set $v2 (i64.xor (global.get $v2) (i64.const 0xff)))
+    (call $rounds (local.get $d))
+    (i64.xor (i64.xor (global.get $v0) (global.get $v1)) (i64.xor (global.get $v2) (global.get $v3))))
 
-  (func $scramble (param $word i32) (result i32)
-    (i32.mul (i32.rotl (i32.mul (local.get $word) (i32.const 0xcc9e2d51)) (i32.const 15)) (i32.const 0x1b873593)))
+  (func $compress (param $word i64) (param $rounds i32)
+    (global.set $v3 (i64.xor (global.get $v3) (local.get $word)))
+    (call $rounds (local.get $rounds))
+    (global.set $v0 (i64.xor (global.get $v0) (local.get $word))))
+
+  (func $rounds (param $count i32)
+    (loop $next
+      (call $round)
+      (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+      (br_if $next (local.get $count))))
+
+  (func $round
+    (local $v0 i64) (local $v1 i64) (local $v2 i64) (local $v3 i64)
+    (local.set $v0 (i64.add (global.get $v0) (global.get $v1)))
+    (local.set $v1 (i64.xor (i64.rotl (global.get $v1) (i64.const 13)) (local.get $v0)))
+    (local.set $v0 (i64.rotl (local.get $v0) (i64.const 32)))
+    (local.set $v2 (i64.add (global.get $v2) (global.get $v3)))
+    (local.set $v3 (i64.xor (i64.rotl (global.get $v3) (i64.const 16)) (local.get $v2)))
+    (local.set $v0 (i64.add (local.get $v0) (local.get $v3)))
+    (local.set $v3 (i64.xor (i64.rotl (local.get $v3) (i64.const 21)) (local.get $v0)))
+    (local.set $v2 (i64.add (local.get $v2) (local.get $v1)))
+    (local.set $v1 (i64.xor (i64.rotl (local.get $v1) (i64.const 17)) (local.get $v2)))
+    (global.set $v0 (local.get $v0))
+    (global.set $v1 (local.get $v1))
+    (global.set $v2 (i64.rotl (local.get $v2) (i64.const 32)))
+    (global.set $v3 (local.get $v3)))
 
   ;; The head of the stream whose id is [start, end); an unseen stream gets one, with no events yet.
   (func $headOf (param $start i32) (param $end i32) (result i32)
     (local $fingerprint i32) (local $length i32) (local $slot i32) (local $mask i32) (local $number i32) (local $head i32)
-    (local.set $fingerprint (call $fingerprint (local.get $start) (local.get $end)))
+    (local.set $fingerprint (i32.wrap_i64 (call $sipHash (local.get $start) (local.get $end) (i32.const 1) (i32.const 3))))
     (local.set $length (i32.sub (local.get $end) (local.get $start)))
     (local.set $mask (i32.sub (global.get $capacity) (i32.const 1)))
     (local.set $slot (i32.add (global.get $index) (i32.mul (i32.and (local.get $fingerprint) (local.get $mask)) (global.get $SLOT))))
