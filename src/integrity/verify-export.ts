@@ -16,7 +16,7 @@ import { Extension, StreamHeads } from './stream-heads';
  * without it (older exports) verify as before.
  *
  * Built for speed: the happy path neither JSON-parses the line nor the event, and reads the line where it lies in
- * the input, as bytes; only its base64 becomes a string (Node decodes base64 from strings). The line has a fixed
+ * the input, as bytes; only its values become a string (Node decodes base64 from strings). The line has a fixed
  * layout (`exportLine`); other layouts fall back to JSON.parse. Each event is decoded into the memory of
  * `StreamHeads`, which checks there, in WebAssembly, that the line's eventHash spells the event's hash and that the
  * event follows its stream's last one: it reads only the envelope's last members (RFC 8785's sorted keys put
@@ -191,7 +191,7 @@ export class ExportVerifier {
     this.pushLine(bytes, 0, bytes.length);
   }
 
-  /** The line `bytes[start, end)`, without its newline: how `feed` hands over lines, never making a string of one. */
+  /** The line `bytes[start, end)`, without its newline: how `feed` hands over lines, where they lie in its chunks. */
   pushLine(bytes: Buffer, start: number, end: number): void {
     if (this.verdict || end <= start) return;
     const line = parseLine(bytes, start, end);
