@@ -2,6 +2,7 @@ import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { eventStoreDbSkipReason } from '../contract/eventstoredb-run';
 import { freePort } from './free-port';
 
 /**
@@ -9,6 +10,8 @@ import { freePort } from './free-port';
  * Each test file then creates its own database on it (see database.ts).
  */
 export default async function globalSetup(): Promise<void> {
+  const skipped = eventStoreDbSkipReason();
+  if (skipped) console.log(`\n[tests] the EventStoreDB contract run is skipped: ${skipped}`);
   if (process.env.DATABASE_URL) {
     process.env.JOURNEY_TEST_ADMIN_URL = process.env.DATABASE_URL;
     console.log(`\n[tests] using the PostgreSQL server in DATABASE_URL`);
