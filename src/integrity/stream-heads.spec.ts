@@ -47,6 +47,30 @@ describe('StreamHeads', () => {
     expect(heads.sipHash(at, 8)).not.toBe(heads.sipHash(at, 8, [2, 4]));
   });
 
+  it('tells apart ids whose fingerprints collide, by their bytes, beyond the 64 a head holds too', async () => {
+    // With a known key, two ids sharing their first 64 bytes whose 32-bit fingerprints are equal (a birthday search).
+    const key = Buffer.alloc(16, 7);
+    const finder = await StreamHeads.create(key);
+    const prefix = 'journey-'.padEnd(64, 'x');
+    const seen = new Map<bigint, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; !pair; i++) {
+      const id = Buffer.from(`${prefix}${String(i).padStart(8, '0')}`); // one length, so only the bytes tell them apart
+      const at = finder.input(id.length);
+      id.copy(finder.memory, at);
+      const fingerprint = BigInt.asUintN(32, finder.sipHash(at, id.length));
+      const other = seen.get(fingerprint);
+      if (other) pair = [other, id.toString()];
+      seen.set(fingerprint, id.toString());
+    }
+    const heads = await StreamHeads.create(key);
+    const [a, b] = pair.map((id) => sealed(id, 2));
+    expect(place(heads, a[0], 0)).toBe(Extension.extended);
+    expect(place(heads, b[0], 1)).toBe(Extension.extended); // a new stream, not a repeat of the first
+    expect(place(heads, chainedOnto(b[1], a[0].eventHash), 2)).toBe(Extension.unchained);
+    expect(place(heads, b[1], 2)).toBe(Extension.extended);
+    expect(place(heads, a[1], 3)).toBe(Extension.extended);
+  });
 
   it('extends a stream event by event, and says how an event does not follow its stream', async () => {
     const heads = await StreamHeads.create();
