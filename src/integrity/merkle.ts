@@ -10,6 +10,8 @@ import { createHash, hash } from 'node:crypto';
  */
 
 export const HASH_BYTES = 32;
+/** A SHA-256 in hex, as eventHash, leafHash and prevEventHash are written. */
+export const HEX_HASH_LENGTH = 2 * HASH_BYTES;
 
 export const EMPTY_TREE_ROOT: Buffer = createHash('sha256').digest();
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import loadWabt from 'wabt';
-import { HASH_BYTES } from './merkle';
+import { HASH_BYTES, HEX_HASH_LENGTH } from './merkle';
 
 /**
  * Where each stream's hash chain stands while a verifier reads an export: per stream id, its last revision, the
@@ -62,8 +62,6 @@ export const Extension = {
   notItsHash: 5,
 } as const;
 export type Extension = (typeof Extension)[keyof typeof Extension];
-/** A SHA-256 in hex. */
-const HEX_HASH_LENGTH = 2 * HASH_BYTES;
 /** Added to an answer when the memory grew, which detaches every view of it. */
 const GREW = 16;
 

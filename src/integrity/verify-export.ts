@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Checkpoint } from './checkpoint';
-import { Frontier, HASH_BYTES, leafHashInPlace, verifyConsistency, type BinaryHash, type NodeSink } from './merkle';
+import { Frontier, HASH_BYTES, HEX_HASH_LENGTH, leafHashInPlace, verifyConsistency, type BinaryHash, type NodeSink } from './merkle';
 import { Extension, StreamHeads } from './stream-heads';
 
 /**
@@ -50,8 +50,6 @@ interface Line {
   leafHash?: string;
 }
 
-/** A SHA-256 in hex, as eventHash, leafHash and prevEventHash are written. */
-const HEX_HASH_LENGTH = 2 * HASH_BYTES;
 const HEAD = Buffer.from('{"index":', 'latin1');
 const CANONICAL = Buffer.from(',"canonical":"', 'latin1');
 const EVENT_HASH = Buffer.from('","eventHash":"', 'latin1');
