@@ -18,6 +18,23 @@ export type RecordFact = {
   };
 }[JourneyEventType];
 
+/**
+ * What an organisation the case is shared with may record: its own work with the person. Everything else (consents,
+ * sharing, referrals, transfers, closing and reopening, corrections, personal data) is the holding organisation's.
+ */
+const SHARED_ORGANISATIONS_RECORD: ReadonlySet<JourneyEventType> = new Set<JourneyEventType>([
+  'ServiceDelivered',
+  'AssessmentCompleted',
+  'ReturnRiskAssessed',
+  'FollowUpContactAttempted',
+  'ContactLost',
+  'ContactReestablished',
+  'OutcomeAssessed',
+  'EmploymentStatusRecorded',
+  'RSSAdministered',
+  'ReTraffickingReported',
+]);
+
 const MIN_REFLECTION_DAYS = 30; // CETS 197 Art. 13
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -37,6 +54,12 @@ function check(command: RecordFact, state: JourneyState): void {
   // so that neither the API nor the import reveals that they exist.
   if (!state.registered || !mayAccess(state, command.organisationId)) {
     throw new JourneyRuleViolation('person_not_registered', 'Nothing can be recorded before the person is registered');
+  }
+  if (command.organisationId !== state.organisationId && !SHARED_ORGANISATIONS_RECORD.has(command.type)) {
+    throw new JourneyRuleViolation(
+      'holding_organisation_only',
+      `Only the organisation holding the case records ${command.type}; an organisation it is shared with records services, assessments, follow-up contacts and outcomes`,
+    );
   }
   switch (command.type) {
     case 'ServiceDelivered':
@@ -74,6 +97,11 @@ function check(command: RecordFact, state: JourneyState): void {
     case 'CaseReopened':
       if (state.caseStatus !== 'closed') {
         throw new JourneyRuleViolation('case_not_closed', 'There is no closed case to reopen');
+      }
+      return;
+    case 'SharingOverrideRecorded':
+      if (command.data.organisationId === command.organisationId) {
+        throw new JourneyRuleViolation('override_names_own_organisation', 'A sharing override names another organisation than the one recording it');
       }
       return;
     case 'ReferralMade':

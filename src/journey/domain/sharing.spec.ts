@@ -92,6 +92,56 @@ describe('which organisations may access a person', () => {
   });
 });
 
+describe('sharing is the holding organisation\'s decision', () => {
+  const sharedWithB = () => given(personRegistered(), sharingConsent('org-b'));
+
+  it.each([
+    ['a sharing consent', command('ConsentGranted', { scope: 'sharing', organisationId: 'org-c' }, 'org-b')],
+    ['a withdrawal', command('ConsentWithdrawn', { scope: 'sharing', organisationId: 'org-b' }, 'org-b')],
+    ['an override for itself', command('SharingOverrideRecorded', { organisationId: 'org-b', basis: 'vital_interest' }, 'org-b')],
+    ['an override for a third organisation', command('SharingOverrideRecorded', { organisationId: 'org-c', basis: 'vital_interest' }, 'org-b')],
+    ['a referral', command('ReferralMade', { referralId: 'R1', toOrganisationId: 'org-b' }, 'org-b')],
+    ['a transfer to itself', command('CaseTransferred', { toOrganisationId: 'org-b' }, 'org-b')],
+    ['a case opened', command('CaseOpened', { programme: 'reintegration' }, 'org-b')],
+    ['a correction', command('EnteredInError', { targetEventId: '00000000-0000-4000-8000-000000000001', reason: 'x' }, 'org-b')],
+  ])('an organisation the case is shared with cannot record %s', (_, fact) => {
+    expect(ruleBrokenBy(fact, sharedWithB())).toBe('holding_organisation_only');
+  });
+
+  it.each([
+    command('ServiceDelivered', { domain: 'accommodation', serviceType: 'shelter' }, 'org-b'),
+    command('AssessmentCompleted', { type: 'needs', instrument: 'i', instrumentVersion: '1', result: 3 }, 'org-b'),
+    command('FollowUpContactAttempted', { mode: 'phone', result: 'reached' }, 'org-b'),
+    command('OutcomeAssessed', { domain: 'accommodation', indicator: 'has_safe_accommodation', value: true }, 'org-b'),
+    command('EmploymentStatusRecorded', { status: 'student' }, 'org-b'),
+  ])('an organisation the case is shared with records its own work: $type', (fact) => {
+    const withAssistance = given(personRegistered(), sharingConsent('org-b'), recorded('ConsentGranted', { scope: 'assistance' }));
+    expect(ruleBrokenBy(fact, withAssistance)).toBeUndefined();
+  });
+
+  it('an override names another organisation, never the one recording it', () => {
+    expect(ruleBrokenBy(command('SharingOverrideRecorded', { organisationId: 'org-a', basis: 'legal_obligation' }), given(personRegistered()))).toBe(
+      'override_names_own_organisation',
+    );
+  });
+
+  it('sharing decisions in an older log made by another organisation never widen access', () => {
+    const byB = (type: 'SharingOverrideRecorded' | 'CaseTransferred', data: object) =>
+      recorded(type, data as never, undefined, 'org-b');
+    const state = given(
+      personRegistered(),
+      sharingConsent('org-b'),
+      byB('SharingOverrideRecorded', { organisationId: 'org-b', basis: 'vital_interest' }),
+      byB('SharingOverrideRecorded', { organisationId: 'org-c', basis: 'vital_interest' }),
+      byB('CaseTransferred', { toOrganisationId: 'org-b' }),
+      sharingWithdrawn('org-b'),
+    );
+    expect(state.organisationId).toBe('org-a');
+    expect(mayAccess(state, 'org-b')).toBe(false);
+    expect(mayAccess(state, 'org-c')).toBe(false);
+  });
+});
+
 describe('personal data', () => {
   const fields = { fullName: { ciphertext: 'AA==', iv: 'AA==', tag: 'AA==' } };
 

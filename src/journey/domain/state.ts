@@ -108,8 +108,14 @@ function derive(events: JourneyState['events'], enteredInError: ReadonlySet<stri
   return derived;
 }
 
+/** Facts that decide who may see the case: they count only when the organisation holding it recorded them. */
+const SHARING_DECISIONS: ReadonlySet<string> = new Set(['ConsentGranted', 'ConsentWithdrawn', 'SharingOverrideRecorded', 'CaseTransferred']);
+
 /** One event's effect on what the rules need; event types the rules do not look at change nothing. */
 function apply(derived: Derived, { type, data, recordedBy }: RememberedEvent): Derived {
+  // Logs written before the holding organisation alone could record these may hold some made by another one
+  // (an override for itself, a transfer to itself): they never widen access.
+  if (SHARING_DECISIONS.has(type) && recordedBy !== undefined && recordedBy !== derived.organisationId) return derived;
   switch (type) {
     case 'PersonRegistered':
       return { ...derived, registered: true, organisationId: recordedBy };
@@ -117,6 +123,7 @@ function apply(derived: Derived, { type, data, recordedBy }: RememberedEvent): D
       return { ...derived, organisationId: (data as JourneyEventData['CaseTransferred']).toOrganisationId };
     case 'SharingOverrideRecorded': {
       const { organisationId } = data as JourneyEventData['SharingOverrideRecorded'];
+      if (organisationId === recordedBy) return derived;
       return { ...derived, sharingOverrides: new Set(derived.sharingOverrides).add(organisationId) };
     }
     case 'PersonalDataErased':
