@@ -31,7 +31,7 @@ describe('erasure (crypto-shredding)', () => {
   const as = (token: string) => ({ authorization: `Bearer ${token}`, 'x-access-purpose': 'data_subject_request' });
   const erase = (personId: string, token = admin, basis = 'person_request') =>
     t.http().post(`/persons/${personId}/erasure`).set(as(token)).send({ basis });
-  const keyRows = async (personId: string) => (await pool.query('SELECT 1 FROM person_data_keys WHERE person_id = $1', [personId])).rowCount;
+  const keyRows = async (personId: string) => (await pool.query('SELECT 1 FROM person_data_keys WHERE person_id = $1 AND wrapped_key IS NOT NULL', [personId])).rowCount;
   const canonicalOf = async (personId: string, type: string) =>
     (await pool.query(`SELECT canonical FROM events WHERE stream_id = $1 AND type = $2`, [`journey-${personId}`, type])).rows.map(
       (row: { canonical: Buffer }) => row.canonical.toString('hex'),

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ErasureController } from './erasure.controller';
+import { PersonErasure } from './person-erasure';
 
-@Module({ controllers: [ErasureController] })
+@Module({ controllers: [ErasureController], providers: [PersonErasure] })
 export class ErasureModule {}

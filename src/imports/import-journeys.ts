@@ -2,7 +2,7 @@ import canonicalize from 'canonicalize';
 import { randomUUID } from 'node:crypto';
 import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store';
 import type { FieldError } from '../http/problem';
-import { evolve, initialJourneyState, JourneyRuleViolation, type JourneyState, type RecordFact } from '../journey/domain';
+import { evolve, initialJourneyState, JourneyRuleViolation, type JourneyEventType, type JourneyState, type RecordFact } from '../journey/domain';
 import { validateFact, validateOccurredAt } from '../journey/facts';
 import { decideFact } from '../journey/decide-fact';
 import { nameBasedUuid } from '../journey/event-id';
@@ -27,8 +27,14 @@ export interface ImportProgress {
   total: number;
 }
 
+/** Seals an event's free text under the person's data key before it is written (FreeTextSeal). */
+export interface FreeTextSealer {
+  seal(personId: string, event: { eventId: string; type: JourneyEventType; data: object }, journey: JourneyState): Promise<object>;
+}
+
 export interface ImportOptions {
   dryRun: boolean;
+  sealer: FreeTextSealer;
   /** Pseudonymous id of who runs the import; goes into each event's metadata. */
   actor: string;
   /** When set, every line must belong to this organisation (an HTTP caller imports for their own only). */
@@ -91,6 +97,7 @@ export async function importJourneys(lines: AsyncIterable<string> | Iterable<str
   const summary = { persons: byPerson.size, events, written: 0, dryRun: options.dryRun };
   if (options.dryRun) return summary;
 
+  for (const append of appends) append.events = await sealed(append, options.sealer);
   const total = appends.reduce((sum, append) => sum + append.events.length, 0);
   // Two writes in flight: the store seals (canonicalises and hashes) one chunk while PostgreSQL commits the other.
   // The chunks touch different persons, so they cannot conflict; the log orders them by commit.
@@ -107,6 +114,22 @@ export async function importJourneys(lines: AsyncIterable<string> | Iterable<str
   }
   await Promise.all(inFlight);
   return summary;
+}
+
+/** The person's new events with their free text sealed (checked as plain text, written as ciphertext only). */
+async function sealed({ personId, events, journey }: PersonAppend, sealer: FreeTextSealer): Promise<NewEvent[]> {
+  return Promise.all(
+    events.map(async (event) => ({ ...event, data: (await sealer.seal(personId, event as NewEvent & { type: JourneyEventType }, journey)) as Record<string, unknown> })),
+  );
+}
+
+interface PersonAppend {
+  personId: string;
+  streamId: string;
+  events: NewEvent[];
+  expected: 'no_stream' | number;
+  /** The person's journey with the new events: a correction's target type is found in it. */
+  journey: JourneyState;
 }
 
 /** Consecutive appends of about `events` events each (a person's events are never split). */
@@ -133,7 +156,7 @@ async function checkAgainstJourneys(
   options: ImportOptions,
 ) {
   const correlationId = randomUUID();
-  const appends: { streamId: string; events: NewEvent[]; expected: 'no_stream' | number }[] = [];
+  const appends: PersonAppend[] = [];
   const personIds = [...byPerson.keys()];
   for (let start = 0; start < personIds.length; start += PERSONS_PER_READ) {
     const batch = personIds.slice(start, start + PERSONS_PER_READ);
@@ -141,9 +164,10 @@ async function checkAgainstJourneys(
     for (const personId of batch) {
       const streamId = journeyStreamId(personId);
       const history = stored.get(streamId) ?? [];
-      const newEvents = applyLines(byPerson.get(personId) ?? [], history, errors, options.actor, correlationId);
+      const { newEvents, journey } = applyLines(byPerson.get(personId) ?? [], history, errors, options.actor, correlationId);
       if (newEvents.length > 0) {
-        appends.push({ streamId, events: newEvents, expected: history.length === 0 ? 'no_stream' : history[history.length - 1].streamRevision });
+        const expected = history.length === 0 ? 'no_stream' : history[history.length - 1].streamRevision;
+        appends.push({ personId, streamId, events: newEvents, expected, journey });
       }
     }
     options.onProgress?.({ phase: 'checking', done: Math.min(start + PERSONS_PER_READ, personIds.length), total: personIds.length });
@@ -151,7 +175,13 @@ async function checkAgainstJourneys(
   return appends;
 }
 
-function applyLines(lines: ImportLine[], history: RecordedEvent[], errors: ImportLineError[], actor: string, correlationId: string): NewEvent[] {
+function applyLines(
+  lines: ImportLine[],
+  history: RecordedEvent[],
+  errors: ImportLineError[],
+  actor: string,
+  correlationId: string,
+): { newEvents: NewEvent[]; journey: JourneyState } {
   let state: JourneyState = history.reduce(evolve, initialJourneyState);
   const known = new Set(history.map((event) => event.eventId));
   const occurrences = new Map<string, number>();
@@ -183,7 +213,7 @@ function applyLines(lines: ImportLine[], history: RecordedEvent[], errors: Impor
       newEvents.push(newEvent);
     }
   }
-  return newEvents;
+  return { newEvents, journey: state };
 }
 
 /** The same content twice for one person is two facts: the occurrence count keeps their ids apart, run after run. */

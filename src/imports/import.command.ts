@@ -4,6 +4,9 @@ import { existsSync } from 'node:fs';
 import { loadConfiguration } from '../config/configuration';
 import { resilientPool } from '../database/pool';
 import { PostgresEventStore } from '../event-store/postgres-event-store';
+import { FreeTextSeal } from '../personal-data/free-text-seal';
+import { LocalKeyEncryptionKey } from '../personal-data/key-encryption-key';
+import { PersonKeys } from '../personal-data/person-keys';
 import { openDatabase } from '../runtime';
 import { ImportRejected, importJourneys, type ImportProgress } from './import-journeys';
 import { linesOfFile } from './ndjson';
@@ -22,6 +25,7 @@ export function registerImportCommand(program: Command): void {
       const database = await openDatabase(config);
       const pool = resilientPool(database.url, 4);
       const store = new PostgresEventStore(pool);
+      const sealer = new FreeTextSeal(new PersonKeys(pool, await LocalKeyEncryptionKey.load(config)));
       const started = process.hrtime.bigint();
       const bar = new SingleBar({ format: ' {phase} [{bar}] {percentage}% | {value}/{total} | ETA {eta}s', hideCursor: true }, Presets.shades_classic);
       let phase: ImportProgress['phase'] | undefined;
@@ -35,7 +39,7 @@ export function registerImportCommand(program: Command): void {
         bar.update(progress.done, { phase: phase.padEnd(8) });
       };
       try {
-        const summary = await importJourneys(linesOfFile(file), store, { dryRun: Boolean(options.dryRun), actor: options.actor, onProgress });
+        const summary = await importJourneys(linesOfFile(file), store, { dryRun: Boolean(options.dryRun), actor: options.actor, sealer, onProgress });
         bar.stop();
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         console.log(JSON.stringify({ ...summary, seconds: Number(seconds.toFixed(2)) }));

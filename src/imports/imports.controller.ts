@@ -6,6 +6,7 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { badRequest, ProblemError } from '../http/problem';
+import { FreeTextSeal } from '../personal-data/free-text-seal';
 import { ImportRejected, importJourneys, type ImportSummary } from './import-journeys';
 import { linesOfText } from './ndjson';
 
@@ -13,7 +14,7 @@ import { linesOfText } from './ndjson';
 @ApiBearerAuth()
 @Controller('imports')
 export class ImportsController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly sealer: FreeTextSeal) {}
 
   @Post()
   @HttpCode(200)
@@ -46,7 +47,7 @@ export class ImportsController {
     }
     if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false') throw badRequest([{ field: 'dryRun', reason: 'must be true or false' }]);
     try {
-      return await importJourneys(linesOfText(body), this.store, { dryRun: dryRun === 'true', actor: actor.sub, organisationId: actor.org });
+      return await importJourneys(linesOfText(body), this.store, { dryRun: dryRun === 'true', actor: actor.sub, organisationId: actor.org, sealer: this.sealer });
     } catch (error) {
       if (error instanceof ImportRejected) throw badRequest(error.errors, error.message);
       throw error;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { decryptField, encryptField, UndecryptableFieldError } from './field-cipher';
+import { decryptField, encryptField, openFreeText, sealFreeText, UndecryptableFieldError } from './field-cipher';
 
 const personId = '6b0f7d1e-54c4-4b6e-9d2a-1f3e5a7c9b11';
 
@@ -31,5 +31,20 @@ describe('field cipher (AES-256-GCM)', () => {
     bytes[0] ^= 1;
     expect(() => decryptField(key, personId, 'phone', { ...sealed, ciphertext: bytes.toString('base64') })).toThrow(UndecryptableFieldError);
     expect(() => decryptField(key, personId, 'phone', { ...sealed, tag: sealed.tag.slice(0, 8) })).toThrow(UndecryptableFieldError);
+  });
+
+  test('free text seals to the same bytes for the same event, field and text only, and opens for that event only', () => {
+    const eventId = '2c4f8e3a-1b2d-4e5f-8a9b-0c1d2e3f4a5b';
+    const text = 'Declined: her cousin Ion (+373 69 555 111) will help';
+    const sealed = sealFreeText(key, personId, eventId, 'reason', text);
+    expect(sealFreeText(key, personId, eventId, 'reason', text)).toEqual(sealed);
+    expect(sealFreeText(key, personId, eventId, 'reason', `${text}.`).iv).not.toBe(sealed.iv);
+    expect(sealFreeText(key, personId, '3c4f8e3a-1b2d-4e5f-8a9b-0c1d2e3f4a5b', 'reason', text).iv).not.toBe(sealed.iv);
+    expect(sealFreeText(key, personId, eventId, 'goals[0].goal', text).iv).not.toBe(sealed.iv);
+    expect(openFreeText(key, personId, eventId, 'reason', sealed)).toBe(text);
+    expect(Buffer.from(sealed.ciphertext, 'base64').toString('latin1')).not.toContain('Ion');
+    expect(() => openFreeText(key, personId, '3c4f8e3a-1b2d-4e5f-8a9b-0c1d2e3f4a5b', 'reason', sealed)).toThrow(UndecryptableFieldError);
+    expect(() => openFreeText(key, personId, eventId, 'notes', sealed)).toThrow(UndecryptableFieldError);
+    expect(() => openFreeText(randomBytes(32), personId, eventId, 'reason', sealed)).toThrow(UndecryptableFieldError);
   });
 });

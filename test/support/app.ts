@@ -17,6 +17,8 @@ export interface TestApp {
   http: () => ReturnType<typeof request>;
   databaseUrl: string;
   token(role: Role, org?: string, sub?: string): Promise<string>;
+  /** Stops the application and starts it again on the same database and keys, as a restart of `npm start` does. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,18 +30,27 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const key = await LocalSigningKey.loadOrCreate(keys);
   // Keys the app makes on first use (checkpoint signing, key encryption) go to the test's own folder, not ./.data.
   const config = loadConfiguration({ LOG_LEVEL: 'error', JOURNEY_DATA_DIR: keys, ...env });
-  const app = await createApp({ config, databaseUrl: database.url, tokenVerifier: TokenVerifier.forLocalKey(key.publicKey) });
-  await app.listen(0, '127.0.0.1');
-  const server = app.getHttpServer();
-  return {
+  const listen = async () => {
+    const app = await createApp({ config, databaseUrl: database.url, tokenVerifier: TokenVerifier.forLocalKey(key.publicKey) });
+    await app.listen(0, '127.0.0.1');
+    return app;
+  };
+  let app = await listen();
+  const testApp: TestApp = {
     app,
-    http: () => request(server),
+    http: () => request(app.getHttpServer()),
     databaseUrl: database.url,
     token: (role, org = 'org-a', sub = `user-${role}`) => key.mint({ sub, org, roles: [role] }),
+    async restart() {
+      await app.close();
+      app = await listen();
+      testApp.app = app;
+    },
     async close() {
       await app.close();
       await database.drop();
       await rm(keys, { recursive: true, force: true });
     },
   };
+  return testApp;
 }

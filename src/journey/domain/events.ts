@@ -41,6 +41,13 @@ export interface Ciphertext {
   tag: string;
 }
 
+/**
+ * Free text that a person types (a reason, a goal): plain text as decided, sealed under the person's data key
+ * (a Ciphertext) as stored from schema version 2 on. Events written before keep their plain text: history is
+ * never rewritten.
+ */
+export type FreeText = string | Ciphertext;
+
 export interface JourneyEventData {
   // Identity and consent
   PersonRegistered: {
@@ -79,9 +86,9 @@ export interface JourneyEventData {
 
   // Case management
   CaseOpened: { programme: Programme };
-  CaseTransferred: { toOrganisationId: string; reason?: string };
+  CaseTransferred: { toOrganisationId: string; reason?: FreeText };
   CaseClosed: { reason: CaseClosureReason };
-  CaseReopened: { reason: string };
+  CaseReopened: { reason: FreeText };
   ReferralMade: { referralId: string; toOrganisationId: string; domain?: Domain; serviceType?: string };
   ReferralResolved: { referralId: string; outcome: OneOf<typeof REFERRAL_OUTCOMES> };
   AssessmentCompleted: {
@@ -90,7 +97,7 @@ export interface JourneyEventData {
     instrumentVersion: string;
     result: Answer | Record<string, Answer>;
   };
-  ReintegrationPlanAgreed: { goals: { domain: Domain; goal: string }[] };
+  ReintegrationPlanAgreed: { goals: { domain: Domain; goal: FreeText }[] };
   ServiceDelivered: {
     domain: Domain;
     serviceType: string;
@@ -99,7 +106,7 @@ export interface JourneyEventData {
     currency?: string;
     funder?: string;
   };
-  AssistanceDeclined: { scope: OneOf<typeof DECLINABLE_SCOPES>; reason?: string };
+  AssistanceDeclined: { scope: OneOf<typeof DECLINABLE_SCOPES>; reason?: FreeText };
 
   // Return
   ReturnRiskAssessed: { level: OneOf<typeof RISK_LEVELS> };
@@ -123,10 +130,10 @@ export interface JourneyEventData {
   CompensationDecided: { outcome: OneOf<typeof COMPENSATION_OUTCOMES>; amount?: number; currency?: string };
 
   // Corrections: the target stays in the log; everything derived honours these.
-  EnteredInError: { targetEventId: string; reason: string };
+  EnteredInError: { targetEventId: string; reason: FreeText };
   EventCorrected: {
     targetEventId: string;
-    reason: string;
+    reason: FreeText;
     /** The target's data as it should have been. */
     correctedData: Record<string, unknown>;
   };
@@ -150,15 +157,15 @@ export const SCHEMA_VERSIONS: { readonly [T in JourneyEventType]: number } = {
   ReflectionPeriodEnded: 1,
   ResidencePermitDecided: 1,
   CaseOpened: 1,
-  CaseTransferred: 1,
+  CaseTransferred: 2, // free text sealed
   CaseClosed: 1,
-  CaseReopened: 1,
+  CaseReopened: 2, // free text sealed
   ReferralMade: 1,
   ReferralResolved: 1,
   AssessmentCompleted: 1,
-  ReintegrationPlanAgreed: 1,
+  ReintegrationPlanAgreed: 2, // free text sealed
   ServiceDelivered: 1,
-  AssistanceDeclined: 1,
+  AssistanceDeclined: 2, // free text sealed
   ReturnRiskAssessed: 1,
   ReturnDecided: 1,
   ReturnCompleted: 1,
@@ -171,8 +178,8 @@ export const SCHEMA_VERSIONS: { readonly [T in JourneyEventType]: number } = {
   ReTraffickingReported: 1,
   LegalProceedingMilestone: 1,
   CompensationDecided: 1,
-  EnteredInError: 1,
-  EventCorrected: 1,
+  EnteredInError: 2, // free text sealed
+  EventCorrected: 2, // free text sealed
 };
 
 export const JOURNEY_EVENT_TYPES = Object.keys(SCHEMA_VERSIONS) as readonly JourneyEventType[];

@@ -11,6 +11,8 @@ export type JourneyRule =
   | 'case_not_closed'
   | 'referral_not_pending'
   | 'sharing_basis_required'
+  | 'holding_organisation_only'
+  | 'override_names_own_organisation'
   | 'personal_data_erased'
   | 'correction_target_not_found'
   | 'correction_target_entered_in_error'

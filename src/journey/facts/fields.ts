@@ -30,6 +30,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { isCalendarDate } from './dates';
+import { MarkFreeText, MarkNested } from './free-text-fields';
 
 export interface FieldOptions {
   description?: string;
@@ -117,9 +118,9 @@ export const CalendarDate = (options: FieldOptions = {}) =>
     }),
   );
 
-/** Free text, short. */
+/** Free text that a person types, short; stored sealed under the person's data key (free-text-fields.ts). */
 export const Text = (options: FieldOptions = {}) =>
-  field({ type: String, maxLength: TEXT_MAX }, options, IsString(), IsNotEmpty(), MaxLength(TEXT_MAX));
+  field({ type: String, maxLength: TEXT_MAX }, options, IsString(), IsNotEmpty(), MaxLength(TEXT_MAX), MarkFreeText());
 
 /** A name or identifier chosen outside this system (organisation, referral, instrument, scoring version...). */
 export const Name = (options: FieldOptions = {}) =>
@@ -229,8 +230,9 @@ export const Nested = (type: () => new () => object, options: FieldOptions & { e
         ArrayMinSize(1),
         ValidateNested({ each: true }),
         Type(type),
+        MarkNested(type),
       )
-    : field({ type }, options, IsObject(), ValidateNested(), Type(type));
+    : field({ type }, options, IsObject(), ValidateNested(), Type(type), MarkNested(type));
 
 /** Present exactly when `when` holds of the object, e.g. the organisation a sharing consent names. */
 export function NameRequiredOnlyWhen(

@@ -7,3 +7,4 @@ export * from './case-management';
 export * from './return';
 export * from './follow-up';
 export * from './corrections';
+export * from './free-text';

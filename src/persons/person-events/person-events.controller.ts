@@ -4,6 +4,7 @@ import { ACCESS_PURPOSES } from '../../access-log/access-purpose';
 import { Roles } from '../../auth/auth.guard';
 import { CheckedJourney } from '../../auth/checked-journey.decorator';
 import type { LoadedJourney } from '../../journey/journey-stream';
+import { FreeTextSeal } from '../../personal-data/free-text-seal';
 import { personIdPipe } from '../person-id.pipe';
 
 class PersonEventResponse {
@@ -14,13 +15,20 @@ class PersonEventResponse {
   @ApiProperty({ description: 'When it happened (day or month precision)' }) occurredAt!: string;
   @ApiProperty({ description: 'When the system learned it' }) recordedAt!: string;
   @ApiProperty() position!: number;
-  @ApiProperty({ type: 'object', additionalProperties: true }) data!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The event\u2019s data; free text (reasons, goals) in plain text, or `{"erased": true}` after the person\u2019s erasure',
+  })
+  data!: Record<string, unknown>;
 }
 
 @ApiTags('journey facts')
 @ApiBearerAuth()
 @Controller('persons')
 export class PersonEventsController {
+  constructor(private readonly freeText: FreeTextSeal) {}
+
   @Get(':personId/events')
   @Roles('caseworker', 'programme_manager')
   @Header('cache-control', 'no-store')
@@ -29,8 +37,8 @@ export class PersonEventsController {
   @ApiResponse({ status: 200, type: PersonEventResponse, isArray: true })
   @ApiResponse({ status: 404, description: 'No such person' })
   // The path's personId is validated (400) here and checked by AuthGuard (404), which read the stream once.
-  events(@Param('personId', personIdPipe) _personId: string, @CheckedJourney() journey: LoadedJourney): PersonEventResponse[] {
-    return journey.events.map(({ streamRevision: revision, eventId, type, schemaVersion, occurredAt, recordedAt, position, data }) => ({
+  async events(@Param('personId', personIdPipe) personId: string, @CheckedJourney() journey: LoadedJourney): Promise<PersonEventResponse[]> {
+    return (await this.freeText.open(personId, journey.events)).map(({ streamRevision: revision, eventId, type, schemaVersion, occurredAt, recordedAt, position, data }) => ({
       revision, eventId, type, schemaVersion, occurredAt, recordedAt, position, data,
     }));
   }

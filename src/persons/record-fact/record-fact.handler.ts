@@ -9,12 +9,13 @@ import { decideFact } from '../../journey/decide-fact';
 import { nameBasedUuid } from '../../journey/event-id';
 import { mayAccess } from '../../journey/domain';
 import { journeyStreamId, loadJourney } from '../../journey/journey-stream';
+import { FreeTextSeal } from '../../personal-data/free-text-seal';
 import { RecordJourneyFactCommand, type RecordedFactAnswer } from './record-fact.command';
 
 /** Thin by design: the journey (as the request read it, or read now), the pure rules decide, append with optimistic concurrency. */
 @CommandHandler(RecordJourneyFactCommand)
 export class RecordJourneyFactHandler implements ICommandHandler<RecordJourneyFactCommand, RecordedFactAnswer> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly freeText: FreeTextSeal) {}
 
   async execute(command: RecordJourneyFactCommand): Promise<RecordedFactAnswer> {
     const { personId, fact, actor } = command;
@@ -29,7 +30,9 @@ export class RecordJourneyFactHandler implements ICommandHandler<RecordJourneyFa
     if (idempotencyKey) {
       const earlier = journey.events.find((event) => event.eventId === eventId(0));
       if (earlier) {
-        const same = earlier.type === fact.type && earlier.occurredAt === fact.occurredAt && isDeepStrictEqual(earlier.data, fact.data);
+        // Free text seals to the same bytes for the same event id, so the retry's data compares as stored.
+        const data = await this.freeText.seal(personId, { eventId: earlier.eventId, type: fact.type, data: fact.data }, journey.state);
+        const same = earlier.type === fact.type && earlier.occurredAt === fact.occurredAt && isDeepStrictEqual(earlier.data, data);
         if (!same) throw ruleBroken('idempotency_key_reused', 'This Idempotency-Key was already used for a different request');
         return { revision: earlier.streamRevision, position: earlier.position };
       }
@@ -40,12 +43,17 @@ export class RecordJourneyFactHandler implements ICommandHandler<RecordJourneyFa
 
     const decided = decideFact(fact, journey.state);
     if ('errors' in decided) throw badRequest(decided.errors.map((error) => ({ ...error, field: error.field.replace(/^data\./, '') })));
-    const events: NewEvent[] = decided.events.map((event, index) => ({
-      ...event,
-      eventId: eventId(index),
-      data: event.data as unknown as Record<string, unknown>,
-      metadata: { actor: actor.sub, organisationId: actor.org, correlationId: command.correlationId, causationId: null },
-    }));
+    const events: NewEvent[] = await Promise.all(
+      decided.events.map(async (event, index) => {
+        const id = eventId(index);
+        return {
+          ...event,
+          eventId: id,
+          data: (await this.freeText.seal(personId, { ...event, eventId: id }, journey.state)) as Record<string, unknown>,
+          metadata: { actor: actor.sub, organisationId: actor.org, correlationId: command.correlationId, causationId: null },
+        };
+      }),
+    );
     // The rules decided on this revision: appending against it turns a concurrent change into a 409, not a broken rule.
     const result = await this.store.append(journeyStreamId(personId), events, journey.revision === -1 ? 'no_stream' : journey.revision);
     return { revision: result.nextExpectedRevision, position: result.position };
