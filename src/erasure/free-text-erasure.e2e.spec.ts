@@ -96,6 +96,19 @@ describe('erasure leaves no free text readable', () => {
     }
   });
 
+  test('the import seals free text as the API does', async () => {
+    const personId = await register();
+    const line = { personId, type: 'AssistanceDeclined', occurredAt: '2024-03-01', organisationId: 'org-a', data: { scope: 'assistance', reason } };
+    const imported = await t.http().post('/imports').set({ authorization: `Bearer ${await t.token('programme_manager', 'org-a')}` })
+      .set('content-type', 'application/x-ndjson').send(`${JSON.stringify(line)}\n`);
+    expect(imported.status).toBe(200);
+    expect(imported.body.written).toBe(1);
+    expect((await events(personId)).find((event: { type: string }) => event.type === 'AssistanceDeclined').data.reason).toBe(reason);
+    const database = await wholeDatabase();
+    expect(database).not.toContain(NAME);
+    expect(database).not.toContain(hex(NAME));
+  });
+
   test('no free text is recorded after erasure (it would be readable again); facts without it still are', async () => {
     const personId = await register();
     await t.http().post(`/persons/${personId}/erasure`).set(await as('admin')).send({ basis: 'person_request' });
