@@ -24,6 +24,10 @@ class ConsistencyProofResponse {
 }
 
 const TEXT = 'text/plain; charset=utf-8';
+// Public and about no one: the key changes only when operators rotate it; the latest checkpoint may be kept but is
+// checked again (ETag) before each use, since a new one is signed every few seconds or events.
+const PUBLIC_KEY_CACHING = 'public, max-age=3600';
+const LATEST_CHECKPOINT_CACHING = 'public, no-cache';
 const SIGNED_NOTE = { description: 'A C2SP signed note holding a C2SP tlog-checkpoint (origin, tree size, base64 root hash), signed with Ed25519', schema: { type: 'string' } };
 // The builder trails appends by milliseconds; a wait this long means it is stuck, which the caller should hear.
 const BUILDER_WAIT_MS = 30_000;
@@ -47,6 +51,7 @@ export class AuditController {
   @Get('checkpoint')
   @Public()
   @Header('content-type', TEXT)
+  @Header('cache-control', LATEST_CHECKPOINT_CACHING)
   @ApiOperation({ summary: 'The latest signed checkpoint' })
   @ApiProduces('text/plain')
   @ApiOkResponse(SIGNED_NOTE)
@@ -100,6 +105,7 @@ export class AuditController {
   @Get('public-key')
   @Public()
   @Header('content-type', TEXT)
+  @Header('cache-control', PUBLIC_KEY_CACHING)
   @ApiOperation({ summary: 'The C2SP verifier key (name+keyhash+base64) that checks the checkpoint signatures' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ schema: { type: 'string', example: 'journey-ledger.local/log+1a2b3c4d+AR...' } })
