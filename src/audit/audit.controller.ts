@@ -154,8 +154,9 @@ export class AuditController {
     summary: 'The global log\u2019s leaves [from, to) as NDJSON, streamed',
     description:
       'One line per event: {"index": leaf index, "canonical": base64 of its RFC 8785 canonical bytes, "eventHash": hex SHA-256}. ' +
-      'Every organisation\u2019s events: for the `ledger_auditor` role only, and each export is written to the access log ' +
-      '(who, which range, when) before it starts. Personal data inside is ciphertext only. A leaf whose event row is gone has no line, which the verifier names as missing. ' +
+      'Every organisation\u2019s events, so for the `ledger_auditor` role only; each export is written to the access log ' +
+      '(who, which range, when) before it starts. Personal data inside is ciphertext only. ' +
+      'A leaf whose event row is gone has no line, which the verifier names as missing. ' +
       '`from` defaults to 0, `to` to the log\u2019s size. With `include=leafHash` each line also has "leafHash": the hex leaf ' +
       'hash the Merkle log holds for the index, with which the offline verifier places a change that keeps every line ' +
       'self-consistent (an inserted row), checked against the signed root, never taken on trust.',

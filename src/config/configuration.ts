@@ -1,8 +1,8 @@
 import { plainToInstance, Type } from 'class-transformer';
-import { readFile } from 'node:fs/promises';
 import {
   IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate, validateSync, ValidatorConstraint, type ValidatorConstraintInterface,
 } from 'class-validator';
+import { readFile } from 'node:fs/promises';
 
 /**
  * Parsed at start by the EventStoreDB client's own parser, as the event store will parse it. Its errors quote the
