@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import { bodyParsers } from './http/body-parsers';
+import { noStoreByDefault } from './http/cache-control';
 import { strictValidationPipe } from './http/validation';
 
 /** The HTTP application, configured the same for `npm start` and for the end-to-end tests. */
@@ -16,6 +17,7 @@ export async function createApp(options: AppOptions): Promise<INestApplication> 
   });
   app.useLogger(app.get(Logger));
   app.use(helmet());
+  app.use(noStoreByDefault);
   app.use(...bodyParsers({ json: options.config.JOURNEY_BODY_LIMIT, ndjson: options.config.JOURNEY_IMPORT_LIMIT }));
   app.useGlobalPipes(strictValidationPipe());
   app.set('trust proxy', false);

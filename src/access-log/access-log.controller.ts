@@ -2,7 +2,9 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import type { Actor } from '../auth/actor';
 import { Roles } from '../auth/auth.guard';
+import { CurrentActor } from '../auth/current-actor.decorator';
 import { AccessLog, type AccessLogPage } from './access-log';
 
 export class AccessLogParams {
@@ -27,9 +29,15 @@ export class AccessLogController {
 
   @Get()
   @Roles('auditor')
-  @ApiOperation({ summary: 'Who read which person\u2019s record, when and why: oldest first, a page at a time' })
-  @ApiOkResponse({ description: '`{entries: [{id, accessedAt, actor, organisationId, personId, resource, purpose}], next}`' })
-  list(@Query() params: AccessLogParams): Promise<AccessLogPage> {
-    return this.accessLog.page({ after: params.after ?? 0, limit: params.limit ?? 100, personId: params.personId });
+  @ApiOperation({
+    summary: 'Who of your organisation read which person\u2019s record, when and why, or exported the ledger: oldest first, a page at a time',
+  })
+  @ApiOkResponse({
+    description:
+      '`{entries, next}`; a read is `{id, accessedAt, actor, organisationId, personId, resource, purpose}`, ' +
+      'an export of the ledger `{id, accessedAt, actor, organisationId, resource, range: {from, to}}`',
+  })
+  list(@Query() params: AccessLogParams, @CurrentActor() actor: Actor): Promise<AccessLogPage> {
+    return this.accessLog.page({ organisationId: actor.org, after: params.after ?? 0, limit: params.limit ?? 100, personId: params.personId });
   }
 }

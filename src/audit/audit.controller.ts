@@ -2,7 +2,10 @@ import { Controller, Get, Header, HttpCode, Inject, Logger, Post, Query, Res } f
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { once } from 'node:events';
+import { AccessLog } from '../access-log/access-log';
+import type { Actor } from '../auth/actor';
 import { Public, Roles } from '../auth/auth.guard';
+import { CurrentActor } from '../auth/current-actor.decorator';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { badRequest, conflict, notFound, ProblemError } from '../http/problem';
@@ -21,6 +24,10 @@ class ConsistencyProofResponse {
 }
 
 const TEXT = 'text/plain; charset=utf-8';
+// Public and about no one: the key changes only when operators rotate it; the latest checkpoint may be kept but is
+// checked again (ETag) before each use, since a new one is signed every few seconds or events.
+const PUBLIC_KEY_CACHING = 'public, max-age=3600';
+const LATEST_CHECKPOINT_CACHING = 'public, no-cache';
 const SIGNED_NOTE = { description: 'A C2SP signed note holding a C2SP tlog-checkpoint (origin, tree size, base64 root hash), signed with Ed25519', schema: { type: 'string' } };
 // The builder trails appends by milliseconds; a wait this long means it is stuck, which the caller should hear.
 const BUILDER_WAIT_MS = 30_000;
@@ -38,11 +45,13 @@ export class AuditController {
     private readonly signer: CheckpointSigner,
     private readonly schedule: CheckpointSchedule,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly accessLog: AccessLog,
   ) {}
 
   @Get('checkpoint')
   @Public()
   @Header('content-type', TEXT)
+  @Header('cache-control', LATEST_CHECKPOINT_CACHING)
   @ApiOperation({ summary: 'The latest signed checkpoint' })
   @ApiProduces('text/plain')
   @ApiOkResponse(SIGNED_NOTE)
@@ -77,7 +86,7 @@ export class AuditController {
   }
 
   @Get('checkpoints')
-  @Roles('auditor')
+  @Roles('auditor', 'ledger_auditor')
   @ApiBearerAuth()
   @Header('content-type', TEXT)
   @ApiOperation({ summary: 'The checkpoint signed at exactly this tree size' })
@@ -96,6 +105,7 @@ export class AuditController {
   @Get('public-key')
   @Public()
   @Header('content-type', TEXT)
+  @Header('cache-control', PUBLIC_KEY_CACHING)
   @ApiOperation({ summary: 'The C2SP verifier key (name+keyhash+base64) that checks the checkpoint signatures' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ schema: { type: 'string', example: 'journey-ledger.local/log+1a2b3c4d+AR...' } })
@@ -104,7 +114,7 @@ export class AuditController {
   }
 
   @Get('proofs/inclusion')
-  @Roles('auditor')
+  @Roles('auditor', 'ledger_auditor')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'RFC 9162 inclusion proof of the leaf at `index` in the tree of size `treeSize`' })
   @ApiQuery({ name: 'index', type: Number, required: true })
@@ -121,7 +131,7 @@ export class AuditController {
   }
 
   @Get('proofs/consistency')
-  @Roles('auditor')
+  @Roles('auditor', 'ledger_auditor')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'RFC 9162 consistency proof that the tree of size `to` extends the tree of size `from`' })
   @ApiQuery({ name: 'from', type: Number, required: true })
@@ -138,13 +148,15 @@ export class AuditController {
   }
 
   @Get('export')
-  @Roles('auditor')
+  @Roles('ledger_auditor')
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'The global log\u2019s leaves [from, to) as NDJSON, streamed',
     description:
       'One line per event: {"index": leaf index, "canonical": base64 of its RFC 8785 canonical bytes, "eventHash": hex SHA-256}. ' +
-      'Personal data inside is ciphertext only. A leaf whose event row is gone has no line, which the verifier names as missing. ' +
+      'Every organisation\u2019s events, so for the `ledger_auditor` role only; each export is written to the access log ' +
+      '(who, which range, when) before it starts. Personal data inside is ciphertext only. ' +
+      'A leaf whose event row is gone has no line, which the verifier names as missing. ' +
       '`from` defaults to 0, `to` to the log\u2019s size. With `include=leafHash` each line also has "leafHash": the hex leaf ' +
       'hash the Merkle log holds for the index, with which the offline verifier places a change that keeps every line ' +
       'self-consistent (an inserted row), checked against the signed root, never taken on trust.',
@@ -157,6 +169,7 @@ export class AuditController {
   @ApiResponse({ status: 400, description: 'A query value is not a non-negative integer, or from > to' })
   @ApiResponse({ status: 404, description: '`to` is larger than the log' })
   async export(
+    @CurrentActor() actor: Actor,
     @Res() response: Response,
     @Query('from') from?: string,
     @Query('to') to?: string,
@@ -167,6 +180,7 @@ export class AuditController {
     const end = optionalCount('to', to) ?? (await this.log.head()).size;
     if (first > end) throw badRequest([{ field: 'from', reason: `must not exceed to (${end})` }]);
     await this.assertLogged('to', end);
+    await this.accessLog.recordExport({ actor: actor.sub, organisationId: actor.org, resource: '/audit/export', range: { from: first, to: end } });
     response.status(200).type('application/x-ndjson');
     try {
       let chunk = '';

@@ -45,14 +45,18 @@ async function startAuditApp(env: Record<string, string> = {}) {
     ...env,
   });
   const auditor = await t.token('auditor');
+  // The export is the whole ledger's, for ledger auditors only; they verify it (`verify --online`) with their proofs too.
+  const ledgerAuditor = await t.token('ledger_auditor');
   const as = (token: string) => ({ authorization: `Bearer ${token}` });
   return {
     t,
     signingKey,
     auditor,
+    ledgerAuditor,
     store: t.app.get<symbol, EventStore>(EVENT_STORE),
     url: await t.app.getUrl(),
     get: (path: string, token = auditor) => t.http().get(path).set(as(token)),
+    exported: (query = '') => t.http().get(`/audit/export${query}`).set(as(ledgerAuditor)),
     sign: (token = auditor) => t.http().post('/audit/checkpoints').set(as(token)),
   };
 }
@@ -103,7 +107,7 @@ describe('the audit API', () => {
     expect((await app.t.http().get('/audit/checkpoint')).text).toBe(signed.text);
     expect((await app.get('/audit/checkpoints?size=11')).text).toBe(signed.text);
 
-    const report = await runVerify({ online: app.url, token: app.auditor, checkpoint: [] });
+    const report = await runVerify({ online: app.url, token: app.ledgerAuditor, checkpoint: [] });
     expect(report).toMatchObject({ ok: true, events: 11, index: null, checkpoint: { size: 11 } });
   });
 
@@ -114,13 +118,15 @@ describe('the audit API', () => {
     expect(after.size).toBe(before + 7);
   });
 
-  test('only auditors read proofs, checkpoints by size and exports; auditors and admins sign', async () => {
+  test('only auditors read proofs and checkpoints by size, only ledger auditors export; auditors and admins sign', async () => {
     const caseworker = await app.t.token('caseworker');
     for (const path of ['/audit/export', '/audit/checkpoints?size=1', '/audit/proofs/inclusion?index=0&treeSize=1', '/audit/proofs/consistency?from=0&to=1']) {
       expect((await app.get(path, caseworker)).status).toBe(403);
       expect((await app.t.http().get(path)).status).toBe(401);
     }
+    expect((await app.get('/audit/export')).status).toBe(403);
     expect((await app.sign(caseworker)).status).toBe(403);
+    expect((await app.sign(app.ledgerAuditor)).status).toBe(403);
     expect((await app.sign(await app.t.token('admin'))).status).toBe(200);
   });
 
@@ -129,7 +135,7 @@ describe('the audit API', () => {
     const older = openCheckpoint((await app.sign()).text, key);
     await appendSteps(app.store, 4, 100);
     const newer = openCheckpoint((await app.sign()).text, key);
-    const lines = (await app.get(`/audit/export?from=0&to=${newer.size}`)).text.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = (await app.exported(`?from=0&to=${newer.size}`)).text.trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(lines).toHaveLength(newer.size);
     for (const index of [0, older.size - 1, newer.size - 1]) {
       const proof = (await app.get(`/audit/proofs/inclusion?index=${index}&treeSize=${newer.size}`)).body;
@@ -161,10 +167,10 @@ describe('the audit API', () => {
         publicKey: await save('key.txt', key),
         checkpoint: [await save('older.txt', olderNote), await save('newer.txt', newerNote)],
       };
-      const whole = await save('whole.ndjson', (await app.get('/audit/export')).text);
+      const whole = await save('whole.ndjson', (await app.exported()).text);
       expect(await runVerify({ ...files, export: whole })).toMatchObject({ ok: true, events: newer.size, checkpoint: { size: newer.size } });
 
-      const upToOlder = await save('older.ndjson', (await app.get(`/audit/export?to=${older.size}`)).text);
+      const upToOlder = await save('older.ndjson', (await app.exported(`?to=${older.size}`)).text);
       expect(await runVerify({ ...files, export: upToOlder })).toMatchObject({ ok: false, index: older.size, problem: 'missing' });
       const proof = await save('proof.json', (await app.get(`/audit/proofs/consistency?from=${older.size}&to=${newer.size}`)).text);
       expect(await runVerify({ ...files, export: upToOlder, consistencyProof: proof })).toMatchObject({ ok: true, checkpoint: { size: older.size } });
@@ -176,7 +182,7 @@ describe('the audit API', () => {
         ok: false,
         problem: 'inconsistent-checkpoints',
       });
-      const online = { online: app.url, token: app.auditor, publicKey: files.publicKey };
+      const online = { online: app.url, token: app.ledgerAuditor, publicKey: files.publicKey };
       expect(await runVerify({ ...online, checkpoint: [files.checkpoint[0]] })).toMatchObject({ ok: true });
       expect(await runVerify({ ...online, checkpoint: [forked] })).toMatchObject({ ok: false, problem: 'inconsistent-checkpoints' });
     } finally {
@@ -185,7 +191,7 @@ describe('the audit API', () => {
   });
 
   test('an export range is [from, to), one line per event with exactly index, canonical and eventHash', async () => {
-    const answer = await app.get('/audit/export?from=3&to=7');
+    const answer = await app.exported('?from=3&to=7');
     expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toMatch(/^application\/x-ndjson/);
     const lines = answer.text.trimEnd().split('\n').map((line) => JSON.parse(line));
@@ -208,7 +214,7 @@ describe('the audit API', () => {
   });
 
   test("with include=leafHash each line also carries the log's leaf hash of its index", async () => {
-    const answer = await app.get('/audit/export?from=3&to=7&include=leafHash');
+    const answer = await app.exported('?from=3&to=7&include=leafHash');
     expect(answer.status).toBe(200);
     const lines = answer.text.trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(lines.map((line) => line.index)).toEqual([3, 4, 5, 6]);
@@ -234,7 +240,7 @@ describe('the audit API', () => {
     ['/audit/export?from=5&to=4', 400, 'from'],
     ['/audit/export?to=99999', 404, undefined],
   ])('%s answers %i', async (path, status, field) => {
-    const answer = await app.get(path);
+    const answer = await app.get(path, path.startsWith('/audit/export') ? app.ledgerAuditor : app.auditor);
     expect(answer.status).toBe(status);
     expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
     if (field) expect(answer.body.errors).toEqual([expect.objectContaining({ field })]);
@@ -274,10 +280,10 @@ describe('tampering behind the store is found by the verifier, through the real 
     await rm(files, { recursive: true, force: true });
   });
 
-  /** The offline path: the auditor downloads key, checkpoint and export to files, then verifies them. */
+  /** The offline path: the ledger auditor downloads key, checkpoint and export to files, then verifies them. */
   async function verifyDownloaded(exportQuery = '') {
     const download = async (name: string, path: string) => {
-      const answer = await app.get(path);
+      const answer = await app.get(path, app.ledgerAuditor);
       expect(answer.status).toBe(200);
       await writeFile(join(files, name), answer.text);
       return join(files, name);
@@ -288,7 +294,7 @@ describe('tampering behind the store is found by the verifier, through the real 
       export: await download('export.ndjson', `/audit/export${exportQuery}`),
     });
   }
-  const verifyOnline = () => runVerify({ online: app.url, token: app.auditor, checkpoint: [] });
+  const verifyOnline = () => runVerify({ online: app.url, token: app.ledgerAuditor, checkpoint: [] });
 
   async function swapPositions(a: number, b: number): Promise<void> {
     await pool.query(`UPDATE events SET position = -1 WHERE position = ${a};
@@ -320,7 +326,7 @@ describe('tampering behind the store is found by the verifier, through the real 
     try {
       const program = new Command().exitOverride();
       registerVerifyCommand(program);
-      await program.parseAsync(['verify', '--online', app.url, '--token', app.auditor, '--public-key', key, '--checkpoint', checkpoint], { from: 'user' });
+      await program.parseAsync(['verify', '--online', app.url, '--token', app.ledgerAuditor, '--public-key', key, '--checkpoint', checkpoint], { from: 'user' });
       expect(process.exitCode).toBe(2);
       expect(printed[0]).toMatch(/^FAILED: index 12: missing/);
       expect(JSON.parse(printed[1])).toMatchObject({ ok: false, index: 12, problem: 'missing', size, events: size - 1 });

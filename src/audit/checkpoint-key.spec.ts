@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { openCheckpoint, signCheckpoint } from '../integrity/checkpoint';
 import { parseVerifierKey } from '../integrity/signed-note';
 import { defaultCheckpointKeyFile, loadCheckpointKey } from './checkpoint-key';
@@ -47,6 +48,20 @@ describe('the checkpoint signing key', () => {
   });
 
   test('a configured file that is missing is an error, not a new key', async () => {
-    await expect(loadCheckpointKey(settings({ JOURNEY_CHECKPOINT_KEY_FILE: join(dataDir, 'typo.pem') }))).rejects.toThrow(/ENOENT/);
+    await expect(loadCheckpointKey(settings({ JOURNEY_CHECKPOINT_KEY_FILE: join(dataDir, 'typo.pem') }))).rejects.toThrow(
+      /JOURNEY_CHECKPOINT_KEY_FILE names a file that cannot be read/,
+    );
+  });
+
+  test('a bad key, or a key given where its file\u2019s path belongs, is named by its setting and never printed', async () => {
+    const key = pem();
+    const body = key.split('\n')[1];
+    const misplaced = await loadCheckpointKey(settings({ JOURNEY_CHECKPOINT_KEY_FILE: key })).catch((e: Error) => e);
+    expect((misplaced as Error).message).toMatch(/JOURNEY_CHECKPOINT_KEY_FILE names a file that cannot be read/);
+    expect(inspect(misplaced)).not.toContain(body);
+    const truncated = key.slice(0, 60);
+    const bad = await loadCheckpointKey(settings({ JOURNEY_CHECKPOINT_KEY: truncated })).catch((e: Error) => e);
+    expect((bad as Error).message).toMatch(/JOURNEY_CHECKPOINT_KEY: /);
+    expect(inspect(bad)).not.toContain(truncated.split('\n')[1]);
   });
 });

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { Configuration } from '../config/configuration';
+import { ConfigurationError, readSettingFile, type Configuration } from '../config/configuration';
 import { createNoteSigner, type NoteSigner } from '../integrity/signed-note';
 
 type KeySettings = Pick<Configuration, 'JOURNEY_CHECKPOINT_ORIGIN' | 'JOURNEY_CHECKPOINT_KEY' | 'JOURNEY_CHECKPOINT_KEY_FILE' | 'JOURNEY_DATA_DIR'>;
@@ -15,10 +15,21 @@ export const defaultCheckpointKeyFile = (dataDir: string): string => join(resolv
  */
 export async function loadCheckpointKey(config: KeySettings): Promise<NoteSigner> {
   const name = config.JOURNEY_CHECKPOINT_ORIGIN;
-  if (config.JOURNEY_CHECKPOINT_KEY) return createNoteSigner(config.JOURNEY_CHECKPOINT_KEY, name);
-  if (config.JOURNEY_CHECKPOINT_KEY_FILE) return createNoteSigner(await readFile(config.JOURNEY_CHECKPOINT_KEY_FILE, 'utf8'), name);
+  if (config.JOURNEY_CHECKPOINT_KEY) return configuredSigner('JOURNEY_CHECKPOINT_KEY', config.JOURNEY_CHECKPOINT_KEY, name);
+  if (config.JOURNEY_CHECKPOINT_KEY_FILE) {
+    return configuredSigner('JOURNEY_CHECKPOINT_KEY_FILE', await readSettingFile('JOURNEY_CHECKPOINT_KEY_FILE', config.JOURNEY_CHECKPOINT_KEY_FILE), name);
+  }
   const path = defaultCheckpointKeyFile(config.JOURNEY_DATA_DIR);
   return createNoteSigner(await readOrCreateKeyFile(path), name);
+}
+
+/** A key that will not make a signer is named by its setting; the reason never quotes the key. */
+function configuredSigner(setting: string, keyText: string, name: string): NoteSigner {
+  try {
+    return createNoteSigner(keyText, name);
+  } catch (error) {
+    throw new ConfigurationError(`Invalid configuration:\n  ${setting}: ${(error as Error).message}`);
+  }
 }
 
 async function readOrCreateKeyFile(path: string): Promise<string> {

@@ -70,7 +70,7 @@ export async function verifyOffline(inputs: OfflineInputs, progress?: Progress):
 export interface OnlineInputs {
   /** The server's base URL, e.g. http://localhost:3000 */
   url: string;
-  /** Bearer token of an auditor (the export and proofs need one). */
+  /** Bearer token of a ledger auditor (the export and proofs need one). */
   token?: string;
   /** A verifier key pinned by the auditor; without it the server's published key is trusted. */
   publicKey?: string;

@@ -20,7 +20,7 @@ export function registerVerifyCommand(program: Command): void {
     .option('--public-key <file>', 'C2SP verifier key (GET /audit/public-key); required offline, pins the key online')
     .option('--consistency-proof <file>', 'proof between two checkpoints (GET /audit/proofs/consistency), when the export reaches only the older')
     .option('--online <url>', 'verify a running server: its latest checkpoint, export and proofs')
-    .option('--token <token>', 'auditor bearer token for --online (default: env JOURNEY_TOKEN)')
+    .option('--token <token>', 'ledger_auditor bearer token for --online (default: env JOURNEY_TOKEN)')
     .action(async (options: VerifyOptions) => {
       if (options.online && !options.publicKey) {
         console.error('note: trusting the public key the server publishes; pin the one you hold with --public-key FILE');

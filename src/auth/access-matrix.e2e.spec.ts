@@ -19,6 +19,9 @@ function expectedFor(method: string, path: string): Expected {
   if (route === 'POST /audit/checkpoints') return ['auditor', 'admin'];
   if (route === 'POST /imports' || route === 'GET /caseload') return ['programme_manager'];
   if (route === 'GET /metrics') return ['admin'];
+  if (route === 'GET /audit/export') return ['ledger_auditor'];
+  if (route === 'GET /audit/access-log') return ['auditor'];
+  if (route === 'GET /audit/checkpoints' || path.startsWith('/audit/proofs/')) return ['auditor', 'ledger_auditor'];
   if (path === '/persons' || path.startsWith('/persons/:personId/')) return RECORDERS;
   if (path.startsWith('/audit/')) return ['auditor'];
   if (path.startsWith('/cohorts') || path.startsWith('/reports')) return ['evaluator'];

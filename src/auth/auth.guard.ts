@@ -39,8 +39,8 @@ function forbidden(): ProblemError {
 /**
  * Global guard, in order: a valid bearer token (401; too many failures from one address: 429), one of the route's
  * roles (403), and on every route about a person (`:personId`), the organisation's access to them (404 as for
- * nobody). A read of a person's record (GET) states its purpose (`X-Access-Purpose`, 400) and is logged before
- * it is answered. Routes marked @Public skip all of it.
+ * nobody). A read of a person's record (GET, or HEAD, which Express answers with the GET route) states its
+ * purpose (`X-Access-Purpose`, 400) and is logged before it is answered. Routes marked @Public skip all of it.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -82,7 +82,7 @@ export class AuthGuard implements CanActivate {
 
   private async checkPersonAccess(request: AuthenticatedRequest, personId: string): Promise<void> {
     request.journey = await this.scope.journeyFor(request.actor, personId);
-    if (request.method !== 'GET') return;
+    if (request.method !== 'GET' && request.method !== 'HEAD') return;
     const purpose = accessPurposeFrom(request.headers[ACCESS_PURPOSE_HEADER]);
     await this.accessLog.record({
       actor: request.actor.sub,

@@ -1,9 +1,34 @@
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate, validateSync, ValidatorConstraint, type ValidatorConstraintInterface,
+} from 'class-validator';
+import { readFile } from 'node:fs/promises';
+
+/**
+ * Parsed at start by the EventStoreDB client's own parser, as the event store will parse it. Its errors quote the
+ * whole string, credentials included, so only the verdict is kept. The client is loaded only when the setting is set.
+ */
+@ValidatorConstraint({ name: 'eventStoreDbConnectionString' })
+class EventStoreDbConnectionString implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    try {
+      // Makes a client object only: it connects on its first call, which never comes.
+      (require('@eventstore/db-client') as typeof import('@eventstore/db-client')).EventStoreDBClient.connectionString(value);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  defaultMessage(): string {
+    return 'EVENTSTORE_CONNECTION_STRING must be an esdb:// or esdb+discover:// connection string';
+  }
+}
 
 /**
  * Every setting the app reads, validated once at start. A bad value stops the start with a message naming the
- * variable, rather than surfacing later as a confusing failure.
+ * variable and what is wrong, never the value: it may be a password inside a URL, or a key.
  */
 export class Configuration {
   /** HTTP port. */
@@ -18,7 +43,7 @@ export class Configuration {
    * Production option: keep the event log in EventStoreDB (e.g. `esdb://host:2113?tls=true`); PostgreSQL still
    * holds read models, the Merkle log and keys. Unset: the log lives in PostgreSQL.
    */
-  @IsOptional() @Matches(/^(esdb|esdb\+discover|kurrentdb|kdb):\/\/.+/, { message: 'EVENTSTORE_CONNECTION_STRING must be an esdb:// connection string' })
+  @IsOptional() @Validate(EventStoreDbConnectionString)
   EVENTSTORE_CONNECTION_STRING?: string;
 
   /** Where the embedded PostgreSQL and local keys live. */
@@ -103,6 +128,18 @@ const OPTIONAL_SETTINGS = [
 
 export class ConfigurationError extends Error {}
 
+/**
+ * The text of the file a `..._FILE` setting names. A file that cannot be read is an error naming the setting, not
+ * the path: a key pasted where its file's path belongs would otherwise be printed.
+ */
+export async function readSettingFile(setting: string, path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    throw new ConfigurationError(`Invalid configuration:\n  ${setting} names a file that cannot be read`);
+  }
+}
+
 export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Configuration {
   const defaults = new Configuration();
   const given = Object.fromEntries(
@@ -111,7 +148,8 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Configu
   const config = plainToInstance(Configuration, given, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true });
   if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(given[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    // Each constraint's message names its setting (class-validator's `$property must ...`, or this file's own).
+    const lines = errors.map((e) => `  ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new ConfigurationError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   if (Boolean(config.JOURNEY_OIDC_ISSUER) !== Boolean(config.JOURNEY_OIDC_JWKS_URL)) {

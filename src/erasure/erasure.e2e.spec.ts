@@ -99,7 +99,7 @@ describe('erasure (crypto-shredding)', () => {
     await erase(personId);
     const auditor = await t.token('auditor', 'org-audit');
     expect((await t.http().post('/audit/checkpoints').set({ authorization: `Bearer ${auditor}` })).status).toBeLessThan(300);
-    const report = await runVerify({ online: await t.app.getUrl(), token: auditor, checkpoint: [] });
+    const report = await runVerify({ online: await t.app.getUrl(), token: await t.token('ledger_auditor', 'org-audit'), checkpoint: [] });
     expect(report).toMatchObject({ ok: true, index: null });
     expect(report.events).toBe(Number((await pool.query('SELECT count(*) FROM events')).rows[0].count));
   });

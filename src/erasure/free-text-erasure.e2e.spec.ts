@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { startTestApp, type TestApp } from '../../test/support/app';
 import { PersonKeys } from '../personal-data/person-keys';
 
-const EXPORT_ROLE = 'auditor' as const;
+const EXPORT_ROLE = 'ledger_auditor' as const;
 
 /**
  * Free text a person types can name someone and give a phone number. Stored as ciphertext under the person's data

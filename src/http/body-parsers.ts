@@ -9,11 +9,16 @@ export function bodyParsers(limits: { json: string; ndjson: string }) {
   return [
     express.json({ limit: limits.json, strict: true }),
     express.text({ type: ['application/x-ndjson', 'application/ndjson'], limit: limits.ndjson }),
-    (error: { type?: string } | undefined, _request: Request, response: Response, next: NextFunction) => {
+    (error: { type?: string; status?: number } | undefined, _request: Request, response: Response, next: NextFunction) => {
       if (error?.type === 'entity.too.large') return sendProblem(response, payloadTooLarge());
       if (error?.type === 'entity.parse.failed') return sendProblem(response, malformedBody('not valid JSON'));
       if (error?.type === 'encoding.unsupported' || error?.type === 'charset.unsupported') {
         return sendProblem(response, malformedBody('unsupported encoding'));
+      }
+      // Any other body the parsers refuse as the client's fault (4xx): a gzip or deflate stream that does not
+      // decompress, a body shorter than its Content-Length, an upload cut off.
+      if (error?.status !== undefined && error.status >= 400 && error.status < 500) {
+        return sendProblem(response, malformedBody('could not be read as sent: check its Content-Encoding and Content-Length'));
       }
       next(error);
     },

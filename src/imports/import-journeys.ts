@@ -2,7 +2,7 @@ import canonicalize from 'canonicalize';
 import { randomUUID } from 'node:crypto';
 import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store';
 import type { FieldError } from '../http/problem';
-import { evolve, initialJourneyState, JourneyRuleViolation, type JourneyEventType, type JourneyState, type RecordFact } from '../journey/domain';
+import { evolve, initialJourneyState, JourneyRuleViolation, mayAccess, type JourneyEventType, type JourneyState, type RecordFact } from '../journey/domain';
 import { validateFact, validateOccurredAt } from '../journey/facts';
 import { decideFact } from '../journey/decide-fact';
 import { nameBasedUuid } from '../journey/event-id';
@@ -163,7 +163,7 @@ async function checkAgainstJourneys(
     const stored = await store.readStreams(batch.map(journeyStreamId));
     for (const personId of batch) {
       const streamId = journeyStreamId(personId);
-      const history = stored.get(streamId) ?? [];
+      const history = seenBy(options, stored.get(streamId) ?? []);
       const { newEvents, journey } = applyLines(byPerson.get(personId) ?? [], history, errors, options.actor, correlationId);
       if (newEvents.length > 0) {
         const expected = history.length === 0 ? 'no_stream' : history[history.length - 1].streamRevision;
@@ -173,6 +173,17 @@ async function checkAgainstJourneys(
     options.onProgress?.({ phase: 'checking', done: Math.min(start + PERSONS_PER_READ, personIds.length), total: personIds.length });
   }
   return appends;
+}
+
+/**
+ * A stored journey as the importing organisation's dry run sees it: a person another organisation holds (and does
+ * not share) is checked as an id nobody holds, so that a dry run, which writes nothing, cannot tell whether an id
+ * is someone's. The real run checks against the stored journey: it never writes into another organisation's.
+ */
+function seenBy(options: ImportOptions, history: RecordedEvent[]): RecordedEvent[] {
+  if (!options.dryRun || options.organisationId === undefined || history.length === 0) return history;
+  const state = history.reduce(evolve, initialJourneyState);
+  return state.registered && !mayAccess(state, options.organisationId) ? [] : history;
 }
 
 function applyLines(

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { PostgresEventStore } from '../event-store/postgres-event-store';
 import { startTestApp, type TestApp } from '../../test/support/app';
@@ -97,5 +98,37 @@ describe('bulk import (POST /imports)', () => {
     expect(answer.body.errors[0]).toMatchObject({ line: 1, field: 'organisationId' });
     const json = await t.http().post('/imports').set('authorization', `Bearer ${manager}`).send({ lines });
     expect(json.status).toBe(415);
+  });
+});
+
+describe('a dry run tells nothing of persons another organisation holds', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  test("registering another organisation's person id answers exactly as an id nobody holds", async () => {
+    const caseworkerA = await t.token('caseworker', 'org-a');
+    const held = (await t.http().post('/persons').set('authorization', `Bearer ${caseworkerA}`).send({ gender: 'female', citizenship: 'MD', occurredAt: '2024-02-10' }))
+      .body.personId as string;
+    const managerB = await t.token('programme_manager', 'org-b');
+    const registration = (personId: string) =>
+      JSON.stringify({ personId, type: 'PersonRegistered', occurredAt: '2024-03-01', organisationId: 'org-b', data: { gender: 'male', citizenship: 'UA' } });
+    const dryRun = async (personId: string) => {
+      const answer = await t.http().post('/imports?dryRun=true').set({ authorization: `Bearer ${managerB}`, 'content-type': 'application/x-ndjson' }).send(`${registration(personId)}\n`);
+      return { status: answer.status, headers: { 'content-type': answer.headers['content-type'] }, body: answer.body };
+    };
+
+    const forHeld = await dryRun(held);
+    const forNobody = await dryRun(randomUUID());
+    expect(forNobody).toEqual({ status: 200, headers: { 'content-type': expect.stringMatching(/^application\/json/) }, body: { persons: 1, events: 1, written: 0, dryRun: true } });
+    expect(forHeld).toEqual(forNobody);
+
+    // The real run never writes into the journey another organisation holds.
+    const real = await t.http().post('/imports').set({ authorization: `Bearer ${managerB}`, 'content-type': 'application/x-ndjson' }).send(`${registration(held)}\n`);
+    expect(real.status).toBe(400);
+    const events = await t.http().get(`/persons/${held}/events`).set({ authorization: `Bearer ${caseworkerA}`, 'x-access-purpose': 'case_management' });
+    expect(events.body.map((event: { type: string }) => event.type)).toEqual(['PersonRegistered']);
   });
 });

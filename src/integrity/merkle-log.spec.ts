@@ -165,8 +165,9 @@ describe('the Merkle log on PostgreSQL', () => {
     const schema = createDataSource(ledger.database.url);
     await schema.initialize();
     try {
-      // Later migrations are undone first, down to and including the runs migration.
-      while ((await schema.query(`SELECT 1 FROM schema_migrations WHERE name = 'MerkleRuns1763900000400'`)).length > 0) {
+      // Newest first, through the runs migration (later ones are undone with it and redone after).
+      for (let undone = ''; undone !== 'MerkleRuns1763900000400'; ) {
+        [{ name: undone }] = await schema.query('SELECT name FROM schema_migrations ORDER BY timestamp DESC LIMIT 1');
         await schema.undoLastMigration({ transaction: 'each' });
       }
       const { rows } = await ledger.pool.query<{ leaves: string }>('SELECT count(*) AS leaves FROM merkle_leaves');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { KeyEncryptionKeyError, LocalKeyEncryptionKey } from './key-encryption-key';
 
 describe('LocalKeyEncryptionKey', () => {
@@ -53,5 +54,13 @@ describe('LocalKeyEncryptionKey', () => {
     await expect(LocalKeyEncryptionKey.load({ JOURNEY_DATA_DIR: dataDir, JOURNEY_KEK_FILE: join(dataDir, 'missing') })).rejects.toThrow(
       /cannot be read/,
     );
+  });
+
+  test('a key given where its file\u2019s path belongs is never printed: the error names JOURNEY_KEK_FILE', async () => {
+    const key = randomBytes(32).toString('base64');
+    const error = await LocalKeyEncryptionKey.load({ JOURNEY_DATA_DIR: dataDir, JOURNEY_KEK_FILE: key }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/JOURNEY_KEK_FILE names a file that cannot be read/);
+    expect(inspect(error)).not.toContain(key);
   });
 });

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { readSettingFile } from '../config/configuration';
 
 /**
  * Wraps and unwraps persons' data keys, as a KMS does (Vault transit, AWS KMS, Azure Key Vault): the
@@ -33,18 +34,19 @@ export class LocalKeyEncryptionKey implements KeyEncryptionKey {
 
   /**
    * `JOURNEY_KEK` (base64) when set, else the file `JOURNEY_KEK_FILE`, else `<dataDir>/keys/key-encryption-key`,
-   * made on first use and readable by its owner only. Errors never quote the key.
+   * made on first use and readable by its owner only. Errors never quote the key, nor the path a setting names.
    */
   static async load(settings: { JOURNEY_KEK?: string; JOURNEY_KEK_FILE?: string; JOURNEY_DATA_DIR: string }): Promise<LocalKeyEncryptionKey> {
     if (settings.JOURNEY_KEK) return new LocalKeyEncryptionKey(decode(settings.JOURNEY_KEK, 'JOURNEY_KEK'));
-    const path = settings.JOURNEY_KEK_FILE ?? join(resolve(settings.JOURNEY_DATA_DIR), 'keys', 'key-encryption-key');
+    if (settings.JOURNEY_KEK_FILE) {
+      return new LocalKeyEncryptionKey(decode(await readSettingFile('JOURNEY_KEK_FILE', settings.JOURNEY_KEK_FILE), 'JOURNEY_KEK_FILE'));
+    }
+    const path = join(resolve(settings.JOURNEY_DATA_DIR), 'keys', 'key-encryption-key');
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || settings.JOURNEY_KEK_FILE) {
-        throw new KeyEncryptionKeyError(`The key-encryption key file ${path} cannot be read`);
-      }
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new KeyEncryptionKeyError(`The key-encryption key file ${path} cannot be read`);
       text = randomBytes(KEY_BYTES).toString('base64');
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
       await writeFile(path, `${text}\n`, { mode: 0o600, flag: 'wx' }).catch(async () => {

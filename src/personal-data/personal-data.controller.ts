@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, Headers, Param, Put } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, Matches, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
@@ -100,7 +100,6 @@ export class PersonalDataController {
 
   @Get()
   @Roles('caseworker', 'programme_manager')
-  @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Read the person\u2019s personal data (the read is recorded in the access log)' })
   @ApiHeader({ name: 'X-Access-Purpose', required: true, enum: [...ACCESS_PURPOSES], description: 'Why you read it' })
   @ApiResponse({ status: 200, type: PersonalDataResponse })

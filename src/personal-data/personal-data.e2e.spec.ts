@@ -123,7 +123,7 @@ describe('personal data over HTTP', () => {
     expect((await t.http().get(`/persons/${personId}/events`).set(as(orgA, 'safeguarding'))).status).toBe(200);
     expect((await get(personId, orgB)).status).toBe(404);
 
-    const auditor = await t.token('auditor', 'org-audit');
+    const auditor = await t.token('auditor', 'org-a');
     const log = await t.http().get(`/audit/access-log?personId=${personId}`).set({ authorization: `Bearer ${auditor}` });
     expect(log.status).toBe(200);
     expect(log.body.entries).toEqual([

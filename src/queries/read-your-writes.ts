@@ -1,14 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { ProblemError } from '../http/problem';
+import type { EventStore } from '../event-store/event-store';
+import { EVENT_STORE } from '../event-store/event-store.tokens';
+import { badRequest, ProblemError } from '../http/problem';
 import { readCheckpoints } from '../projections/checkpoints';
 
 /** Query parameter of every read: answer only once the read model reflects this global position. */
 export class ReadYourWritesQuery {
-  @ApiPropertyOptional({ description: 'Wait (up to 5 s) until the read model reflects this global position, as returned by a write' })
+  @ApiPropertyOptional({
+    description: 'Wait (up to 5 s) until the read model reflects this global position, as returned by a write; beyond the log\u2019s last position: 400',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -29,17 +33,24 @@ const POLL_MS = 25;
 export class ReadModelPosition {
   timeoutMs = READ_YOUR_WRITES_TIMEOUT_MS;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
-  /** Returns once `readModel` reached `minPosition`; else, after the timeout, throws a 503 with Retry-After. */
+  /**
+   * Returns once `readModel` reached `minPosition`; else, after the timeout, throws a 503 with Retry-After. A
+   * position beyond the log's last one would be waited for in vain: no write answered it, so it is a 400 at once.
+   */
   async reached(readModel: string, minPosition: number | undefined): Promise<void> {
-    if (minPosition === undefined) return;
+    if (minPosition === undefined || (await this.position(readModel)) >= minPosition) return;
+    if (minPosition > (await this.store.headPosition())) {
+      throw badRequest([{ field: 'minPosition', reason: 'is beyond the last position of the log: use a position a write answered' }]);
+    }
     const deadline = Date.now() + this.timeoutMs;
-    for (;;) {
-      const [checkpoint] = await readCheckpoints(this.dataSource.manager, [readModel]);
-      if ((checkpoint?.position ?? 0) >= minPosition) return;
-      if (Date.now() >= deadline) break;
+    while (Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      if ((await this.position(readModel)) >= minPosition) return;
     }
     throw new ProblemError(
       {
@@ -50,5 +61,10 @@ export class ReadModelPosition {
       },
       { 'Retry-After': '1' },
     );
+  }
+
+  private async position(readModel: string): Promise<number> {
+    const [checkpoint] = await readCheckpoints(this.dataSource.manager, [readModel]);
+    return checkpoint?.position ?? 0;
   }
 }

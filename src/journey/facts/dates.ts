@@ -15,13 +15,18 @@ export function isCalendarDate(value: unknown): value is string {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+/** A `YYYY-MM-DD` day that exists in the calendar, or a `YYYY-MM` month (the calendar has no year 0). */
+export function isCalendarDayOrMonth(value: unknown): value is string {
+  const monthMatch = typeof value === 'string' ? MONTH.exec(value) : null;
+  return monthMatch ? Number(monthMatch[1]) > 0 && isMonth(Number(monthMatch[2])) : isCalendarDate(value);
+}
+
 /** Why `value` is not a valid occurredAt (a real day or month, from 1900, not in the future), or null when it is. */
 export function validateOccurredAt(value: unknown, now: Date = new Date()): string | null {
   if (typeof value !== 'string' || !(DAY.test(value) || MONTH.test(value))) {
     return 'must be a date as YYYY-MM-DD, or YYYY-MM when only the month is known';
   }
-  const monthMatch = MONTH.exec(value);
-  if (monthMatch ? !isMonth(Number(monthMatch[2])) : !isCalendarDate(value)) return 'must be a date that exists';
+  if (!isCalendarDayOrMonth(value)) return 'must be a date that exists';
   if (Number(value.slice(0, 4)) < EARLIEST_YEAR) return `must be in ${EARLIEST_YEAR} or later`;
   const latestToday = new Date(now.getTime() + LATEST_UTC_OFFSET_MS).toISOString().slice(0, value.length);
   if (value > latestToday) return 'must not be in the future';

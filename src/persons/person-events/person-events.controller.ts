@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Param } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ACCESS_PURPOSES } from '../../access-log/access-purpose';
 import { Roles } from '../../auth/auth.guard';
@@ -31,7 +31,6 @@ export class PersonEventsController {
 
   @Get(':personId/events')
   @Roles('caseworker', 'programme_manager')
-  @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'The person\u2019s journey stream, in order (the read is recorded in the access log)' })
   @ApiHeader({ name: 'X-Access-Purpose', required: true, enum: [...ACCESS_PURPOSES], description: 'Why you read it' })
   @ApiResponse({ status: 200, type: PersonEventResponse, isArray: true })

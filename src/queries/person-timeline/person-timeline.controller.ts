@@ -1,13 +1,19 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional, Matches, ValidateBy } from 'class-validator';
 import { Roles } from '../../auth/auth.guard';
 import { notFound } from '../../http/problem';
+import { isCalendarDayOrMonth } from '../../journey/facts';
 import { personIdPipe } from '../../persons/person-id.pipe';
 import { ReadModelPosition, ReadYourWritesQuery } from '../read-your-writes';
 import { PersonTimelineQuery, type PersonTimelineAnswer } from './person-timeline.query';
 
-const DATE = /^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/;
+/** A bound of the range: a day or a month that exists (a day the calendar lacks is no bound, and no date for SQL). */
+const DayOrMonth = () =>
+  ValidateBy({
+    name: 'isCalendarDayOrMonth',
+    validator: { validate: isCalendarDayOrMonth, defaultMessage: () => '$property must be a date that exists, as YYYY-MM-DD or YYYY-MM' },
+  });
 
 export class PersonTimelineParams extends ReadYourWritesQuery {
   @ApiPropertyOptional({ description: 'One series: an outcome domain code, `rss`, or a status (`employment`, `case`, `contact`, `return`, `residence_permit`, `re_trafficking`)' })
@@ -17,12 +23,12 @@ export class PersonTimelineParams extends ReadYourWritesQuery {
 
   @ApiPropertyOptional({ description: 'From this date (YYYY-MM-DD or YYYY-MM), inclusive, by when it happened' })
   @IsOptional()
-  @Matches(DATE, { message: 'from must be YYYY-MM-DD or YYYY-MM' })
+  @DayOrMonth()
   from?: string;
 
   @ApiPropertyOptional({ description: 'Up to this date (YYYY-MM-DD or YYYY-MM), inclusive' })
   @IsOptional()
-  @Matches(DATE, { message: 'to must be YYYY-MM-DD or YYYY-MM' })
+  @DayOrMonth()
   to?: string;
 }
 
