@@ -122,9 +122,9 @@ export type Park = (event: RecordedEvent, errorClass: string) => Promise<void> |
 
 /**
  * projectInto, except that events the read model cannot apply are parked instead of failing the batch: the batch
- * is tried whole, and when an event is at fault, in halves, each in a savepoint, down to the events at fault
- * (k bad events among n cost about k log n tries, and nothing when there are none). Applying consecutive parts in
- * order is applying the batch, so what is written is the batch without the parked events. Any other error ends it.
+ * is tried whole in a savepoint, and when an event is at fault, in halves, each in a savepoint, down to the events
+ * at fault (k bad events among n cost about k log n more tries). Applying consecutive parts in order is applying
+ * the batch, so what is written is the batch without the parked events. Any other error ends it.
  */
 export async function projectOrPark(
   manager: EntityManager,
@@ -153,7 +153,7 @@ export async function inSavepoint<T>(manager: EntityManager, work: () => Promise
   try {
     result = await work();
   } catch (error) {
-    await manager.query('ROLLBACK TO SAVEPOINT projecting');
+    await manager.query('ROLLBACK TO SAVEPOINT projecting; RELEASE SAVEPOINT projecting');
     throw error;
   }
   await manager.query('RELEASE SAVEPOINT projecting');
