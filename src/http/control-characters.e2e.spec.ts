@@ -107,6 +107,10 @@ describe('text fields refuse control characters and lone surrogates', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['address', 'fullName', 'notes']);
     expect(bad.text).not.toMatch(/Munteanu|Florilor/);
+    const badKey = await put({ 'fullName\u0000': 'Ana Munteanu' });
+    expect(badKey.status).toBe(400);
+    expect(badKey.body.errors).toEqual([{ field: 'request', reason: 'must not have a key holding control characters or lone surrogates' }]);
+    expect(badKey.text).not.toMatch(/fullName|Munteanu/);
   });
 
   test('a caseload query naming an organisation with a control character answers 400', async () => {

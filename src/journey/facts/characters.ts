@@ -13,6 +13,8 @@ const CONTROL_IN_FREE_TEXT = /(?![\t\n]|\r\n)\p{Cc}|\p{Cs}/u;
 
 export const PLAIN_CHARACTERS = 'must not hold control characters or lone surrogates';
 export const FREE_TEXT_CHARACTERS = 'must not hold control characters (other than tab and line breaks) or lone surrogates';
+/** Said of an object: a key that holds such characters is named by the object, never echoed. */
+export const KEY_CHARACTERS = 'must not have a key holding control characters or lone surrogates';
 
 /** A name, id, code or key: a string without any control character or lone surrogate. */
 export function isPlainString(value: unknown): value is string {

@@ -6,7 +6,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { DataOf, isJourneyEventType, JourneyEventType } from '../domain/events';
-import { FREE_TEXT_CHARACTERS, isFreeTextString, isPlainString } from './characters';
+import { FREE_TEXT_CHARACTERS, isFreeTextString, isPlainString, KEY_CHARACTERS } from './characters';
 import { JOURNEY_FACTS } from './registry';
 
 export interface FieldError {
@@ -88,8 +88,6 @@ function withoutRefusedKeys(value: unknown): unknown {
       .map(([key, item]) => [key, withoutRefusedKeys(item)]),
   );
 }
-
-const KEY_CHARACTERS = 'must not have a key holding control characters or lone surrogates';
 
 /**
  * The floor under every field's own rules, over the whole data (objects of any shape, such as a correction's
