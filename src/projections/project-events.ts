@@ -98,7 +98,7 @@ export function rowsOfStreamParking<Row>(
   const pending = new PendingChanges(projection);
   stream.forEach((event, index) => {
     try {
-      const histories = isCorrection(event) ? new Map([[event.eventId, historyAt(stream, index)]]) : new Map();
+      const histories: Histories = isCorrection(event) ? new Map([[event.eventId, historyAt(stream, index)]]) : new Map();
       projectEvents(projection, [event], pending, () => undefined, histories);
     } catch (error) {
       park(event, thrownClass(error));

@@ -1,12 +1,12 @@
 import { Client, type ClientConfig } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import type { ProjectedEvent } from '../../projections/projection';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
 import { upcast } from '../journey/upcasting/upcasters';
 import { lockCheckpoints, saveCheckpoints } from './checkpoints';
 import { inBatches } from './in-batches';
 import { logByStream } from './log-by-stream';
-import type { ProjectedEvent } from '../../projections/projection';
 import { dataErrorCode, replaceParked, type ParkedEvent } from './parked-events';
 import { historiesFor, historiesInStream, rowsOfStream, rowsOfStreamParking } from './project-events';
 import { projectOrPark } from './projection-runner';
@@ -44,6 +44,9 @@ export interface RebuildSummary {
 
 const shadowOf = (model: ReadModel) => `${model.table.name}_next`;
 
+/** Where a read model's events that it cannot apply are parked during a rebuild. */
+type ParkFor = (model: ReadModel) => (event: { position: number }, errorClass: string) => void;
+
 /** Events between two progress reports while loading. */
 const PROGRESS_EVERY = 20_000;
 
@@ -68,7 +71,7 @@ export async function rebuild(store: EventStore, dataSource: DataSource, options
   const batchSize = options.batchSize ?? 5000;
   // Events the rebuilt read models cannot apply: parked as the runner parks them, swapped in with the tables.
   const parked: Omit<ParkedEvent, 'parkedAt'>[] = [];
-  const parkFor = (model: ReadModel) => (event: { position: number }, errorClass: string) =>
+  const parkFor: ParkFor = (model) => (event, errorClass) =>
     void parked.push({ projection: model.projection.name, position: event.position, errorClass });
   await createShadows(dataSource, models);
   let position = 0;
@@ -128,7 +131,7 @@ export async function rebuild(store: EventStore, dataSource: DataSource, options
 async function loadFromLog(
   dataSource: DataSource,
   models: readonly ReadModel[],
-  parkFor: (model: ReadModel) => (event: ProjectedEvent, errorClass: string) => void,
+  parkFor: ParkFor,
   onProgress: RebuildOptions['onProgress'],
 ): Promise<{ position: number; events: number }> {
   const reader = connectionTo(dataSource);
@@ -168,7 +171,7 @@ async function loadFromLog(
 function rowsOfStreamByModel(
   models: readonly ReadModel[],
   stream: readonly ProjectedEvent[],
-  parkFor: (model: ReadModel) => (event: ProjectedEvent, errorClass: string) => void,
+  parkFor: ParkFor,
 ): unknown[][] {
   try {
     const histories = historiesInStream(stream);
