@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import { isPlainString } from '../journey/facts/characters';
 import { ROLES, type Actor, type Role } from './actor';
 
 export const LOCAL_ISSUER = 'journey-ledger-local';
@@ -35,8 +36,9 @@ export class TokenVerifier {
 
 function actorFromClaims(payload: JWTPayload): Actor {
   const { sub, org, roles } = payload as JWTPayload & { org?: unknown; roles?: unknown };
-  if (typeof sub !== 'string' || sub === '') throw new InvalidTokenError('token has no sub');
-  if (typeof org !== 'string' || org === '') throw new InvalidTokenError('token has no org');
+  // Claims are written into events' metadata and the access log: control characters have no place there.
+  if (!isPlainString(sub) || sub === '') throw new InvalidTokenError('token has no valid sub');
+  if (!isPlainString(org) || org === '') throw new InvalidTokenError('token has no valid org');
   const known = Array.isArray(roles) ? roles.filter((role): role is Role => (ROLES as readonly unknown[]).includes(role)) : [];
   return { sub, org, roles: known };
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store';
 import type { FieldError } from '../http/problem';
 import { evolve, initialJourneyState, JourneyRuleViolation, mayAccess, type JourneyEventType, type JourneyState, type RecordFact } from '../journey/domain';
-import { validateFact, validateOccurredAt } from '../journey/facts';
+import { isPlainString, PLAIN_CHARACTERS, validateFact, validateOccurredAt } from '../journey/facts';
 import { decideFact } from '../journey/decide-fact';
 import { nameBasedUuid } from '../journey/event-id';
 import { journeyStreamId } from '../journey/journey-stream';
@@ -267,13 +267,15 @@ function parseLine(text: string, line: number, checkFact: FactCheck, requiredOrg
   const record = value as Record<string, unknown>;
   const errors: FieldError[] = Object.keys(record)
     .filter((key) => !LINE_FIELDS.has(key))
-    .map((key) => ({ field: key, reason: 'unknown field' }));
+    .map((key) => (isPlainString(key) ? { field: key, reason: 'unknown field' } : { field: 'line', reason: 'has an unknown field whose name holds control characters' }));
   if (typeof record.personId !== 'string' || !UUID.test(record.personId)) errors.push({ field: 'personId', reason: 'must be a UUID' });
   if (record.eventId !== undefined && (typeof record.eventId !== 'string' || !UUID.test(record.eventId))) {
     errors.push({ field: 'eventId', reason: 'must be a UUID when given' });
   }
   if (typeof record.organisationId !== 'string' || record.organisationId.trim() === '') {
     errors.push({ field: 'organisationId', reason: 'must be a non-empty string' });
+  } else if (!isPlainString(record.organisationId)) {
+    errors.push({ field: 'organisationId', reason: PLAIN_CHARACTERS });
   } else if (requiredOrganisation !== undefined && record.organisationId !== requiredOrganisation) {
     errors.push({ field: 'organisationId', reason: 'must be your own organisation' });
   }

@@ -12,7 +12,7 @@ export class MetricsController {
   @Roles('admin')
   @ApiBearerAuth()
   @Header('content-type', 'text/plain; version=0.0.4')
-  @ApiOperation({ summary: 'Prometheus figures: appends, append failures and latency, HTTP latency and errors, process' })
+  @ApiOperation({ summary: 'Prometheus figures: appends, append failures and latency, HTTP latency and errors, parked events, process' })
   render(): Promise<string> {
     return this.metrics.registry.metrics();
   }

@@ -43,6 +43,20 @@ export class LedgerMetrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
+  /** Events each projection parked (could not apply), counted at each scrape: a read model missing events is seen. */
+  observeParkedEvents(projections: readonly string[], counts: () => Promise<ReadonlyMap<string, number>>): void {
+    new Gauge({
+      name: 'journey_projection_parked_events',
+      help: 'Events a projection could not apply, set aside until `projections retry` applies them',
+      labelNames: ['projection'] as const,
+      registers: [this.registry],
+      async collect() {
+        const parked = await counts();
+        for (const projection of projections) this.set({ projection }, parked.get(projection) ?? 0);
+      },
+    });
+  }
+
   /**
    * The Merkle log's size (in memory) and how far it trails the event log (one read of the store's head), taken
    * at each scrape: its lag is bounded, and seen.

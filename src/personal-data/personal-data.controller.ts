@@ -11,7 +11,7 @@ import { CheckedJourney } from '../auth/checked-journey.decorator';
 import type { LoadedJourney } from '../journey/journey-stream';
 import { badRequest, ruleBroken } from '../http/problem';
 import type { JourneyEventData } from '../journey/domain';
-import { isCalendarDate } from '../journey/facts';
+import { FreeTextCharacters, isCalendarDate, PlainCharacters } from '../journey/facts';
 import { RecordJourneyFactCommand, type RecordedFactAnswer } from '../persons/record-fact/record-fact.command';
 import { personIdPipe } from '../persons/person-id.pipe';
 import { expectedRevisionFrom, RecordedFactResponse } from '../persons/record-fact/record-fact.controller';
@@ -28,7 +28,7 @@ const Present = () => ValidateIf((_: object, value: unknown) => value !== undefi
 // Messages name the field, never its value: a refused value must not reach a log or a client's screen.
 export class PersonalDataBody implements PersonalFields {
   @ApiPropertyOptional({ maxLength: 200 })
-  @Present() @IsString() @IsNotEmpty() @MaxLength(200)
+  @Present() @IsString() @IsNotEmpty() @MaxLength(200) @PlainCharacters()
   fullName?: string;
 
   @ApiPropertyOptional({ format: 'date', example: '1990-04-21' })
@@ -41,11 +41,11 @@ export class PersonalDataBody implements PersonalFields {
   phone?: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
-  @Present() @IsString() @IsNotEmpty() @MaxLength(500)
+  @Present() @IsString() @IsNotEmpty() @MaxLength(500) @PlainCharacters()
   address?: string;
 
   @ApiPropertyOptional({ maxLength: 4000, description: 'Free-text case notes' })
-  @Present() @IsString() @IsNotEmpty() @MaxLength(4000)
+  @Present() @IsString() @IsNotEmpty() @MaxLength(4000) @FreeTextCharacters()
   notes?: string;
 }
 

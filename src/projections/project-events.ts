@@ -2,6 +2,7 @@ import { effectiveHistory, isCorrection } from '../../projections/corrections';
 import { personIdOf, type ProjectedEvent, type Projection } from '../../projections/projection';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
 import { upcast } from '../journey/upcasting/upcasters';
+import { thrownClass } from './parked-events';
 import { PendingChanges } from './pending-changes';
 
 /** The person's history as projections read it, through `event` (included): corrections applied, then upcast. */
@@ -65,9 +66,14 @@ export function personsIn(events: readonly RecordedEvent[]): string[] {
 export function historiesInStream(stream: readonly ProjectedEvent[]): Histories {
   const histories = new Map<string, ProjectedEvent[]>();
   stream.forEach((event, index) => {
-    if (isCorrection(event)) histories.set(event.eventId, effectiveHistory(stream.slice(0, index + 1)).map(upcast));
+    if (isCorrection(event)) histories.set(event.eventId, historyAt(stream, index));
   });
   return histories;
+}
+
+/** The history a stream's event at `index` reads, as historyThrough reads it from the store. */
+function historyAt(stream: readonly ProjectedEvent[], index: number): ProjectedEvent[] {
+  return effectiveHistory(stream.slice(0, index + 1)).map(upcast);
 }
 
 /**
@@ -77,5 +83,26 @@ export function historiesInStream(stream: readonly ProjectedEvent[]): Histories 
 export function rowsOfStream<Row>(projection: Projection<Row>, stream: readonly ProjectedEvent[], histories: Histories): Row[] {
   const pending = new PendingChanges(projection);
   projectEvents(projection, stream, pending, () => undefined, histories);
+  return pending.rows();
+}
+
+/**
+ * rowsOfStream for a stream one of whose events the projection cannot apply (it throws): the events folded one at a
+ * time, as the runner isolates them, each that throws handed to `park` and left out.
+ */
+export function rowsOfStreamParking<Row>(
+  projection: Projection<Row>,
+  stream: readonly ProjectedEvent[],
+  park: (event: ProjectedEvent, errorClass: string) => void,
+): Row[] {
+  const pending = new PendingChanges(projection);
+  stream.forEach((event, index) => {
+    try {
+      const histories: Histories = isCorrection(event) ? new Map([[event.eventId, historyAt(stream, index)]]) : new Map();
+      projectEvents(projection, [event], pending, () => undefined, histories);
+    } catch (error) {
+      park(event, thrownClass(error));
+    }
+  });
   return pending.rows();
 }

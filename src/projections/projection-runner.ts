@@ -2,8 +2,10 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AllSubscription, EventStore, RecordedEvent } from '../event-store/event-store';
 import { lockCheckpoints, readCheckpoints, saveCheckpoints } from './checkpoints';
 import { inBatches } from './in-batches';
+import { eventFaultClass, parkEvent, type ParkedEvent } from './parked-events';
 import { PendingChanges } from './pending-changes';
 import { historiesFor, personsIn, projectEvents, type Histories } from './project-events';
+import type { ReadModelTable } from './read-model-tables';
 import { READ_MODELS, type ReadModel } from './read-models';
 
 export interface ProjectionRunnerOptions {
@@ -15,6 +17,8 @@ export interface ProjectionRunnerOptions {
   retryDelayMs?: number;
   /** Told of each failure (the runner then resumes from its stored checkpoints). */
   onError?: (error: unknown) => void;
+  /** Told of each event parked, once parked (committed). */
+  onParked?: (parked: Omit<ParkedEvent, 'parkedAt'>) => void;
 }
 
 /**
@@ -22,6 +26,9 @@ export interface ProjectionRunnerOptions {
  * batch's changes and the new checkpoint in one transaction. An event at or below a read model's checkpoint is
  * skipped (the checkpoint is re-read under lock in every transaction), so a crash at any instant, a retry or a
  * rebuild swapped in meanwhile neither loses nor applies an event twice.
+ * An event that a read model cannot apply (its projection throws on it, or PostgreSQL refuses the rows it makes) is
+ * parked for that read model, in the same transaction, and the checkpoint moves past it: one event never stops the
+ * read models. Any other failure (a lost connection...) is retried from the checkpoints, never parked.
  */
 export class ProjectionRunner {
   private readonly names: string[];
@@ -89,18 +96,68 @@ export class ProjectionRunner {
 
   private async applyBatch(events: readonly RecordedEvent[]): Promise<void> {
     const last = events[events.length - 1]!.position;
+    const parked: Omit<ParkedEvent, 'parkedAt'>[] = [];
     await this.dataSource.transaction(async (manager) => {
       const checkpoints = await lockCheckpoints(manager, this.names);
       const histories = await historiesFor(this.store, events);
       for (const model of this.readModels) {
-        const checkpoint = checkpoints.get(model.projection.name)!;
+        const projection = model.projection.name;
+        const checkpoint = checkpoints.get(projection)!;
         const fresh = events.filter((event) => event.position > checkpoint);
-        if (fresh.length > 0) await projectInto(manager, model, model.table.name, fresh, histories);
+        if (fresh.length === 0) continue;
+        await projectOrPark(manager, model, model.table.name, fresh, histories, async ({ position }, errorClass) => {
+          await parkEvent(manager, projection, position, errorClass);
+          parked.push({ projection, position, errorClass });
+        });
       }
       const moved = this.names.filter((name) => checkpoints.get(name)! < last);
       if (moved.length > 0) await saveCheckpoints(manager, moved, last);
     });
+    for (const event of parked) this.options.onParked?.(event);
   }
+}
+
+/** Sets an event aside for a read model, under the class of the error that made it fail. */
+export type Park = (event: RecordedEvent, errorClass: string) => Promise<void> | void;
+
+/**
+ * projectInto, except that events the read model cannot apply are parked instead of failing the batch: the batch
+ * is tried whole in a savepoint, and when an event is at fault, in halves, each in a savepoint, down to the events
+ * at fault (k bad events among n cost about k log n more tries). Applying consecutive parts in order is applying
+ * the batch, so what is written is the batch without the parked events. Any other error ends it.
+ */
+export async function projectOrPark(
+  manager: EntityManager,
+  model: ReadModel,
+  tableName: string,
+  events: readonly RecordedEvent[],
+  histories: Histories,
+  park: Park,
+): Promise<void> {
+  try {
+    await inSavepoint(manager, () => projectInto(manager, model, tableName, events, histories));
+  } catch (error) {
+    const errorClass = eventFaultClass(error);
+    if (errorClass === undefined) throw error;
+    if (events.length === 1) return park(events[0]!, errorClass);
+    const half = Math.ceil(events.length / 2);
+    await projectOrPark(manager, model, tableName, events.slice(0, half), histories, park);
+    await projectOrPark(manager, model, tableName, events.slice(half), histories, park);
+  }
+}
+
+/** Runs `work` in a savepoint of the caller's transaction: when it fails, what it wrote is undone and the transaction goes on. */
+export async function inSavepoint<T>(manager: EntityManager, work: () => Promise<T>): Promise<T> {
+  await manager.query('SAVEPOINT projecting');
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    await manager.query('ROLLBACK TO SAVEPOINT projecting; RELEASE SAVEPOINT projecting');
+    throw error;
+  }
+  await manager.query('RELEASE SAVEPOINT projecting');
+  return result;
 }
 
 /** Applies events to one read model's table, in the caller's transaction: rows read once, written once. */
@@ -117,6 +174,11 @@ export async function projectInto(
   }
   const pending = new PendingChanges(projection);
   projectEvents(projection, events, pending, (personId) => stored.get(personId), histories);
+  await writeChanges(manager, table, tableName, pending);
+}
+
+/** Writes pending changes: the replaced persons' rows go, then every pending row is upserted. */
+export async function writeChanges<Row>(manager: EntityManager, table: ReadModelTable<Row>, tableName: string, pending: PendingChanges<Row>): Promise<void> {
   await table.deletePersons(manager, tableName, pending.replacedPersons());
   await table.upsert(manager, tableName, pending.rows());
 }

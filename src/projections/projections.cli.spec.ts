@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import { fact, openReadModelDatabase, type ReadModelDatabase } from '../../test/projections/read-model-database';
 import { postgresProjectionDependencies } from './postgres-dependencies';
+import { ProjectionRunner } from './projection-runner';
 import { registerProjectionCommands } from './projections.cli';
 
 let db: ReadModelDatabase;
@@ -40,4 +41,27 @@ test('projections status shows each checkpoint and its lag; projections rebuild 
   );
   const after = JSON.parse(await cli('projections', 'status'));
   expect(after.map((row: { lag: number }) => row.lag)).toEqual([0, position]);
+});
+
+test('projections status counts the parked events; projections retry applies them again once fixed, and lists what is still parked', async () => {
+  const personId = randomUUID();
+  const consent = fact('ConsentGranted', { scope: 'sharing', organisationId: 'org-b\u0000' }, '2022-01-02');
+  await db.store.append(`journey-${personId}`, [fact('PersonRegistered', { gender: 'female', citizenship: 'MD' }, '2022-01-01')], 'no_stream');
+  const { position } = await db.store.append(`journey-${personId}`, [consent], 0);
+  await new ProjectionRunner(db.store, db.dataSource).catchUp();
+
+  const status = JSON.parse(await cli('projections', 'status'));
+  expect(status.map((row: { projection: string; parked: number; lag: number }) => [row.projection, row.parked, row.lag])).toEqual([
+    ['current_status', 1, 0],
+    ['outcome_timeline', 0, 0],
+  ]);
+  const stillBroken = (await cli('projections', 'retry')).split('\n');
+  expect(stillBroken[0]).toBe('Applied 0 parked event(s); 1 still parked');
+  expect(JSON.parse(stillBroken[1]!)).toEqual([{ projection: 'current_status', position, error: 'pg 22P05', parked: expect.any(String) }]);
+
+  const correction = fact('EventCorrected', { targetEventId: consent.eventId, reason: 'typo', correctedData: { scope: 'sharing', organisationId: 'org-b' } }, '2022-01-03');
+  await db.store.append(`journey-${personId}`, [correction], 1);
+  await new ProjectionRunner(db.store, db.dataSource).catchUp();
+  expect(await cli('projections', 'retry')).toBe('Applied 1 parked event(s); 0 still parked');
+  expect(JSON.parse(await cli('projections', 'status'))[0]).toMatchObject({ projection: 'current_status', parked: 0 });
 });

@@ -5,6 +5,7 @@ import type { EventStore } from '../event-store/event-store';
 import { ProjectionRunner } from './projection-runner';
 import { projectionStatus } from './projection-status';
 import { rebuild, type RebuildSummary } from './rebuild';
+import { retryParked } from './retry-parked';
 import { READ_MODEL_NAMES } from './read-models';
 
 /** What the projection commands run on; `close` ends them (store, data source, pools, embedded server). */
@@ -17,8 +18,8 @@ export interface ProjectionDependencies {
 }
 
 /**
- * `projections rebuild [NAME]`, `projections status` and `projections run` (a standalone runner until SIGINT /
- * SIGTERM). `connect` opens a migrated database.
+ * `projections rebuild [NAME]`, `projections status`, `projections run` (a standalone runner until SIGINT /
+ * SIGTERM) and `projections retry` (parked events). `connect` opens a migrated database.
  */
 export function registerProjectionCommands(program: Command, connect: () => Promise<ProjectionDependencies>): void {
   const projections = program.command('projections').description('Read models built from the event log');
@@ -55,7 +56,8 @@ export function registerProjectionCommands(program: Command, connect: () => Prom
       console.log(
         `Rebuilt ${summary.projections.join(', ')} from ${summary.events} events up to position ${summary.position} ` +
           `in ${summary.seconds.toFixed(1)} s (${summary.eventsPerSec} events/s); rows: ` +
-          Object.entries(summary.rows).map(([table, count]) => `${table} ${count}`).join(', '),
+          Object.entries(summary.rows).map(([table, count]) => `${table} ${count}`).join(', ') +
+          (summary.parked > 0 ? `; ${summary.parked} event(s) parked (see projections status)` : ''),
       );
     });
 
@@ -71,9 +73,33 @@ export function registerProjectionCommands(program: Command, connect: () => Prom
             position: status.position,
             head: status.head,
             lag: status.lag,
+            parked: status.parked,
             updated: status.updatedAt.toISOString(),
           })),
         );
+      } finally {
+        await dependencies.close();
+      }
+    });
+
+  projections
+    .command('retry')
+    .description('Apply the parked events again (after a fix); lists those still parked')
+    .action(async () => {
+      const dependencies = await connect();
+      try {
+        const { applied, stillParked } = await retryParked(dependencies.store, dependencies.dataSource);
+        console.log(`Applied ${applied} parked event(s); ${stillParked.length} still parked`);
+        if (stillParked.length > 0) {
+          console.table(
+            stillParked.map((parked) => ({
+              projection: parked.projection,
+              position: parked.position,
+              error: parked.errorClass,
+              parked: parked.parkedAt.toISOString(),
+            })),
+          );
+        }
       } finally {
         await dependencies.close();
       }
@@ -88,6 +114,7 @@ export function registerProjectionCommands(program: Command, connect: () => Prom
       const runner = new ProjectionRunner(dependencies.store, dependencies.dataSource, undefined, {
         batchSize: options.batchSize,
         onError: (error) => console.error(`projection runner failed (${error instanceof Error ? error.message : 'unknown'}); resuming from checkpoint`),
+        onParked: ({ projection, position, errorClass }) => console.error(`${projection}: parked the event at position ${position} (${errorClass})`),
       });
       runner.start();
       console.log('projections: following the log');

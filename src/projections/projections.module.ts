@@ -10,6 +10,7 @@ import {
 import { DataSource } from 'typeorm';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
+import { LedgerMetrics } from '../metrics/metrics';
 import { CaseloadController } from '../queries/caseload/caseload.controller';
 import { CaseloadQuery } from '../queries/caseload/caseload.query';
 import { PersonStatusController } from '../queries/person-status/person-status.controller';
@@ -17,7 +18,9 @@ import { PersonStatusQuery } from '../queries/person-status/person-status.query'
 import { PersonTimelineController } from '../queries/person-timeline/person-timeline.controller';
 import { PersonTimelineQuery } from '../queries/person-timeline/person-timeline.query';
 import { ReadModelPosition } from '../queries/read-your-writes';
+import { parkedCounts } from './parked-events';
 import { ProjectionRunner } from './projection-runner';
+import { READ_MODEL_NAMES } from './read-models';
 
 export interface ProjectionsModuleOptions {
   /** Run the projection runner inside this process (default true); false when a separate `projections run` does. */
@@ -36,10 +39,14 @@ export class ProjectionWorker implements OnApplicationBootstrap, BeforeApplicati
     @Inject(EVENT_STORE) store: EventStore,
     dataSource: DataSource,
     @Inject(PROJECTIONS_OPTIONS) private readonly options: ProjectionsModuleOptions,
+    metrics: LedgerMetrics,
   ) {
     this.runner = new ProjectionRunner(store, dataSource, undefined, {
       onError: (error) => this.logger.error(`runner failed (${error instanceof Error ? error.message : 'unknown'}); resuming from checkpoint`),
+      onParked: ({ projection, position, errorClass }) =>
+        this.logger.warn(`${projection}: parked the event at position ${position} (${errorClass}); see projections status`),
     });
+    metrics.observeParkedEvents(READ_MODEL_NAMES, () => parkedCounts(dataSource.manager));
   }
 
   onApplicationBootstrap(): void {

@@ -1,13 +1,15 @@
 import { Client, type ClientConfig } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import type { ProjectedEvent } from '../../projections/projection';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
 import { upcast } from '../journey/upcasting/upcasters';
 import { lockCheckpoints, saveCheckpoints } from './checkpoints';
 import { inBatches } from './in-batches';
 import { logByStream } from './log-by-stream';
-import { historiesFor, historiesInStream, rowsOfStream } from './project-events';
-import { projectInto } from './projection-runner';
+import { dataErrorCode, replaceParked, type ParkedEvent } from './parked-events';
+import { historiesFor, historiesInStream, rowsOfStream, rowsOfStreamParking } from './project-events';
+import { projectOrPark } from './projection-runner';
 import { readModelsNamed, type ReadModel } from './read-models';
 import { TableLoad } from './table-load';
 
@@ -36,9 +38,14 @@ export interface RebuildSummary {
   seconds: number;
   eventsPerSec: number;
   rows: Record<string, number>;
+  /** Events parked by the rebuilt read models (see parked-events.ts). */
+  parked: number;
 }
 
 const shadowOf = (model: ReadModel) => `${model.table.name}_next`;
+
+/** Where a read model's events that it cannot apply are parked during a rebuild. */
+type ParkFor = (model: ReadModel) => (event: { position: number }, errorClass: string) => void;
 
 /** Events between two progress reports while loading. */
 const PROGRESS_EVERY = 20_000;
@@ -52,21 +59,39 @@ const PROGRESS_EVERY = 20_000;
  * On PostgreSQL (`logTable`) the bulk of the log is loaded on a fast path (loadFromLog) whose rows equal the
  * runner's; the events appended meanwhile, or all of them for another store, then go through the runner's own
  * path, batch by batch, the last ones under the checkpoints' lock.
+ *
+ * An event a projection cannot apply is parked, as the runner parks it, and the rebuilt read model's parks replace
+ * its old ones at the swap. On the fast path a stream whose fold throws is folded again event by event (parking
+ * the events that throw); a row PostgreSQL refuses fails the COPY, which cannot skip it, so that rebuild starts
+ * again on the runner's path, which can.
  */
 export async function rebuild(store: EventStore, dataSource: DataSource, options: RebuildOptions = {}): Promise<RebuildSummary> {
   const started = process.hrtime.bigint();
   const models = readModelsNamed(options.name);
   const batchSize = options.batchSize ?? 5000;
-  for (const model of models) {
-    await dataSource.query(`DROP TABLE IF EXISTS ${shadowOf(model)}`);
-    await dataSource.query(`CREATE TABLE ${shadowOf(model)} (LIKE ${model.table.name} INCLUDING ALL EXCLUDING INDEXES)`);
+  // Events the rebuilt read models cannot apply: parked as the runner parks them, swapped in with the tables.
+  const parked: Omit<ParkedEvent, 'parkedAt'>[] = [];
+  const parkFor: ParkFor = (model) => (event, errorClass) =>
+    void parked.push({ projection: model.projection.name, position: event.position, errorClass });
+  await createShadows(dataSource, models);
+  let position = 0;
+  let events = 0;
+  if (options.logTable) {
+    try {
+      ({ position, events } = await loadFromLog(dataSource, models, parkFor, options.onProgress));
+    } catch (error) {
+      // PostgreSQL refused a row (U+0000 in jsonb, say): a COPY cannot skip it, the runner's path below can, so
+      // the whole log goes that way, slower.
+      if (dataErrorCode(error) === undefined) throw error;
+      parked.length = 0;
+      await createShadows(dataSource, models);
+    }
   }
-  let { position, events } = options.logTable ? await loadFromLog(dataSource, models, options.onProgress) : { position: 0, events: 0 };
   await Promise.all(models.map((model) => indexLikeLive(dataSource, model)));
 
   const project = async (manager: EntityManager, batch: readonly RecordedEvent[]) => {
     const histories = await historiesFor(store, batch);
-    for (const model of models) await projectInto(manager, model, shadowOf(model), batch, histories);
+    for (const model of models) await projectOrPark(manager, model, shadowOf(model), batch, histories, parkFor(model));
     position = batch[batch.length - 1]!.position;
     events += batch.length;
   };
@@ -84,6 +109,7 @@ export async function rebuild(store: EventStore, dataSource: DataSource, options
     for await (const batch of inBatches(store.readAll({ after: position }), batchSize, Infinity)) await project(manager, batch);
     for (const model of models) await swapIn(manager, model.table.name, shadowOf(model));
     await saveCheckpoints(manager, names, position);
+    await replaceParked(manager, names, parked);
   });
   options.onProgress?.(position, position);
 
@@ -93,7 +119,7 @@ export async function rebuild(store: EventStore, dataSource: DataSource, options
     rows[model.projection.name] = Number(count);
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { projections: names, events, position, seconds, eventsPerSec: Math.round(events / seconds), rows };
+  return { projections: names, events, position, seconds, eventsPerSec: Math.round(events / seconds), rows, parked: parked.length };
 }
 
 /**
@@ -105,6 +131,7 @@ export async function rebuild(store: EventStore, dataSource: DataSource, options
 async function loadFromLog(
   dataSource: DataSource,
   models: readonly ReadModel[],
+  parkFor: ParkFor,
   onProgress: RebuildOptions['onProgress'],
 ): Promise<{ position: number; events: number }> {
   const reader = connectionTo(dataSource);
@@ -125,10 +152,8 @@ async function loadFromLog(
     for await (const streams of logByStream(reader, head)) {
       for (const stream of streams) {
         events += stream.length;
-        const histories = historiesInStream(stream);
-        // Upcast once for every read model (upcasting a current event gives it back as it is).
-        const current = stream.map(upcast);
-        models.forEach((model, index) => loads[index]!.add(rowsOfStream(model.projection, current, histories)));
+        const rows = rowsOfStreamByModel(models, stream, parkFor);
+        models.forEach((_, index) => loads[index]!.add(rows[index]!));
       }
       await Promise.all(loads.map((load) => load.ready()));
       if (events - reported >= PROGRESS_EVERY) onProgress?.((reported = events), head);
@@ -139,6 +164,29 @@ async function loadFromLog(
   } finally {
     // After a failure, closing the connections is what ends their COPY (and rolls it back).
     await Promise.all(connections.map((connection) => connection.end()));
+  }
+}
+
+/** Each read model's rows of one whole stream; a stream that breaks a projection is folded again, parking what breaks it. */
+function rowsOfStreamByModel(
+  models: readonly ReadModel[],
+  stream: readonly ProjectedEvent[],
+  parkFor: ParkFor,
+): unknown[][] {
+  try {
+    const histories = historiesInStream(stream);
+    // Upcast once for every read model (upcasting a current event gives it back as it is).
+    const current = stream.map(upcast);
+    return models.map((model) => rowsOfStream(model.projection, current, histories));
+  } catch {
+    return models.map((model) => rowsOfStreamParking(model.projection, stream, parkFor(model)));
+  }
+}
+
+async function createShadows(dataSource: DataSource, models: readonly ReadModel[]): Promise<void> {
+  for (const model of models) {
+    await dataSource.query(`DROP TABLE IF EXISTS ${shadowOf(model)}`);
+    await dataSource.query(`CREATE TABLE ${shadowOf(model)} (LIKE ${model.table.name} INCLUDING ALL EXCLUDING INDEXES)`);
   }
 }
 

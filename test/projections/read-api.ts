@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
 import { EVENT_STORE } from '../../src/event-store/event-store.tokens';
 import { ProblemFilter } from '../../src/http/problem.filter';
+import { LedgerMetrics } from '../../src/metrics/metrics';
 import { strictValidationPipe } from '../../src/http/validation';
 import { ProjectionsModule } from '../../src/projections/projections.module';
 import { ReadModelPosition } from '../../src/queries/read-your-writes';
@@ -17,13 +18,13 @@ export interface ReadApi {
 }
 
 /**
- * ProjectionsModule in a Nest app wired as the app module does (EventStore under EVENT_STORE, TypeORM's
+ * ProjectionsModule in a Nest app wired as the app module does (EventStore under EVENT_STORE, metrics, TypeORM's
  * DataSource, the strict validation pipe and problem filter), its runner following the log.
  */
 export async function startReadApi(options: { runner?: boolean; readYourWritesTimeoutMs?: number } = {}): Promise<ReadApi> {
   const db = await openReadModelDatabase();
   @Global()
-  @Module({ providers: [{ provide: EVENT_STORE, useValue: db.store }], exports: [EVENT_STORE] })
+  @Module({ providers: [{ provide: EVENT_STORE, useValue: db.store }, LedgerMetrics], exports: [EVENT_STORE, LedgerMetrics] })
   class EventStoreModule {}
   const moduleRef = await Test.createTestingModule({
     imports: [

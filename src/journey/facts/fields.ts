@@ -29,6 +29,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { FreeTextCharacters, isPlainString, PlainCharacters } from './characters';
 import { isCalendarDate } from './dates';
 import { MarkFreeText, MarkNested } from './free-text-fields';
 
@@ -120,11 +121,11 @@ export const CalendarDate = (options: FieldOptions = {}) =>
 
 /** Free text that a person types, short; stored sealed under the person's data key (free-text-fields.ts). */
 export const Text = (options: FieldOptions = {}) =>
-  field({ type: String, maxLength: TEXT_MAX }, options, IsString(), IsNotEmpty(), MaxLength(TEXT_MAX), MarkFreeText());
+  field({ type: String, maxLength: TEXT_MAX }, options, IsString(), IsNotEmpty(), MaxLength(TEXT_MAX), FreeTextCharacters(), MarkFreeText());
 
 /** A name or identifier chosen outside this system (organisation, referral, instrument, scoring version...). */
 export const Name = (options: FieldOptions = {}) =>
-  field({ type: String, maxLength: NAME_MAX }, options, IsString(), IsNotEmpty(), MaxLength(NAME_MAX));
+  field({ type: String, maxLength: NAME_MAX }, options, IsString(), IsNotEmpty(), MaxLength(NAME_MAX), PlainCharacters());
 
 export const EventId = (options: FieldOptions = {}) =>
   field({ type: String, format: 'uuid' }, options, IsUUID(undefined, { message: '$property must be an event id (UUID)' }));
@@ -172,7 +173,7 @@ export const Answer = (options: FieldOptions = {}) =>
     options,
     ValidateBy({
       name: 'isAnswer',
-      validator: { validate: isAnswer, defaultMessage: () => '$property must be a number, a non-empty string or a boolean' },
+      validator: { validate: isAnswer, defaultMessage: () => '$property must be a number, a non-empty string without control characters, or a boolean' },
     }),
   );
 
@@ -192,7 +193,8 @@ export const Result = (options: FieldOptions = {}) =>
       name: 'isResult',
       validator: {
         validate: (value) => isAnswer(value) || isKeyedBy(value, isAnswer),
-        defaultMessage: () => '$property must be an answer (number, string, boolean) or an object of named answers',
+        defaultMessage: () =>
+          '$property must be an answer (number, string without control characters, boolean) or an object of named answers',
       },
     }),
   );
@@ -259,13 +261,14 @@ export function NameRequiredOnlyWhen(
             : `$property is allowed only ${condition}`,
       },
     }),
+    PlainCharacters(),
   );
 }
 
 function isAnswer(value: unknown): boolean {
   return (
     (typeof value === 'number' && Number.isFinite(value)) ||
-    (typeof value === 'string' && value.length > 0 && value.length <= TEXT_MAX) ||
+    (isPlainString(value) && value.length > 0 && value.length <= TEXT_MAX) ||
     typeof value === 'boolean'
   );
 }

@@ -1,3 +1,4 @@
+export * from './characters';
 export * from './dates';
 export * from './registry';
 export * from './validate';

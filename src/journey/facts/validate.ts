@@ -1,10 +1,12 @@
 /**
  * The one validation of facts' data, shared by the HTTP API and the bulk import: known type, right types, required
- * fields present, and no unknown field (rejected by name, never silently dropped).
+ * fields present, no unknown field (rejected by name, never silently dropped), and no control character outside free
+ * text.
  */
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { DataOf, isJourneyEventType, JourneyEventType } from '../domain/events';
+import { FREE_TEXT_CHARACTERS, isFreeTextString, isPlainString, KEY_CHARACTERS } from './characters';
 import { JOURNEY_FACTS } from './registry';
 
 export interface FieldError {
@@ -44,7 +46,7 @@ export function validateCorrectedData(targetType: string, correctedData: unknown
 
 function dataErrors(type: JourneyEventType, data: unknown, path: string): FieldError[] {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return [{ field: path, reason: 'must be an object' }];
-  const instance = plainToInstance(JOURNEY_FACTS[type].data, withoutObjectMemberKeys(data));
+  const instance = plainToInstance(JOURNEY_FACTS[type].data, withoutRefusedKeys(data));
   const errors = validateSync(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,
@@ -54,11 +56,11 @@ function dataErrors(type: JourneyEventType, data: unknown, path: string): FieldE
     validationError: { target: false, value: false },
   });
   const reported = errors.flatMap((error) => fieldErrors(error, path));
-  // A member-named key inside a field already refused (an unknown one, say) is that field's error, not another.
-  const smuggled = objectMemberKeys(data, path).filter(
-    ({ field }) => !reported.some((error) => field.startsWith(`${error.field}.`) || field.startsWith(`${error.field}[`)),
+  // A finding inside a field already refused (an unknown one, say) is that field's error, not another.
+  const unreported = refusedContent(data, path).filter(
+    ({ field }) => !reported.some((error) => field === error.field || field.startsWith(`${error.field}.`) || field.startsWith(`${error.field}[`)),
   );
-  return [...reported, ...smuggled];
+  return [...reported, ...unreported];
 }
 
 /** Below the top (always an object), a numeric property is an array element: `goals[0].domain`. */
@@ -69,25 +71,42 @@ function fieldErrors(error: ValidationError, parent: string, top = true): FieldE
 }
 
 /**
- * Keys named like Object.prototype members (`__proto__`, `constructor`, `toString`...) slip past class-transformer
- * and class-validator's whitelist, which look them up on plain objects; they are refused by name here.
+ * Keys the validators must not see: named like Object.prototype members (`__proto__`, `constructor`, `toString`...),
+ * which slip past class-transformer and class-validator's whitelist as they look them up on plain objects; and keys
+ * holding control characters, which an error naming them would echo. refusedContent names both.
  */
-function withoutObjectMemberKeys(value: unknown): unknown {
+function isRefusedKey(key: string): boolean {
+  return key in Object.prototype || !isPlainString(key);
+}
+
+function withoutRefusedKeys(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(withoutObjectMemberKeys);
+  if (Array.isArray(value)) return value.map(withoutRefusedKeys);
   return Object.fromEntries(
     Object.entries(value)
-      .filter(([key]) => !(key in Object.prototype))
-      .map(([key, item]) => [key, withoutObjectMemberKeys(item)]),
+      .filter(([key]) => !isRefusedKey(key))
+      .map(([key, item]) => [key, withoutRefusedKeys(item)]),
   );
 }
 
-function objectMemberKeys(value: unknown, path: string): FieldError[] {
+/**
+ * The floor under every field's own rules, over the whole data (objects of any shape, such as a correction's
+ * `correctedData`, included): member-named keys by name, keys with control characters by the object holding them
+ * (never echoing the key), and any string that even free text could not hold (U+0000 and lone surrogates among them,
+ * which PostgreSQL refuses in a read model).
+ */
+function refusedContent(value: unknown, path: string): FieldError[] {
+  if (typeof value === 'string') return isFreeTextString(value) ? [] : [{ field: path, reason: FREE_TEXT_CHARACTERS }];
   if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([key, item]) => {
-    const field = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
-    return key in Object.prototype
-      ? [{ field, reason: `property ${key} should not exist` }]
-      : objectMemberKeys(item, field);
-  });
+  const entries = Object.entries(value);
+  const badKeys = entries.some(([key]) => !isPlainString(key)) ? [{ field: path, reason: KEY_CHARACTERS }] : [];
+  return [
+    ...badKeys,
+    ...entries
+      .filter(([key]) => isPlainString(key))
+      .flatMap(([key, item]) => {
+        const field = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
+        return key in Object.prototype ? [{ field, reason: `property ${key} should not exist` }] : refusedContent(item, field);
+      }),
+  ];
 }

@@ -32,9 +32,14 @@ export function factFromBody(type: JourneyEventType, body: unknown, actor: Actor
   const occurredAtProblem = validateOccurredAt(occurredAt);
   if (occurredAtProblem) errors.push({ field: 'occurredAt', reason: occurredAtProblem });
   const parsed = parseFact(type, data);
-  if (!parsed.ok) errors.push(...parsed.errors.map((error) => ({ ...error, field: error.field.replace(/^data\./, '') })));
+  if (!parsed.ok) errors.push(...parsed.errors.map((error) => ({ ...error, field: bodyField(error.field) })));
   if (errors.length > 0 || !parsed.ok) throw badRequest(errors);
   return { type, occurredAt: occurredAt as string, data: parsed.data, organisationId: actor.org } as RecordFact;
+}
+
+/** The data is the body here: `data.scope` is `scope`, and `data` itself the body. */
+function bodyField(field: string): string {
+  return field === 'data' ? 'body' : field.replace(/^data\./, '');
 }
 
 /** If-Match: a revision number, bare or as a quoted entity tag. */
