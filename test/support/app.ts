@@ -17,6 +17,8 @@ export interface TestApp {
   http: () => ReturnType<typeof request>;
   databaseUrl: string;
   token(role: Role, org?: string, sub?: string): Promise<string>;
+  /** The key the app trusts, for tests that sign tokens of their own making. */
+  signingKey: LocalSigningKey;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     http: () => request(server),
     databaseUrl: database.url,
     token: (role, org = 'org-a', sub = `user-${role}`) => key.mint({ sub, org, roles: [role] }),
+    signingKey: key,
     async close() {
       await app.close();
       await database.drop();
