@@ -24,7 +24,7 @@ export class ImportsController {
     description:
       'Line: {"eventId"?: uuid, "personId": uuid, "type": "<EventType>", "occurredAt": "YYYY-MM-DD"|"YYYY-MM", "organisationId": string, "data": {...}}. ' +
       'Every line goes through the same rules as the API; if any line is bad nothing is written, the errors of the first bad lines are listed ' +
-      `(${MAX_LISTED_ERRORS} at most) and moreBadLines counts the others. The body is read as a stream and may be gzip-compressed. ` +
+      `(${MAX_LISTED_ERRORS} at most) and moreBadLines counts the others. The body is read as a stream and may be compressed (gzip, deflate, br). ` +
       'Importing the same file again writes nothing new.',
   })
   @ApiConsumes('application/x-ndjson')

@@ -4,7 +4,12 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { malformedBody, payloadTooLarge, ProblemError, unsupportedMediaType } from '../http/problem';
 import { linesOf, type NdjsonLine } from './ndjson';
 
-const DECODERS: Record<string, () => Transform> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
+const DECODERS = new Map<string, () => Transform>([
+  ['gzip', createGunzip],
+  ['x-gzip', createGunzip],
+  ['deflate', createInflate],
+  ['br', createBrotliDecompress],
+]);
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
 
 /**
@@ -22,22 +27,19 @@ export class NdjsonBody implements AsyncIterable<NdjsonLine> {
     const { request } = this;
     const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     const charset = CHARSET.exec(request.headers['content-type'] ?? '')?.[1].toLowerCase();
-    let decoder: Transform | undefined;
+    const decoder = DECODERS.get(encoding)?.();
     let requestError: Error | undefined;
     try {
       if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw unsupportedMediaType('An import is UTF-8 text');
-      if (encoding !== 'identity' && !(encoding in DECODERS)) throw unsupportedMediaType('Content-Encoding must be gzip, deflate, br or none');
-      if (encoding === 'identity' && Number(request.headers['content-length']) > this.limitBytes) throw payloadTooLarge();
-      let source: Readable = request;
-      if (encoding !== 'identity') {
-        const decompress = DECODERS[encoding]();
-        decoder = decompress;
+      if (!decoder && encoding !== 'identity') throw unsupportedMediaType('Content-Encoding must be gzip, deflate, br or none');
+      if (!decoder && Number(request.headers['content-length']) > this.limitBytes) throw payloadTooLarge();
+      if (decoder) {
         // A request cut off half-way must end the decompression too, not leave the import waiting.
         finished(request, (error) => {
-          if (error) decompress.destroy((requestError = error));
+          if (error) decoder.destroy((requestError = error));
         });
-        source = request.pipe(decompress);
       }
+      const source: Readable = decoder ? request.pipe(decoder) : request;
       let received = 0;
       for await (const chunk of source.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
         received += chunk.length;
