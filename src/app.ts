@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
+import { trustProxy } from './config/configuration';
 import { bodyParsers } from './http/body-parsers';
 import { noStoreByDefault } from './http/cache-control';
 import { strictValidationPipe } from './http/validation';
@@ -20,7 +21,7 @@ export async function createApp(options: AppOptions): Promise<INestApplication> 
   app.use(noStoreByDefault);
   app.use(...bodyParsers({ json: options.config.JOURNEY_BODY_LIMIT, ndjson: options.config.JOURNEY_IMPORT_LIMIT }));
   app.useGlobalPipes(strictValidationPipe());
-  app.set('trust proxy', false);
+  app.set('trust proxy', trustProxy(options.config));
   app.set('x-powered-by', false);
   const document = SwaggerModule.createDocument(
     app,

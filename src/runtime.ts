@@ -36,9 +36,9 @@ export async function openDatabase(config: Configuration): Promise<Database> {
 
 /** Production trusts the OIDC issuer; the embedded default trusts its own local key (see `cli token`). */
 export async function tokenVerifierFor(config: Configuration): Promise<TokenVerifier> {
-  if (config.JOURNEY_OIDC_ISSUER && config.JOURNEY_OIDC_JWKS_URL) {
-    return TokenVerifier.forOidcIssuer(config.JOURNEY_OIDC_ISSUER, config.JOURNEY_OIDC_JWKS_URL, config.JOURNEY_OIDC_AUDIENCE);
-  }
+  const { JOURNEY_OIDC_ISSUER: issuer, JOURNEY_OIDC_JWKS_URL: jwksUrl, JOURNEY_OIDC_AUDIENCE: audience } = config;
+  // loadConfiguration refuses an issuer without the other two.
+  if (issuer && jwksUrl && audience) return TokenVerifier.forOidcIssuer(issuer, jwksUrl, audience);
   const key = await LocalSigningKey.loadOrCreate(resolve(config.JOURNEY_DATA_DIR));
   return TokenVerifier.forLocalKey(key.publicKey);
 }

@@ -3,8 +3,9 @@ const WINDOW_MS = 60_000;
 const SWEEP_ABOVE = 10_000;
 
 /**
- * Counts failed authentications per client address in one-minute windows. A client over the limit is refused
- * (429) until its window ends, whatever token it sends next: guessing tokens gets slow. In memory, per replica.
+ * Counts failed authentications per client address in one-minute windows. Over the limit, the address's failing
+ * requests are refused (429) until its window ends: guessing tokens gets slow, while a request with a valid token
+ * still passes. In memory, per replica.
  */
 export class AuthFailureLimiter {
   private readonly windows = new Map<string, { startedAt: number; failures: number }>();

@@ -5,6 +5,9 @@ import { dirname, join } from 'node:path';
 import type { Role } from './actor';
 import { LOCAL_ISSUER } from './token-verifier';
 
+/** Lifetimes of locally minted tokens, in seconds: short, since a leaked token works until it expires. */
+export const TOKEN_TTL = { default: 3600, max: 12 * 3600 } as const;
+
 /**
  * The embedded default's token signing key (Ed25519), made on first use under the data folder, readable by its
  * owner only. Production verifies tokens from an OIDC issuer instead and never needs it.
@@ -29,7 +32,8 @@ export class LocalSigningKey {
     return new LocalSigningKey(privateKey, createPublicKey(pem));
   }
 
-  mint(claims: { sub: string; org: string; roles: Role[] }, ttlSeconds = 8 * 3600): Promise<string> {
+  mint(claims: { sub: string; org: string; roles: Role[] }, ttlSeconds: number = TOKEN_TTL.default): Promise<string> {
+    if (!(ttlSeconds > 0 && ttlSeconds <= TOKEN_TTL.max)) throw new RangeError(`a token lives at most ${TOKEN_TTL.max} seconds`);
     return new SignJWT({ org: claims.org, roles: claims.roles })
       .setProtectedHeader({ alg: 'EdDSA' })
       .setSubject(claims.sub)

@@ -14,7 +14,8 @@ export class TokenVerifier {
     private readonly audience: string | undefined,
   ) {}
 
-  static forOidcIssuer(issuer: string, jwksUrl: string, audience?: string): TokenVerifier {
+  /** The issuer's tokens are accepted only when issued for this service (`aud`): a token for another service is refused. */
+  static forOidcIssuer(issuer: string, jwksUrl: string, audience: string): TokenVerifier {
     return new TokenVerifier(createRemoteJWKSet(new URL(jwksUrl)), issuer, audience);
   }
 
@@ -25,7 +26,8 @@ export class TokenVerifier {
   async verify(token: string): Promise<Actor> {
     let payload: JWTPayload;
     try {
-      const options = { issuer: this.issuer, audience: this.audience, algorithms: ['EdDSA', 'RS256', 'ES256', 'PS256'] };
+      // A token without `exp` would never expire: refused, whoever signed it.
+      const options = { issuer: this.issuer, audience: this.audience, algorithms: ['EdDSA', 'RS256', 'ES256', 'PS256'], requiredClaims: ['exp'] };
       ({ payload } = typeof this.key === 'function' ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options));
     } catch (error) {
       throw new InvalidTokenError(`token rejected: ${(error as { code?: string }).code ?? 'invalid'}`);

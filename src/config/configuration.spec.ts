@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { ConfigurationError, loadConfiguration } from './configuration';
+import { ConfigurationError, loadConfiguration, trustProxy } from './configuration';
 
 /** What loading these settings throws, as `npm start` would print it. */
 function refusal(env: Record<string, string>): string {
@@ -58,5 +58,34 @@ describe('configuration', () => {
     expect(loadConfiguration({ EVENTSTORE_CONNECTION_STRING: 'esdb://admin:s3cret@es.internal:2113?tls=false' }).EVENTSTORE_CONNECTION_STRING).toBe(
       'esdb://admin:s3cret@es.internal:2113?tls=false',
     );
+  });
+});
+
+describe('configuration of tokens and proxies', () => {
+  const oidc = { JOURNEY_OIDC_ISSUER: 'https://id.example.org/realms/journeys', JOURNEY_OIDC_JWKS_URL: 'https://id.example.org/realms/journeys/certs' };
+
+  test('an OIDC issuer without JOURNEY_OIDC_AUDIENCE stops the start with a message naming it', () => {
+    expect(() => loadConfiguration(oidc)).toThrow(ConfigurationError);
+    expect(() => loadConfiguration(oidc)).toThrow(/JOURNEY_OIDC_AUDIENCE is required with JOURNEY_OIDC_ISSUER/);
+    expect(loadConfiguration({ ...oidc, JOURNEY_OIDC_AUDIENCE: 'journey-ledger' }).JOURNEY_OIDC_AUDIENCE).toBe('journey-ledger');
+  });
+
+  test('the JWKS URL must be https, except on this machine', () => {
+    const withJwks = (url: string) => () => loadConfiguration({ ...oidc, JOURNEY_OIDC_AUDIENCE: 'journey-ledger', JOURNEY_OIDC_JWKS_URL: url });
+    for (const url of ['http://id.example.org/certs', 'http://10.0.0.5:8080/certs', 'http://localhost.example.org/certs']) {
+      expect(withJwks(url)).toThrow(/JOURNEY_OIDC_JWKS_URL must be an https URL \(http only for localhost\)/);
+    }
+    for (const url of ['https://id.example.org/certs', 'http://localhost:8080/certs', 'http://127.0.0.1:8080/certs', 'http://[::1]:8080/certs']) {
+      expect(withJwks(url)).not.toThrow();
+    }
+  });
+
+  test('JOURNEY_TRUST_PROXY takes a hop count or addresses, subnets and names, as Express does', () => {
+    expect(trustProxy(loadConfiguration({}))).toBe(false);
+    expect(trustProxy(loadConfiguration({ JOURNEY_TRUST_PROXY: '1' }))).toBe(1);
+    expect(trustProxy(loadConfiguration({ JOURNEY_TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, 192.0.2.7' }))).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.7']);
+    for (const setting of ['true', '0', 'everyone', '10.0.0.0/33', '10.0.0.1/8/8', 'loopback/8']) {
+      expect(() => loadConfiguration({ JOURNEY_TRUST_PROXY: setting })).toThrow(/JOURNEY_TRUST_PROXY must be a hop count/);
+    }
   });
 });

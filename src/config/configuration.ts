@@ -2,6 +2,7 @@ import { plainToInstance, Type } from 'class-transformer';
 import {
   IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate, validateSync, ValidatorConstraint, type ValidatorConstraintInterface,
 } from 'class-validator';
+import { isIP } from 'node:net';
 import { readFile } from 'node:fs/promises';
 
 /**
@@ -69,11 +70,11 @@ export class Configuration {
   @IsOptional() @IsString()
   JOURNEY_OIDC_ISSUER?: string;
 
-  /** Production: where the issuer publishes its signing keys (JWKS). Required with JOURNEY_OIDC_ISSUER. */
+  /** Production: where the issuer publishes its signing keys (JWKS), over https. Required with JOURNEY_OIDC_ISSUER. */
   @IsOptional() @Matches(/^https?:\/\/.+/, { message: 'JOURNEY_OIDC_JWKS_URL must be an http(s) URL' })
   JOURNEY_OIDC_JWKS_URL?: string;
 
-  /** Expected `aud` of tokens, when the issuer sets one. */
+  /** The `aud` a token must carry to be accepted. Required with JOURNEY_OIDC_ISSUER. */
   @IsOptional() @IsString()
   JOURNEY_OIDC_AUDIENCE?: string;
 
@@ -116,6 +117,14 @@ export class Configuration {
   @Type(() => Number) @IsInt() @Min(1)
   JOURNEY_AUTH_FAILURES_PER_MINUTE = 30;
 
+  /**
+   * The reverse proxies in front of the app, in Express's `trust proxy` syntax: a hop count, or a comma-separated
+   * list of addresses, CIDR subnets and `loopback`, `linklocal`, `uniquelocal`. Only then is a client's address
+   * taken from `X-Forwarded-For`; unset, it is the connection's address.
+   */
+  @IsOptional() @IsString()
+  JOURNEY_TRUST_PROXY?: string;
+
   /** Write the structured logs to this file instead of standard output. */
   @IsOptional() @IsString()
   JOURNEY_LOG_FILE?: string;
@@ -123,7 +132,7 @@ export class Configuration {
 
 const OPTIONAL_SETTINGS = [
   'DATABASE_URL', 'JOURNEY_OIDC_ISSUER', 'JOURNEY_OIDC_JWKS_URL', 'JOURNEY_OIDC_AUDIENCE', 'JOURNEY_CHECKPOINT_KEY', 'JOURNEY_CHECKPOINT_KEY_FILE',
-  'JOURNEY_KEK', 'JOURNEY_KEK_FILE', 'JOURNEY_LOG_FILE',
+  'JOURNEY_KEK', 'JOURNEY_KEK_FILE', 'JOURNEY_TRUST_PROXY', 'JOURNEY_LOG_FILE',
 ];
 
 export class ConfigurationError extends Error {}
@@ -152,8 +161,56 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Configu
     const lines = errors.map((e) => `  ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new ConfigurationError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  if (Boolean(config.JOURNEY_OIDC_ISSUER) !== Boolean(config.JOURNEY_OIDC_JWKS_URL)) {
-    throw new ConfigurationError('Invalid configuration:\n  JOURNEY_OIDC_ISSUER and JOURNEY_OIDC_JWKS_URL must be set together');
+  const problems = [...oidcProblems(config)];
+  if (config.JOURNEY_TRUST_PROXY !== undefined && trustProxySetting(config.JOURNEY_TRUST_PROXY) === undefined) {
+    problems.push('JOURNEY_TRUST_PROXY must be a hop count or a comma-separated list of proxy addresses, CIDR subnets, loopback, linklocal or uniquelocal');
   }
+  if (problems.length > 0) throw new ConfigurationError(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
   return config;
+}
+
+function* oidcProblems(config: Configuration): Generator<string> {
+  if (Boolean(config.JOURNEY_OIDC_ISSUER) !== Boolean(config.JOURNEY_OIDC_JWKS_URL)) {
+    yield 'JOURNEY_OIDC_ISSUER and JOURNEY_OIDC_JWKS_URL must be set together';
+  }
+  if (config.JOURNEY_OIDC_ISSUER && !config.JOURNEY_OIDC_AUDIENCE) {
+    yield 'JOURNEY_OIDC_AUDIENCE is required with JOURNEY_OIDC_ISSUER: only tokens issued for this service are accepted';
+  }
+  // Keys fetched over plain http could be swapped on the way, and with them every token accepted.
+  if (config.JOURNEY_OIDC_JWKS_URL && !isHttpsOrLocal(config.JOURNEY_OIDC_JWKS_URL)) {
+    yield 'JOURNEY_OIDC_JWKS_URL must be an https URL (http only for localhost)';
+  }
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function isHttpsOrLocal(url: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(url);
+    return protocol === 'https:' || (protocol === 'http:' && LOCAL_HOSTS.has(hostname));
+  } catch {
+    return false;
+  }
+}
+
+/** Express's `trust proxy` for JOURNEY_TRUST_PROXY (validated at start); unset, no proxy is trusted. */
+export function trustProxy(config: Configuration): false | number | string[] {
+  return config.JOURNEY_TRUST_PROXY === undefined ? false : (trustProxySetting(config.JOURNEY_TRUST_PROXY) ?? false);
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** A hop count, or the proxies' addresses, subnets and names; undefined when the setting is none of these. */
+function trustProxySetting(setting: string): number | string[] | undefined {
+  if (/^\d+$/.test(setting)) return Number(setting) > 0 ? Number(setting) : undefined;
+  const entries = setting.split(',').map((entry) => entry.trim());
+  return entries.every(isProxyEntry) ? entries : undefined;
+}
+
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
 }

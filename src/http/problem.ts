@@ -12,6 +12,8 @@ export interface Problem {
   errors?: FieldError[];
   /** The domain rule broken, for 422s. */
   rule?: string;
+  /** A refused import: how many bad lines there were beyond those `errors` lists. */
+  moreBadLines?: number;
 }
 
 /** Thrown by handlers to answer a specific problem; the filter renders it. */
@@ -47,6 +49,10 @@ export function tooManyRequests(retryAfterSeconds: number, detail: string): Prob
 
 export function payloadTooLarge(): ProblemError {
   return new ProblemError({ type: 'about:blank#too-large', title: 'Payload too large', status: 413, detail: 'The request body is larger than the limit' });
+}
+
+export function unsupportedMediaType(detail: string): ProblemError {
+  return new ProblemError({ type: 'about:blank#unsupported-media-type', title: 'Unsupported media type', status: 415, detail });
 }
 
 export function malformedBody(reason: string): ProblemError {

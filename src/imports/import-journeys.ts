@@ -7,11 +7,8 @@ import { isPlainString, PLAIN_CHARACTERS, validateFact, validateOccurredAt } fro
 import { decideFact } from '../journey/decide-fact';
 import { nameBasedUuid } from '../journey/event-id';
 import { journeyStreamId } from '../journey/journey-stream';
-
-/** One bad line of an import file, as the answer lists it. */
-export interface ImportLineError extends FieldError {
-  line: number;
-}
+import { BadLines, type ImportLineError } from './bad-lines';
+import { MAX_LINE_BYTES, OVERLONG_LINE, type NdjsonLine } from './ndjson';
 
 export interface ImportSummary {
   persons: number;
@@ -44,9 +41,18 @@ export interface ImportOptions {
 
 /** The file was refused; nothing was written. */
 export class ImportRejected extends Error {
-  constructor(readonly errors: ImportLineError[]) {
-    super(`${errors.length} bad line(s); nothing was written`);
+  readonly badLines: number;
+  /** The errors of the first bad lines (MAX_LISTED_ERRORS at most). */
+  readonly errors: ImportLineError[];
+  /** Bad lines beyond those `errors` lists. */
+  readonly moreBadLines: number;
+
+  constructor(badLines: BadLines) {
+    super(`${badLines.count} bad line(s); nothing was written`);
     this.name = 'ImportRejected';
+    this.badLines = badLines.count;
+    this.errors = badLines.listed();
+    this.moreBadLines = badLines.unlisted();
   }
 }
 
@@ -68,21 +74,26 @@ const WRITES_IN_FLIGHT = 2;
 /**
  * Bulk import: one fact per NDJSON line, through the same validation and `decide` rules as the API (a person's
  * lines apply in file order). Every line is checked before anything is written, so a bad line anywhere (even the
- * last of a huge file) means nothing is written and every bad line is reported. Lines without an eventId get one
- * derived from their content, so importing the same file again writes nothing new.
+ * last of a huge file) means nothing is written; the first bad lines are reported, and how many more there were.
+ * Nothing of a bad line is kept. Lines without an eventId get one derived from their content, so importing the
+ * same file again writes nothing new.
  */
-export async function importJourneys(lines: AsyncIterable<string> | Iterable<string>, store: EventStore, options: ImportOptions): Promise<ImportSummary> {
-  const errors: ImportLineError[] = [];
+export async function importJourneys(lines: AsyncIterable<NdjsonLine> | Iterable<NdjsonLine>, store: EventStore, options: ImportOptions): Promise<ImportSummary> {
+  const badLines = new BadLines();
   const byPerson = new Map<string, ImportLine[]>();
   const checkFact = rememberedFactChecks();
   let lineNumber = 0;
   let events = 0;
   for await (const text of lines) {
     lineNumber += 1;
+    if (text === OVERLONG_LINE) {
+      badLines.add([{ line: lineNumber, field: 'line', reason: `longer than ${MAX_LINE_BYTES} bytes` }]);
+      continue;
+    }
     if (text.trim() === '') continue;
     const parsed = parseLine(text, lineNumber, checkFact, options.organisationId);
     if ('errors' in parsed) {
-      errors.push(...parsed.errors);
+      badLines.add(parsed.errors);
       continue;
     }
     events += 1;
@@ -92,8 +103,8 @@ export async function importJourneys(lines: AsyncIterable<string> | Iterable<str
     if (lineNumber % 10000 === 0) options.onProgress?.({ phase: 'reading', done: lineNumber, total: 0 });
   }
 
-  const appends = await checkAgainstJourneys(byPerson, store, errors, options);
-  if (errors.length > 0) throw new ImportRejected(errors.sort((a, b) => a.line - b.line));
+  const appends = await checkAgainstJourneys(byPerson, store, badLines, options);
+  if (badLines.count > 0) throw new ImportRejected(badLines);
   const summary = { persons: byPerson.size, events, written: 0, dryRun: options.dryRun };
   if (options.dryRun) return summary;
 
@@ -152,7 +163,7 @@ function* chunksOf<T extends { events: readonly unknown[] }>(appends: T[], event
 async function checkAgainstJourneys(
   byPerson: Map<string, ImportLine[]>,
   store: EventStore,
-  errors: ImportLineError[],
+  badLines: BadLines,
   options: ImportOptions,
 ) {
   const correlationId = randomUUID();
@@ -164,7 +175,7 @@ async function checkAgainstJourneys(
     for (const personId of batch) {
       const streamId = journeyStreamId(personId);
       const history = seenBy(options, stored.get(streamId) ?? []);
-      const { newEvents, journey } = applyLines(byPerson.get(personId) ?? [], history, errors, options.actor, correlationId);
+      const { newEvents, journey } = applyLines(byPerson.get(personId) ?? [], history, badLines, options.actor, correlationId);
       if (newEvents.length > 0) {
         const expected = history.length === 0 ? 'no_stream' : history[history.length - 1].streamRevision;
         appends.push({ personId, streamId, events: newEvents, expected, journey });
@@ -189,7 +200,7 @@ function seenBy(options: ImportOptions, history: RecordedEvent[]): RecordedEvent
 function applyLines(
   lines: ImportLine[],
   history: RecordedEvent[],
-  errors: ImportLineError[],
+  badLines: BadLines,
   actor: string,
   correlationId: string,
 ): { newEvents: NewEvent[]; journey: JourneyState } {
@@ -205,11 +216,11 @@ function applyLines(
       decided = decideFact(fact, state);
     } catch (error) {
       if (!(error instanceof JourneyRuleViolation)) throw error;
-      errors.push({ line, field: 'type', reason: `rule ${error.rule}: ${error.message}` });
+      badLines.add([{ line, field: 'type', reason: `rule ${error.rule}: ${error.message}` }]);
       continue;
     }
     if ('errors' in decided) {
-      errors.push(...decided.errors.map((error) => ({ line, ...error })));
+      badLines.add(decided.errors.map((error) => ({ line, ...error })));
       continue;
     }
     for (const event of decided.events) {
@@ -239,17 +250,16 @@ type FactCheck = (type: unknown, data: unknown) => FieldError[];
 
 /**
  * Data validation is a pure function of (type, data), and bulk files repeat the same coded facts many times
- * (`{"status": "student"}`...): each distinct pair is validated once per import.
+ * (`{"status": "student"}`...): each distinct valid pair is validated once per import. Only short valid pairs are
+ * remembered: nothing of a bad line is kept, and a file of large unique data cannot fill memory this way.
  */
-function rememberedFactChecks(capacity = 50_000): FactCheck {
-  const seen = new Map<string, FieldError[]>();
+function rememberedFactChecks(capacity = 50_000, longestKey = 1024): FactCheck {
+  const valid = new Set<string>();
   return (type, data) => {
     const key = `${String(type)}\u0000${JSON.stringify(data)}`;
-    let errors = seen.get(key);
-    if (errors === undefined) {
-      errors = validateFact(type, data);
-      if (seen.size < capacity) seen.set(key, errors);
-    }
+    if (valid.has(key)) return [];
+    const errors = validateFact(type, data);
+    if (errors.length === 0 && key.length <= longestKey && valid.size < capacity) valid.add(key);
     return errors;
   };
 }

@@ -78,6 +78,20 @@ describe('cli import', () => {
     expect(await head()).toBe(before);
   });
 
+  test('a file of many bad lines, one of them overlong, prints the errors of the first and counts the others', async () => {
+    const file = join(folder, 'many-bad.ndjson');
+    const lines = [`{"personId": "${'x'.repeat(2 * 1024 * 1024)}"}`, ...Array.from({ length: 1500 }, (_, i) => `{"personId": ${i}`)];
+    await writeFile(file, lines.join('\n'));
+    const before = await head();
+    await run(file);
+    expect(process.exitCode).toBe(2);
+    expect(errors[0]).toBe('line 1: line: longer than 1048576 bytes');
+    expect(errors.filter((line) => line.startsWith('line '))).toHaveLength(1000);
+    expect(errors).toContain('... and 501 more bad line(s), not listed');
+    expect(errors.at(-1)).toMatch(/^1501 bad line\(s\) in .*many-bad\.ndjson; nothing was written$/);
+    expect(await head()).toBe(before);
+  });
+
   test('a missing file is a clear error', async () => {
     await expect(run(join(folder, 'nowhere.ndjson'))).rejects.toThrow(/No such file/);
   });

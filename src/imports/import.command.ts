@@ -47,7 +47,8 @@ export function registerImportCommand(program: Command): void {
         bar.stop();
         if (!(error instanceof ImportRejected)) throw error;
         for (const bad of error.errors) console.error(`line ${bad.line}: ${bad.field}: ${bad.reason}`);
-        console.error(`${error.errors.length} bad line(s) in ${file}; nothing was written`);
+        if (error.moreBadLines > 0) console.error(`... and ${error.moreBadLines} more bad line(s), not listed`);
+        console.error(`${error.badLines} bad line(s) in ${file}; nothing was written`);
         process.exitCode = 2;
       } finally {
         await store.close();

@@ -1,14 +1,15 @@
-import { Body, Controller, Headers, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags, ApiBearerAuth } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { Roles } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
-import { badRequest, ProblemError } from '../http/problem';
+import { badRequest, ProblemError, unsupportedMediaType } from '../http/problem';
 import { FreeTextSeal } from '../personal-data/free-text-seal';
+import { MAX_LISTED_ERRORS } from './bad-lines';
 import { ImportRejected, importJourneys, type ImportSummary } from './import-journeys';
-import { linesOfText } from './ndjson';
+import { NdjsonBody } from './ndjson-body';
 
 @ApiTags('imports')
 @ApiBearerAuth()
@@ -23,34 +24,25 @@ export class ImportsController {
     summary: 'Bulk import of journey facts, one NDJSON line per fact',
     description:
       'Line: {"eventId"?: uuid, "personId": uuid, "type": "<EventType>", "occurredAt": "YYYY-MM-DD"|"YYYY-MM", "organisationId": string, "data": {...}}. ' +
-      'Every line goes through the same rules as the API; if any line is bad nothing is written and every bad line is listed. ' +
+      'Every line goes through the same rules as the API; if any line is bad nothing is written, the errors of the first bad lines are listed ' +
+      `(${MAX_LISTED_ERRORS} at most) and moreBadLines counts the others. The body is read as a stream and may be compressed (gzip, deflate, br). ` +
       'Importing the same file again writes nothing new.',
   })
   @ApiConsumes('application/x-ndjson')
   @ApiBody({ schema: { type: 'string' } })
   @ApiQuery({ name: 'dryRun', required: false, type: Boolean })
   @ApiResponse({ status: 200, description: '{persons, events, written}' })
-  @ApiResponse({ status: 400, description: '{errors: [{line, field, reason}]} — nothing was written' })
-  async importFacts(
-    @Body() body: unknown,
-    @Headers('content-type') contentType: string | undefined,
-    @CurrentActor() actor: Actor,
-    @Query('dryRun') dryRun?: string,
-  ): Promise<ImportSummary> {
-    if (typeof body !== 'string') {
-      throw new ProblemError({
-        type: 'about:blank#unsupported-media-type',
-        title: 'Unsupported media type',
-        status: 415,
-        detail: `Send the file as application/x-ndjson (got ${contentType ?? 'none'})`,
-      });
-    }
+  @ApiResponse({ status: 400, description: '{errors: [{line, field, reason}], moreBadLines} — nothing was written' })
+  @ApiResponse({ status: 413, description: 'the body, decompressed, is larger than JOURNEY_IMPORT_LIMIT — nothing was written' })
+  async importFacts(@Body() body: unknown, @CurrentActor() actor: Actor, @Query('dryRun') dryRun?: string): Promise<ImportSummary> {
+    if (!(body instanceof NdjsonBody)) throw unsupportedMediaType('Send the file as application/x-ndjson');
     if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false') throw badRequest([{ field: 'dryRun', reason: 'must be true or false' }]);
     try {
-      return await importJourneys(linesOfText(body), this.store, { dryRun: dryRun === 'true', actor: actor.sub, organisationId: actor.org, sealer: this.sealer });
+      return await importJourneys(body, this.store, { dryRun: dryRun === 'true', actor: actor.sub, organisationId: actor.org, sealer: this.sealer });
     } catch (error) {
-      if (error instanceof ImportRejected) throw badRequest(error.errors, error.message);
-      throw error;
+      if (!(error instanceof ImportRejected)) throw error;
+      const { problem } = badRequest(error.errors, error.message);
+      throw new ProblemError({ ...problem, moreBadLines: error.moreBadLines });
     }
   }
 }

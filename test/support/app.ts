@@ -19,6 +19,8 @@ export interface TestApp {
   token(role: Role, org?: string, sub?: string): Promise<string>;
   /** Stops the application and starts it again on the same database and keys, as a restart of `npm start` does. */
   restart(): Promise<void>;
+  /** The key the app trusts, for tests that sign tokens of their own making. */
+  signingKey: LocalSigningKey;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       app = await listen();
       testApp.app = app;
     },
+    signingKey: key,
     async close() {
       await app.close();
       await database.drop();
