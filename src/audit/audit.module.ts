@@ -19,7 +19,7 @@ import { CheckpointSchedule } from './checkpoint-schedule';
 export const MERKLE_LOG_BUILDER_OPTIONS: MerkleLogBuilderOptions = { batchSize: 1000, flushAfterMs: 100, pollEveryMs: 50 };
 
 /**
- * Integrity for auditors (issue 4): the Merkle log builder follows the store from start to shutdown, checkpoints
+ * Integrity for auditors: the Merkle log builder follows the store from start to shutdown, checkpoints
  * are signed on schedule and on demand, and the audit API serves notes, proofs and exports.
  */
 @Module({})

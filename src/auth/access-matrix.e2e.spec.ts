@@ -3,7 +3,7 @@ import { ROLES, type Role } from './actor';
 
 /**
  * Every route the application serves (read from its router, so a route added later is walked too) against every
- * role and no token at all. The expectations come from issue 5, not from the routes' own decorators: a route this
+ * role and no token at all. The expectations come from the roles the README documents, not from the routes' own decorators: a route this
  * table does not know fails the spec until someone decides who may call it.
  */
 type Expected = 'public' | readonly Role[];
@@ -66,7 +66,7 @@ describe('access matrix: every role against every route', () => {
     return route.method === 'get' ? request : request.send({});
   };
 
-  test('finds the routes of issue 5 among the ones served', () => {
+  test('finds the documented routes among the ones served', () => {
     const served = routes.map(({ method, path }) => `${method.toUpperCase()} ${path}`);
     expect(served).toEqual(
       expect.arrayContaining([
@@ -82,7 +82,7 @@ describe('access matrix: every role against every route', () => {
     );
   });
 
-  test('every cell answers as issue 5 says', async () => {
+  test('every cell answers as the roles say', async () => {
     const wrong: string[] = [];
     for (const route of routes) {
       const expected = expectedFor(route.method, route.path);

@@ -2,7 +2,7 @@ import canonicalize from 'canonicalize';
 import { hash } from 'node:crypto';
 import { NO_PREVIOUS_HASH, type NewEvent, type RecordedEvent } from '../event-store/event-store';
 
-/** The fields an event's integrity covers (issue 4): the envelope, with personal data only as ciphertext. */
+/** The fields an event's integrity covers: the envelope, with personal data and free text only as ciphertext. */
 export type SealedEnvelope = Omit<RecordedEvent, 'position' | 'eventHash'>;
 
 /** RFC 8785 (JSON Canonicalization Scheme) bytes of the envelope: what is hashed, stored and exported. */

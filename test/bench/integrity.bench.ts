@@ -21,7 +21,7 @@ import { exportLine } from '../../src/integrity/verify-export';
 const ORIGIN = 'journey-ledger.bench/log';
 
 /**
- * Integrity figures (issue 4, point 7):
+ * Integrity figures:
  * - verifyEventsPerSec: the offline verifier (`verify --export`, the CLI's code path) over an export file of
  *   1,000,000 × scale realistic events (~700 canonical bytes, chained per stream, streams interleaved), from disk;
  * - rawSha256EventsPerSec: this machine's limit for the same hashing, per event SHA-256 of the canonical bytes,

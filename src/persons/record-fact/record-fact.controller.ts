@@ -73,7 +73,7 @@ export class RecordFactController {
   }
 }
 
-/** Caseworkers and programme managers record facts; closing a case is the programme manager's decision (issue 5). */
+/** Caseworkers and programme managers record facts; closing a case is the programme manager's decision. */
 function rolesRecording(type: JourneyEventType): Role[] {
   return type === 'CaseClosed' ? ['programme_manager'] : ['caseworker', 'programme_manager'];
 }
