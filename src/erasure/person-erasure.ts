@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { decide, type ErasureBasis } from '../journey/domain';
+import { today } from '../journey/facts';
 import { loadJourney, type LoadedJourney } from '../journey/journey-stream';
 import { PersonKeys, type ErasureRequest } from '../personal-data/person-keys';
 import { RecordJourneyFactCommand, type RecordedFactAnswer } from '../persons/record-fact/record-fact.command';
@@ -32,7 +33,7 @@ export class PersonErasure implements OnApplicationBootstrap {
       await this.keys.erasureRecorded(personId);
       return { revision: earlier.streamRevision, position: earlier.position };
     }
-    const fact = { type: 'PersonalDataErased' as const, occurredAt: today(), data: { basis }, organisationId: actor.org };
+    const fact = erasureOf(basis, actor.org);
     decide(fact, journey.state); // the rules (who may erase) before anything is destroyed
     await this.keys.destroy(request);
     // The journey is read again: the key is gone, and the event must follow whatever was appended meanwhile.
@@ -62,15 +63,15 @@ export class PersonErasure implements OnApplicationBootstrap {
   private async complete({ personId, basis, actor, organisationId }: ErasureRequest): Promise<void> {
     const journey = await loadJourney(this.store, personId);
     if (!journey.state.personalDataErased) {
-      const fact = { type: 'PersonalDataErased' as const, occurredAt: today(), data: { basis }, organisationId };
       const asker: Actor = { sub: actor, org: organisationId, roles: ['admin'] };
-      await this.commandBus.execute(new RecordJourneyFactCommand(personId, fact, asker, randomUUID()));
+      await this.commandBus.execute(new RecordJourneyFactCommand(personId, erasureOf(basis, organisationId), asker, randomUUID()));
     }
     await this.keys.erasureRecorded(personId);
     this.logger.log(`erasure of person ${personId} completed after an interruption`);
   }
 }
 
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
+/** The fact an erasure records: a code, nothing about the person. */
+function erasureOf(basis: ErasureBasis, organisationId: string) {
+  return { type: 'PersonalDataErased' as const, occurredAt: today(), data: { basis }, organisationId };
 }

@@ -9,7 +9,7 @@ import { holdsFreeText, validateCorrectedData, type FieldError } from './facts';
  */
 export function decideFact(fact: RecordFact, state: JourneyState): { events: JourneyEvent[] } | { errors: FieldError[] } {
   const events = decide(fact, state);
-  const correctedType = correctedTypeOf(fact, state);
+  const correctedType = correctedTypeOf(fact, (eventId) => state.events.get(eventId)?.type);
   if (fact.type === 'EventCorrected') {
     const errors = correctedType ? validateCorrectedData(correctedType, fact.data.correctedData) : [];
     if (errors.length > 0) return { errors };
@@ -23,9 +23,12 @@ export function decideFact(fact: RecordFact, state: JourneyState): { events: Jou
   return { events };
 }
 
-/** The type of the event an EventCorrected corrects, when it is in the journey. */
-export function correctedTypeOf(fact: { type: string; data: object }, state: JourneyState): JourneyEventType | undefined {
+/** The type of the event an EventCorrected corrects, when `typeOf` (the journey's events) knows it. */
+export function correctedTypeOf(
+  fact: { type: string; data: object },
+  typeOf: (eventId: string) => string | undefined,
+): JourneyEventType | undefined {
   if (fact.type !== 'EventCorrected') return undefined;
-  const type = state.events.get((fact.data as { targetEventId: string }).targetEventId)?.type;
+  const type = typeOf(String((fact.data as { targetEventId?: unknown }).targetEventId));
   return type !== undefined && isJourneyEventType(type) ? type : undefined;
 }

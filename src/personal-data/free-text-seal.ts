@@ -26,7 +26,7 @@ export class FreeTextSeal {
 
   /** The event's data with its free text sealed (the person's key is made on first use); as it was without free text. */
   async seal(personId: string, { eventId, type, data }: EventToSeal, journey: JourneyState): Promise<object> {
-    const correctedType = correctedTypeOf({ type, data }, journey);
+    const correctedType = correctedTypeOf({ type, data }, (eventId) => journey.events.get(eventId)?.type);
     if (!holdsFreeText(type, data, correctedType)) return data;
     const { key } = await this.keys.forWriting(personId);
     const seal = (value: unknown, path: string) => (typeof value === 'string' ? sealFreeText(key, personId, eventId, path, value) : value);
@@ -46,8 +46,7 @@ export class FreeTextSeal {
         opened.push(event);
         continue;
       }
-      const targetType = event.type === 'EventCorrected' ? typeOf.get(String(event.data.targetEventId)) : undefined;
-      const correctedType = targetType !== undefined && isJourneyEventType(targetType) ? targetType : undefined;
+      const correctedType = correctedTypeOf(event, (eventId) => typeOf.get(eventId));
       if (!holdsFreeText(event.type, event.data, correctedType)) {
         opened.push(event);
         continue;

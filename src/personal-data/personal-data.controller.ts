@@ -11,7 +11,7 @@ import { CheckedJourney } from '../auth/checked-journey.decorator';
 import type { LoadedJourney } from '../journey/journey-stream';
 import { badRequest, ruleBroken } from '../http/problem';
 import type { JourneyEventData } from '../journey/domain';
-import { FreeTextCharacters, isCalendarDate, PlainCharacters } from '../journey/facts';
+import { FreeTextCharacters, isCalendarDate, PlainCharacters, today } from '../journey/facts';
 import { RecordJourneyFactCommand, type RecordedFactAnswer } from '../persons/record-fact/record-fact.command';
 import { personIdPipe } from '../persons/person-id.pipe';
 import { expectedRevisionFrom, RecordedFactResponse } from '../persons/record-fact/record-fact.controller';
@@ -118,8 +118,4 @@ export class PersonalDataController {
     );
     return { status: 'recorded', recordedAt: latest.recordedAt, ...values };
   }
-}
-
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
 }

@@ -6,6 +6,11 @@ const EARLIEST_YEAR = 1900;
 /** UTC+14 is the earliest clock on Earth: a date that is today anywhere is not "in the future". */
 const LATEST_UTC_OFFSET_MS = 14 * 60 * 60 * 1000;
 
+/** Today in UTC, as the `occurredAt` of a fact the system records as it happens (personal data, erasure). */
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
 /** A `YYYY-MM-DD` date that exists in the calendar (2025-02-30 does not). */
 export function isCalendarDate(value: unknown): value is string {
   const match = typeof value === 'string' ? DAY.exec(value) : null;
