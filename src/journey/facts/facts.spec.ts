@@ -1,64 +1,9 @@
 import fc from 'fast-check';
 import { getMetadataStorage } from 'class-validator';
-import { DataOf, JOURNEY_EVENT_TYPES, JourneyEventType } from '../domain/events';
+import { VALID } from '../../../test/support/valid-fact-data';
+import { JOURNEY_EVENT_TYPES, JourneyEventType } from '../domain/events';
 import { JOURNEY_FACTS } from './registry';
 import { parseFact, validateCorrectedData, validateFact } from './validate';
-
-/** One valid data object per event type; typed by the catalogue so both sides agree. */
-const VALID: { [T in JourneyEventType]: DataOf<T> } = {
-  PersonRegistered: { gender: 'female', birthYear: 1990, citizenship: 'NG', ageBand: '25-34', pseudonymCode: 'P-001' },
-  PersonalDataRecorded: { fields: { givenName: { ciphertext: 'q83v', iv: 'AAEC', tag: 'Bw==' } }, keyId: 'k1' },
-  PersonalDataErased: { basis: 'person_request' },
-  ConsentGranted: { scope: 'sharing', organisationId: 'org-b' },
-  ConsentWithdrawn: { scope: 'assistance' },
-  SharingOverrideRecorded: { organisationId: 'org-c', basis: 'child_best_interest' },
-  VictimIdentified: { channel: 'hotline', identifyingOrganisationType: 'ngo', country: 'IT' },
-  TraffickingExperienceRecorded: {
-    exploitationTypes: ['forced_labour'],
-    sectors: ['agriculture'],
-    meansOfControl: ['debt_bondage', 'withheld_documents'],
-    recruiterRelation: 'friend_or_acquaintance',
-    countryOfExploitation: 'IT',
-  },
-  ReferredToNRM: {},
-  GroundsDecided: { stage: 'reasonable', outcome: 'positive' },
-  ReflectionPeriodGranted: { from: '2024-02-01', to: '2024-04-30' },
-  ReflectionPeriodEnded: {},
-  ResidencePermitDecided: { ground: 'cooperation_with_authorities', outcome: 'granted', validUntil: '2026-01-31' },
-  CaseOpened: { programme: 'recovery' },
-  CaseTransferred: { toOrganisationId: 'org-c', reason: 'moved region' },
-  CaseClosed: { reason: 'goals_met' },
-  CaseReopened: { reason: 'asked for support again' },
-  ReferralMade: { referralId: 'R-7', toOrganisationId: 'org-c', domain: 'legal_status', serviceType: 'legal_aid' },
-  ReferralResolved: { referralId: 'R-7', outcome: 'accepted' },
-  AssessmentCompleted: { type: 'needs', instrument: 'NEXUS needs', instrumentVersion: '2', result: { housing: 'high', score: 3 } },
-  ReintegrationPlanAgreed: { goals: [{ domain: 'employment_economic', goal: 'Find stable work' }] },
-  ServiceDelivered: { domain: 'accommodation', serviceType: 'shelter', provider: 'org-b', cost: 120.5, currency: 'EUR', funder: 'EU' },
-  AssistanceDeclined: { scope: 'mental_health', reason: 'not now' },
-  ReturnRiskAssessed: { level: 'medium' },
-  ReturnDecided: { voluntary: true, destinationCountry: 'AL' },
-  ReturnCompleted: { destinationCountry: 'AL', receivingOrganisation: 'org-al' },
-  FollowUpContactAttempted: { mode: 'phone', result: 'reached' },
-  OutcomeAssessed: { domain: 'safety_security', indicator: 'feels_safe', value: true, source: 'self_report' },
-  EmploymentStatusRecorded: { status: 'self_employed' },
-  RSSAdministered: {
-    round: 1,
-    items: { econ1: 3, soc2: 1 },
-    scores: { economic: 0.5, social: 0.75, psychosocial: 0.6, composite: 0.62 },
-    scoringVersion: 'iom-rss-2017',
-  },
-  ContactLost: {},
-  ContactReestablished: {},
-  ReTraffickingReported: {},
-  LegalProceedingMilestone: { milestone: 'charges_filed' },
-  CompensationDecided: { outcome: 'awarded', amount: 5000, currency: 'EUR' },
-  EnteredInError: { targetEventId: '3b241101-e2bb-4255-8caf-4136c566a962', reason: 'duplicate' },
-  EventCorrected: {
-    targetEventId: '3b241101-e2bb-4255-8caf-4136c566a962',
-    reason: 'wrong programme',
-    correctedData: { programme: 'return' },
-  },
-};
 
 const documented = (type: JourneyEventType, property: string) =>
   Reflect.getMetadata('swagger/apiModelProperties', JOURNEY_FACTS[type].data.prototype, property) as
