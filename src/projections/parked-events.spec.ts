@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { cohortFacts } from '../../projections/cohort-facts';
 import { currentStatus } from '../../projections/current-status';
 import type { Projection } from '../../projections/projection';
 import { fact, openReadModelDatabase, type ReadModelDatabase } from '../../test/projections/read-model-database';
@@ -7,7 +8,7 @@ import { readCheckpoints } from './checkpoints';
 import { parkedEvents } from './parked-events';
 import { ProjectionRunner } from './projection-runner';
 import { projectionStatus } from './projection-status';
-import { currentStatusTable, type ReadModelTable } from './read-model-tables';
+import { cohortFactsTable, currentStatusTable, type ReadModelTable } from './read-model-tables';
 import { READ_MODELS, READ_MODEL_NAMES, type ReadModel } from './read-models';
 import { rebuild } from './rebuild';
 import { retryParked } from './retry-parked';
@@ -78,7 +79,7 @@ describe('poisoned events in the log', () => {
     expect(await statusOf(ben)).toMatchObject({ services_by_domain: { legal: 1 }, latest_rss: { round: 1 } });
     expect(await timelineOf(ben)).toEqual([{ domain: 'legal', indicator: 'legal_aid', value: true }]);
     expect(await statusOf(cara)).toMatchObject({ phase: 'identified', position: String(head) });
-    expect((await readCheckpoints(db.dataSource.manager, READ_MODEL_NAMES)).map((checkpoint) => checkpoint.position)).toEqual([head, head]);
+    expect((await readCheckpoints(db.dataSource.manager, READ_MODEL_NAMES)).map((checkpoint) => checkpoint.position)).toEqual(READ_MODEL_NAMES.map(() => head));
 
     const expected = [
       { projection: 'current_status', position: consentAt, errorClass: 'pg 22P05' },
@@ -87,6 +88,7 @@ describe('poisoned events in the log', () => {
     expect(await parked([consentAt, rssAt])).toEqual(expected);
     expect(told).toEqual(expected);
     expect((await projectionStatus(db.store, db.dataSource)).map(({ name, parked }) => [name, parked])).toEqual([
+      ['cohort_facts', 0],
       ['current_status', 1],
       ['outcome_timeline', 1],
     ]);
@@ -184,6 +186,57 @@ test('a read model that fails on some events, then is repaired: retry applies th
   expect(await retryParked(db.store, db.dataSource, models)).toEqual({ applied: 2, stillParked: [] });
   // Applied in their place: the case is open, and the consent, withdrawn after it was granted, is not active.
   expect(await statusOf(dana)).toMatchObject({ case_open: true, phase: 'in_recovery', contact_lost: true, active_consents: [], position: String(lostAt) });
+});
+
+test('a read model that keeps every event as recorded (cohort_facts): retry adds the parked events\u2019 own rows', async () => {
+  const broken = new Set<string>();
+  const breaksOn = (event: { eventId: string }) => {
+    if (broken.has(event.eventId)) throw new RangeError('a bug in the projection');
+  };
+  const flaky: Projection<unknown> = {
+    ...(cohortFacts as Projection<unknown>),
+    apply(event, row) {
+      breaksOn(event);
+      return cohortFacts.apply(event, row as never);
+    },
+    recompute(personId, history, through) {
+      breaksOn(through);
+      return cohortFacts.recompute(personId, history, through);
+    },
+  };
+  const models: ReadModel[] = [{ projection: flaky, table: cohortFactsTable as ReadModelTable<unknown> }];
+  const fay = randomUUID();
+  const student = fact('EmploymentStatusRecorded', { status: 'student' }, '2024-05-01');
+  const corrected = fact('EventCorrected', { targetEventId: student.eventId, reason: 'misheard', correctedData: { status: 'self_employed' } }, '2024-06-01');
+  broken.add(student.eventId).add(corrected.eventId);
+  const [, studentAt, , correctedAt, lastAt] = await appendEach(fay, [
+    fact('PersonRegistered', { gender: 'female', citizenship: 'MD' }, '2024-04-01'),
+    student,
+    fact('ContactLost', {}, '2024-05-02'),
+    corrected,
+    fact('ContactReestablished', {}, '2024-06-02'),
+  ]);
+  const factsOf = async () =>
+    (await db.dataSource.query('SELECT type, data FROM cohort_facts WHERE person_id = $1 ORDER BY position', [fay])) as { type: string }[];
+
+  expect(await new ProjectionRunner(db.store, db.dataSource, models).catchUp()).toBe(lastAt);
+  expect((await factsOf()).map(({ type }) => type)).toEqual(['PersonRegistered', 'ContactLost', 'ContactReestablished']);
+  expect(await parked([studentAt!, correctedAt!])).toEqual([
+    { projection: 'cohort_facts', position: studentAt, errorClass: 'RangeError' },
+    { projection: 'cohort_facts', position: correctedAt, errorClass: 'RangeError' },
+  ]);
+  expect((await retryParked(db.store, db.dataSource, models)).applied).toBe(0);
+
+  broken.clear();
+  expect(await retryParked(db.store, db.dataSource, models)).toEqual({ applied: 2, stillParked: [] });
+  // The status as first recorded, and its correction beside it: a report as known before the correction reads the first.
+  expect(await factsOf()).toEqual([
+    { type: 'PersonRegistered', data: { gender: 'female', citizenship: 'MD' } },
+    { type: 'EmploymentStatusRecorded', data: { status: 'student', employed: false } },
+    { type: 'ContactLost', data: {} },
+    { type: 'EventCorrected', data: { targetEventId: student.eventId, correctedData: { status: 'self_employed', employed: true } } },
+    { type: 'ContactReestablished', data: {} },
+  ]);
 });
 
 test('a failure that is not about the event (the connection lost) is retried from the checkpoint, never parked', async () => {

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { allRows, fact, openReadModelDatabase, type ReadModelDatabase } from '../../test/projections/read-model-database';
 import { readCheckpoints } from './checkpoints';
 import { ProjectionRunner } from './projection-runner';
+import { cohortFactsTable } from './read-model-tables';
+import { READ_MODEL_NAMES } from './read-models';
 
 let db: ReadModelDatabase;
 beforeAll(async () => (db = await openReadModelDatabase()));
@@ -63,12 +65,26 @@ test('the runner projects both read models from the log, honouring corrections, 
   const [{ none }] = await db.dataSource.query('SELECT latest_rss IS NULL AND employment_status_at IS NOT NULL AS none FROM current_status WHERE person_id = $1', [anna]);
   expect(none).toBe(true);
   expect(await statusOf(other)).toMatchObject({ organisation_id: 'org-b', phase: 'identified', position: String(position) });
-  const checkpoints = await readCheckpoints(db.dataSource.manager, ['current_status', 'outcome_timeline']);
-  expect(checkpoints.map((checkpoint) => checkpoint.position)).toEqual([position, position]);
+  const checkpoints = await readCheckpoints(db.dataSource.manager, READ_MODEL_NAMES);
+  expect(checkpoints.map((checkpoint) => checkpoint.position)).toEqual(READ_MODEL_NAMES.map(() => position));
   // the originals are still in the log
   const logged = [];
-  for await (const event of db.store.readStream(journey(anna))) logged.push(event.eventId);
-  expect(logged).toContain(mistaken.eventId);
+  for await (const event of db.store.readStream(journey(anna))) logged.push(event);
+  expect(logged.map((event) => event.eventId)).toContain(mistaken.eventId);
+  // cohort_facts keeps every event as recorded, the corrections beside them; recordedAt exactly as the store gave it
+  const facts = await cohortFactsTable.load(db.dataSource.manager, 'cohort_facts', [anna]);
+  expect(facts.sort((a, b) => a.position - b.position)).toEqual(
+    logged.map((event) => expect.objectContaining({ eventId: event.eventId, type: event.type, recordedAt: event.recordedAt, position: event.position })),
+  );
+  expect(facts.map(({ data }) => data)).toEqual([
+    { gender: 'female', citizenship: 'MD' },
+    { programme: 'recovery' },
+    { domain: 'accommodation', indicator: 'safe_housing', value: 'no' },
+    {},
+    { targetEventId: wrongOutcome.eventId, correctedData: { domain: 'accommodation', indicator: 'safe_housing', value: 'yes' } },
+    { targetEventId: mistaken.eventId },
+    { status: 'private_business', employed: true },
+  ]);
 });
 
 test('applying again, or by two runners at once, changes nothing: each event counts once', async () => {

@@ -32,6 +32,7 @@ test('projections status shows each checkpoint and its lag; projections rebuild 
   );
   const before = JSON.parse(await cli('projections', 'status'));
   expect(before).toEqual([
+    expect.objectContaining({ projection: 'cohort_facts', position: 0, head: position, lag: position }),
     expect.objectContaining({ projection: 'current_status', position: 0, head: position, lag: position }),
     expect.objectContaining({ projection: 'outcome_timeline', position: 0, head: position, lag: position }),
   ]);
@@ -40,7 +41,7 @@ test('projections status shows each checkpoint and its lag; projections rebuild 
     new RegExp(`^Rebuilt current_status from ${position} events up to position ${position} .*rows: current_status 1$`),
   );
   const after = JSON.parse(await cli('projections', 'status'));
-  expect(after.map((row: { lag: number }) => row.lag)).toEqual([0, position]);
+  expect(after.map((row: { lag: number }) => row.lag)).toEqual([position, 0, position]);
 });
 
 test('projections status counts the parked events; projections retry applies them again once fixed, and lists what is still parked', async () => {
@@ -52,6 +53,7 @@ test('projections status counts the parked events; projections retry applies the
 
   const status = JSON.parse(await cli('projections', 'status'));
   expect(status.map((row: { projection: string; parked: number; lag: number }) => [row.projection, row.parked, row.lag])).toEqual([
+    ['cohort_facts', 0, 0],
     ['current_status', 1, 0],
     ['outcome_timeline', 0, 0],
   ]);
@@ -63,5 +65,5 @@ test('projections status counts the parked events; projections retry applies the
   await db.store.append(`journey-${personId}`, [correction], 1);
   await new ProjectionRunner(db.store, db.dataSource).catchUp();
   expect(await cli('projections', 'retry')).toBe('Applied 1 parked event(s); 0 still parked');
-  expect(JSON.parse(await cli('projections', 'status'))[0]).toMatchObject({ projection: 'current_status', parked: 0 });
+  expect(JSON.parse(await cli('projections', 'status'))).toContainEqual(expect.objectContaining({ projection: 'current_status', parked: 0 }));
 });

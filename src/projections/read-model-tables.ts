@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { CohortFact } from '../../projections/cohort/fact';
 import type { CurrentStatusRow } from '../../projections/current-status';
 import type { TimelinePoint } from '../../projections/outcome-timeline';
 
@@ -185,5 +186,35 @@ export function timelinePointOf(record: StoredRecord): TimelinePoint {
     occurredAt: record.occurred_at as string,
     recordedAt: new Date(record.recorded_at as string | Date).toISOString(),
     position: Number(record.position),
+  };
+}
+
+export const cohortFactsTable = tableOf<CohortFact>({
+  name: 'cohort_facts',
+  key: ['event_id'],
+  columns: [
+    { name: 'person_id', type: 'uuid', of: (fact) => fact.personId },
+    { name: 'event_id', type: 'uuid', of: (fact) => fact.eventId },
+    { name: 'type', type: 'text', of: (fact) => fact.type },
+    { name: 'occurred_at', type: 'text', of: (fact) => fact.occurredAt },
+    { name: 'occurred_on', type: 'date', of: (fact) => firstDayOf(fact.occurredAt) },
+    { name: 'recorded_at', type: 'timestamptz', of: (fact) => fact.recordedAt },
+    { name: 'position', type: 'bigint', of: (fact) => fact.position },
+    { name: 'organisation_id', type: 'text', of: (fact) => fact.organisationId },
+    { name: 'data', type: 'jsonb', of: (fact) => fact.data },
+  ],
+  rowOf: cohortFactOf,
+});
+
+export function cohortFactOf(record: StoredRecord): CohortFact {
+  return {
+    personId: record.person_id as string,
+    eventId: record.event_id as string,
+    type: record.type as string,
+    occurredAt: record.occurred_at as string,
+    recordedAt: new Date(record.recorded_at as string | Date).toISOString(),
+    position: Number(record.position),
+    organisationId: record.organisation_id as string,
+    data: record.data as Record<string, unknown>,
   };
 }

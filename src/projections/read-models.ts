@@ -1,7 +1,8 @@
+import { cohortFacts } from '../../projections/cohort-facts';
 import { currentStatus } from '../../projections/current-status';
 import { outcomeTimeline } from '../../projections/outcome-timeline';
 import type { Projection } from '../../projections/projection';
-import { currentStatusTable, outcomeTimelineTable, type ReadModelTable } from './read-model-tables';
+import { cohortFactsTable, currentStatusTable, outcomeTimelineTable, type ReadModelTable } from './read-model-tables';
 
 /** A projection and the table it is kept in. */
 export interface ReadModel<Row = unknown> {
@@ -17,6 +18,7 @@ function readModel<Row>(projection: Projection<Row>, table: ReadModelTable<Row>)
 export const READ_MODELS: readonly ReadModel[] = [
   readModel(currentStatus, currentStatusTable),
   readModel(outcomeTimeline, outcomeTimelineTable),
+  readModel(cohortFacts, cohortFactsTable),
 ];
 
 export const READ_MODEL_NAMES = READ_MODELS.map((model) => model.projection.name);

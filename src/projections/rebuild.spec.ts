@@ -34,11 +34,13 @@ const indexesOf = (table: string) =>
 const readModels = async () => [
   await allRows(db.dataSource, 'current_status', 'person_id'),
   await allRows(db.dataSource, 'outcome_timeline', 'person_id, event_id, seq'),
+  await allRows(db.dataSource, 'cohort_facts', 'event_id'),
 ];
+const TABLES = ['current_status', 'outcome_timeline', 'cohort_facts'];
 
 /** What a runner builds from the whole log into emptied read models, left in place. */
 async function builtByTheRunner(): Promise<unknown[]> {
-  await db.dataSource.query('TRUNCATE current_status, outcome_timeline');
+  await db.dataSource.query(`TRUNCATE ${TABLES.join(', ')}`);
   await db.dataSource.query('UPDATE projection_checkpoints SET position = 0');
   await new ProjectionRunner(db.store, db.dataSource).catchUp();
   return readModels();
@@ -49,16 +51,19 @@ test.each([
   ['through the runner\u2019s path', false],
 ])('a rebuild %s equals what the runner built, keeps the tables\u2019 index names, and sets the checkpoints', async (_path, logTable) => {
   const head = await db.store.headPosition();
+  // Every event gives a cohort fact, but consents (and personal data, sharing), which these journeys have.
+  const [{ facts }] = await db.dataSource.query(`SELECT count(*)::int AS facts FROM events WHERE type <> 'ConsentGranted'`);
   const built = await builtByTheRunner();
-  const indexes = [await indexesOf('current_status'), await indexesOf('outcome_timeline')];
+  const indexes = await Promise.all(TABLES.map(indexesOf));
 
   const progress: number[] = [];
   const summary = await rebuild(db.store, db.dataSource, { logTable, batchSize: 500, onProgress: (events) => progress.push(events) });
-  expect(summary).toMatchObject({ projections: ['current_status', 'outcome_timeline'], events: head, position: head, rows: { current_status: 300 } });
+  expect(summary).toMatchObject({ projections: ['current_status', 'outcome_timeline', 'cohort_facts'], events: head, position: head, rows: { current_status: 300, cohort_facts: facts } });
   expect(progress[progress.length - 1]).toBe(head);
   expect(await readModels()).toEqual(built);
-  expect([await indexesOf('current_status'), await indexesOf('outcome_timeline')]).toEqual(indexes);
+  expect(await Promise.all(TABLES.map(indexesOf))).toEqual(indexes);
   expect((await projectionStatus(db.store, db.dataSource)).map(({ name, position, lag }) => ({ name, position, lag }))).toEqual([
+    { name: 'cohort_facts', position: head, lag: 0 },
     { name: 'current_status', position: head, lag: 0 },
     { name: 'outcome_timeline', position: head, lag: 0 },
   ]);
@@ -115,5 +120,5 @@ test('queries keep answering during a rebuild, and a live runner carries on from
 });
 
 test('an unknown projection name is refused, naming the known ones', async () => {
-  await expect(rebuild(db.store, db.dataSource, { name: 'nope' })).rejects.toThrow('known: current_status, outcome_timeline');
+  await expect(rebuild(db.store, db.dataSource, { name: 'nope' })).rejects.toThrow('known: current_status, outcome_timeline, cohort_facts');
 });

@@ -6,6 +6,7 @@ import { upcast } from '../journey/upcasting/upcasters';
 import { lockCheckpoints } from './checkpoints';
 import { eventFaultClass, parkedEvents, parkEvent, unpark, type ParkedEvent } from './parked-events';
 import { PendingChanges } from './pending-changes';
+import { historiesInStream, projectEvents } from './project-events';
 import { inSavepoint, writeChanges } from './projection-runner';
 import { READ_MODELS, type ReadModel } from './read-models';
 
@@ -59,7 +60,14 @@ async function reprojectPerson(manager: EntityManager, store: EventStore, model:
   try {
     await inSavepoint(manager, async () => {
       const pending = new PendingChanges(projection);
-      pending.add(projection.recompute(personId, effectiveHistory(history).map(upcast), history[history.length - 1]!));
+      const recomputed = projection.recompute(personId, effectiveHistory(history).map(upcast), history[history.length - 1]!);
+      pending.add(recomputed);
+      // A read model whose recompute only adds rows keeps every event as recorded (cohort_facts): the corrected
+      // history cannot give the parked events' rows, so they are projected themselves, as the runner projects them.
+      if (recomputed.kind === 'upsert') {
+        const parked = history.filter((event) => positions.includes(event.position));
+        projectEvents(projection, parked, pending, () => undefined, historiesInStream(history));
+      }
       await writeChanges(manager, table, table.name, pending);
     });
   } catch (error) {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { readCheckpoints } from '../../src/projections/checkpoints';
+import { READ_MODEL_NAMES } from '../../src/projections/read-models';
 import { rebuild } from '../../src/projections/rebuild';
 import type { PostgresEventStore } from '../../src/event-store/postgres-event-store';
 import { appendJourneys } from '../bench/journeys-in-store';
@@ -21,7 +22,7 @@ function startRunner(batchSize: number): ChildProcess {
 }
 
 async function lowestCheckpoint(): Promise<number> {
-  const checkpoints = await readCheckpoints(db.dataSource.manager, ['current_status', 'outcome_timeline']);
+  const checkpoints = await readCheckpoints(db.dataSource.manager, READ_MODEL_NAMES);
   return Math.min(...checkpoints.map((checkpoint) => checkpoint.position));
 }
 
@@ -41,6 +42,7 @@ async function readModels() {
   return {
     currentStatus: await allRows(db.dataSource, 'current_status', 'person_id'),
     outcomeTimeline: await allRows(db.dataSource, 'outcome_timeline', 'person_id, event_id, seq'),
+    cohortFacts: await allRows(db.dataSource, 'cohort_facts', 'event_id'),
   };
 }
 
@@ -71,4 +73,5 @@ test('a runner killed (SIGKILL) in the middle of a large catch-up, then restarte
   const rebuilt = await readModels();
   expect(afterCrashes.currentStatus).toEqual(rebuilt.currentStatus);
   expect(afterCrashes.outcomeTimeline).toEqual(rebuilt.outcomeTimeline);
+  expect(afterCrashes.cohortFacts).toEqual(rebuilt.cohortFacts);
 });
