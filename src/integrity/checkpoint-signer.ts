@@ -1,17 +1,17 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../database/transaction';
-import { openCheckpoint, signCheckpoint } from './checkpoint';
+import { openCheckpoint, signCheckpoint, type Checkpoint } from './checkpoint';
 import type { MerkleLog } from './merkle-log';
 import { verifyConsistency } from './merkle';
 import { parseVerifierKey, type NoteSigner } from './signed-note';
 
-/** The log's current tree is not an extension of the tree of the last checkpoint it signed. */
+/** A tree of the log and a checkpoint it signed are not one log: the larger does not extend the smaller. */
 export class InconsistentCheckpointError extends Error {
   constructor(
-    readonly lastSignedSize: number,
+    readonly signedSize: number,
     readonly size: number,
   ) {
-    super(`Refusing to sign size ${size}: it is not consistent with the signed checkpoint of size ${lastSignedSize}`);
+    super(`Refusing to sign size ${size}: it is not consistent with the signed checkpoint of size ${signedSize}`);
     this.name = 'InconsistentCheckpointError';
   }
 }
@@ -42,8 +42,9 @@ const SIGNING_LOCK = 0x6a6c6370; // "jlcp"
 
 /**
  * Signs checkpoints of the Merkle log and keeps them (`signed_checkpoints`). Before signing it proves, with a
- * consistency proof from the stored nodes, that the tree extends the one in the last signed note (whose own
- * signature is checked first, so a rewritten row cannot vouch for a rewritten tree).
+ * consistency proof from the stored nodes, that the tree extends the one in the last signed note, or for a size
+ * signed on demand, that it sits between its signed neighbours (whose own signatures are checked first, so a
+ * rewritten row cannot vouch for a rewritten tree).
  */
 export class CheckpointSigner {
   constructor(
@@ -60,25 +61,36 @@ export class CheckpointSigner {
 
   /** Signs the log as it is now (returns the last note unchanged if nothing was logged since). */
   async sign(): Promise<SignedCheckpoint> {
-    return inTransaction(this.pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [SIGNING_LOCK]);
+    return this.underSigningLock(async (client) => {
       const last = await this.lastSigned(client);
       const { size } = await this.log.head();
       const rootHash = await this.log.rootHash(size);
       if (last) {
-        const previous = openCheckpoint(last.note, parseVerifierKey(this.signer.verifierKey));
-        const proof = size >= previous.size ? await this.log.consistencyProof(previous.size, size) : [];
-        if (size < previous.size || !verifyConsistency(previous.size, size, proof, previous.rootHash, rootHash)) {
-          throw new InconsistentCheckpointError(previous.size, size);
-        }
-        if (size === previous.size) return last;
+        await this.assertConsistent(this.opened(last), { size, rootHash });
+        if (size === last.size) return last;
       }
-      const note = signCheckpoint({ origin: this.origin, size, rootHash }, this.signer);
-      const { rows } = await client.query<{ signed_at: Date }>(
-        'INSERT INTO signed_checkpoints (tree_size, note) VALUES ($1, $2) RETURNING signed_at',
-        [size, note],
+      return this.store(client, size, rootHash);
+    });
+  }
+
+  /**
+   * The checkpoint of exactly `size` leaves (at most the log's size), signed now if none was: then only once the
+   * tree of that size is shown to extend the nearest smaller signed one and to be extended by the nearest larger
+   * one. Ed25519 signatures are deterministic, so the note is the same whenever it is signed.
+   */
+  async signAt(size: number): Promise<SignedCheckpoint> {
+    return (await this.atSize(size)) ?? this.underSigningLock(async (client) => {
+      const signed = await signedAt(client, size);
+      if (signed) return signed;
+      const rootHash = await this.log.rootHash(size);
+      const { rows } = await client.query<CheckpointRow>(
+        `(SELECT tree_size, note, signed_at FROM signed_checkpoints WHERE tree_size < $1 ORDER BY tree_size DESC LIMIT 1)
+         UNION ALL
+         (SELECT tree_size, note, signed_at FROM signed_checkpoints WHERE tree_size > $1 ORDER BY tree_size LIMIT 1)`,
+        [size],
       );
-      return { size, note, signedAt: rows[0]?.signed_at as Date };
+      for (const neighbour of rows) await this.assertConsistent(this.opened(signedCheckpoint(neighbour)), { size, rootHash });
+      return this.store(client, size, rootHash);
     });
   }
 
@@ -88,12 +100,8 @@ export class CheckpointSigner {
   }
 
   /** The checkpoint signed at exactly this size, if any (GET /audit/checkpoints?size=N). */
-  async atSize(size: number): Promise<SignedCheckpoint | undefined> {
-    const { rows } = await this.pool.query<CheckpointRow>(
-      'SELECT tree_size, note, signed_at FROM signed_checkpoints WHERE tree_size = $1',
-      [size],
-    );
-    return rows[0] && signedCheckpoint(rows[0]);
+  atSize(size: number): Promise<SignedCheckpoint | undefined> {
+    return signedAt(this.pool, size);
   }
 
   private async lastSigned(db: Pick<Pool, 'query'>): Promise<SignedCheckpoint | undefined> {
@@ -102,7 +110,43 @@ export class CheckpointSigner {
     );
     return rows[0] && signedCheckpoint(rows[0]);
   }
+
+  /** Signing is serialised across processes: two signers must not both decide what the signed checkpoints are. */
+  private underSigningLock<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [SIGNING_LOCK]);
+      return work(client);
+    });
+  }
+
+  /** A stored note opened with our own key, its signature checked. */
+  private opened(checkpoint: SignedCheckpoint): Checkpoint {
+    return openCheckpoint(checkpoint.note, parseVerifierKey(this.signer.verifierKey));
+  }
+
+  /**
+   * Proves, from the stored nodes, that a signed checkpoint and a tree of the log are one log, the larger extending
+   * the smaller; else refuses. A signed tree larger than the log is not one either: the log lost leaves it signed.
+   */
+  private async assertConsistent(signed: TreeHead, tree: TreeHead): Promise<void> {
+    const [smaller, larger] = signed.size <= tree.size ? [signed, tree] : [tree, signed];
+    const proof = larger.size <= (await this.log.head()).size ? await this.log.consistencyProof(smaller.size, larger.size) : undefined;
+    if (!proof || !verifyConsistency(smaller.size, larger.size, proof, smaller.rootHash, larger.rootHash)) {
+      throw new InconsistentCheckpointError(signed.size, tree.size);
+    }
+  }
+
+  private async store(client: PoolClient, size: number, rootHash: Buffer): Promise<SignedCheckpoint> {
+    const note = signCheckpoint({ origin: this.origin, size, rootHash }, this.signer);
+    const { rows } = await client.query<{ signed_at: Date }>(
+      'INSERT INTO signed_checkpoints (tree_size, note) VALUES ($1, $2) RETURNING signed_at',
+      [size, note],
+    );
+    return { size, note, signedAt: rows[0]?.signed_at as Date };
+  }
 }
+
+type TreeHead = Pick<Checkpoint, 'size' | 'rootHash'>;
 
 interface CheckpointRow {
   tree_size: string;
@@ -115,3 +159,8 @@ const signedCheckpoint = (row: CheckpointRow): SignedCheckpoint => ({
   note: row.note,
   signedAt: row.signed_at,
 });
+
+async function signedAt(db: Pick<Pool, 'query'>, size: number): Promise<SignedCheckpoint | undefined> {
+  const { rows } = await db.query<CheckpointRow>('SELECT tree_size, note, signed_at FROM signed_checkpoints WHERE tree_size = $1', [size]);
+  return rows[0] && signedCheckpoint(rows[0]);
+}

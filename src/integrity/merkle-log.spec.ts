@@ -217,6 +217,72 @@ describe('the Merkle log on PostgreSQL', () => {
     expect((await ledger.signer.latest())?.size).toBe(7);
   });
 
+  test('the position of each leaf: its event\u2019s store position, across the runs of many batches', async () => {
+    await record(ledger, 45);
+    const positions: number[] = [];
+    for await (const event of ledger.store.readAll()) positions.push(event.position);
+    for (let index = 0; index < 45; index++) expect(await ledger.log.positionOfLeaf(index)).toBe(positions[index]);
+    await expect(ledger.log.positionOfLeaf(45)).rejects.toThrow(RangeError);
+    await expect(ledger.log.positionOfLeaf(-1)).rejects.toThrow(RangeError);
+  });
+
+  test('the position of each leaf where store positions are not dense (as on EventStoreDB)', async () => {
+    await ledger.builder.stop();
+    // A store whose log skips every third position: leaf indices stay dense, positions do not.
+    const store = ledger.store;
+    const sparse = Object.assign(Object.create(store) as PostgresEventStore, {
+      subscribeToCanonicalLog(options?: Parameters<PostgresEventStore['subscribeToCanonicalLog']>[0]) {
+        const all = store.subscribeToCanonicalLog(options);
+        return {
+          close: () => all.close(),
+          async *[Symbol.asyncIterator]() {
+            for await (const event of all) if (event.position % 3 !== 0) yield event;
+          },
+        };
+      },
+    });
+    ledger.builder = new MerkleLogBuilder(ledger.pool, sparse, { batchSize: 4 });
+    await ledger.builder.start();
+    await record(ledger, 20);
+    const logged = Array.from({ length: 20 }, (_, index) => index + 1).filter((position) => position % 3 !== 0);
+    expect((await ledger.log.head()).size).toBe(logged.length);
+    for (const [index, position] of logged.entries()) expect(await ledger.log.positionOfLeaf(index)).toBe(position);
+  });
+
+  test('a checkpoint at exactly a size, signed on demand: kept, served by size, the same note whenever it is signed', async () => {
+    await record(ledger, 20);
+    const latest = await ledger.signer.sign();
+    const at7 = await ledger.signer.signAt(7);
+    expect(openCheckpoint(at7.note, parseVerifierKey(ledger.signer.verifierKey))).toEqual({ origin, size: 7, rootHash: await ledger.log.rootHash(7) });
+    expect(await ledger.signer.atSize(7)).toEqual(at7);
+    expect(await ledger.signer.signAt(7)).toEqual(at7);
+    expect(await ledger.signer.signAt(20)).toEqual(latest);
+    expect(await ledger.signer.latest()).toEqual(latest);
+    // Ed25519 is deterministic: signed again from scratch, the same bytes.
+    await ledger.pool.query('DELETE FROM signed_checkpoints WHERE tree_size = 7');
+    expect((await ledger.signer.signAt(7)).note).toBe(at7.note);
+    // Several at once: one signs, the others find it signed.
+    const together = await Promise.all([ledger.signer.signAt(13), ledger.signer.signAt(13), ledger.signer.sign(), ledger.signer.signAt(13)]);
+    expect(new Set(together.filter((checkpoint) => checkpoint.size === 13).map((checkpoint) => checkpoint.note)).size).toBe(1);
+    expect(Number((await ledger.pool.query('SELECT count(*) FROM signed_checkpoints')).rows[0].count)).toBe(3);
+    await expect(ledger.signer.signAt(21)).rejects.toThrow(RangeError);
+  });
+
+  test.each([
+    ['a smaller signed checkpoint', 6, 8],
+    ['a larger signed checkpoint', 8, 6],
+  ])('a size on demand whose tree is not consistent with %s is refused, and nothing is signed', async (_, signedSize, size) => {
+    await record(ledger, 8);
+    await ledger.signer.signAt(signedSize);
+    // The subtree over leaves 0..3, which both trees are built on.
+    await ledger.pool.query(
+      `UPDATE merkle_node_runs SET hashes = overlay(hashes PLACING sha256(substring(hashes FROM 1 FOR 32)) FROM 1 FOR 32)
+       WHERE level = 2 AND first_index = 0`,
+    );
+    await expect(ledger.signer.signAt(size)).rejects.toMatchObject({ name: 'InconsistentCheckpointError', signedSize, size });
+    expect(await ledger.signer.atSize(size)).toBeUndefined();
+  });
+
   describe('tampering behind the store, under a signed checkpoint, is named', () => {
     // Positions are dense from 1, so the event at position p is leaf p - 1.
     test('one byte of one event changed with SQL', async () => {

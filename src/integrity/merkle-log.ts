@@ -86,6 +86,21 @@ export class MerkleLog {
     return consistencyProof(this.nodes, from, to);
   }
 
+  /** The store position of the event that is leaf `index` (positions need not be dense, leaf indices are). */
+  async positionOfLeaf(index: number): Promise<number> {
+    if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`No leaf ${index}`);
+    await this.assertLogged(index + 1);
+    const { rows } = await this.pool.query<{ position: string }>({
+      name: 'merkle_position_of_leaf',
+      text: `SELECT positions[$1 - first_leaf + 1] AS position FROM merkle_leaf_runs
+             WHERE first_leaf <= $1 ORDER BY first_leaf DESC LIMIT 1`,
+      values: [index],
+    });
+    const position = rows[0]?.position;
+    if (position === undefined || position === null) throw new Error(`The Merkle log is missing the position of leaf ${index}`);
+    return Number(position);
+  }
+
   /**
    * Export lines for leaves `[from, to)`, read in pages; with `leafHashes`, each with the leaf hash the log holds
    * for it. A leaf whose event row is gone yields no line, so the verifier names it missing.
