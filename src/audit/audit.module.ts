@@ -1,4 +1,4 @@
-import { Inject, Logger, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { Configuration } from '../config/configuration';
 import { DB_POOL } from '../database/database.module';
@@ -20,8 +20,10 @@ export const MERKLE_LOG_BUILDER_OPTIONS: MerkleLogBuilderOptions = { batchSize: 
 
 /**
  * Integrity for auditors: the Merkle log builder follows the store from start to shutdown, checkpoints
- * are signed on schedule and on demand, and the audit API serves notes, proofs and exports.
+ * are signed on schedule and on demand, and the audit API serves notes, proofs and exports. Global: one builder
+ * per app, whose position cohort reports wait for too, and one signer.
  */
+@Global()
 @Module({})
 export class AuditModule implements OnModuleInit, OnModuleDestroy {
   constructor(
@@ -65,6 +67,7 @@ export class AuditModule implements OnModuleInit, OnModuleDestroy {
           inject: [CheckpointSigner, MerkleLogBuilder],
         },
       ],
+      exports: [MerkleLog, MerkleLogBuilder, CheckpointSigner],
     };
   }
 
