@@ -12,7 +12,7 @@ import { badRequest, conflict, notFound } from '../http/problem';
 import { CheckpointSigner, InconsistentCheckpointError } from '../integrity/checkpoint-signer';
 import { MerkleLog, MerkleLogBuilder } from '../integrity/merkle-log';
 import { CheckpointSchedule } from './checkpoint-schedule';
-import { merkleLogReached } from './merkle-log-wait';
+import { merkleLogReached } from './merkle-log-following';
 
 class InclusionProofResponse {
   @ApiProperty({ description: '0-based index of the leaf (event) in the global log' }) leafIndex!: number;

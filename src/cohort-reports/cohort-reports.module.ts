@@ -1,16 +1,16 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccessLog } from '../access-log/access-log';
-import { merkleLogReached } from '../audit/merkle-log-wait';
+import { merkleLogReached } from '../audit/merkle-log-following';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { CheckpointSigner } from '../integrity/checkpoint-signer';
 import { MerkleLog, MerkleLogBuilder } from '../integrity/merkle-log';
-import { parkedEvents } from '../projections/parked-events';
 import { ReadModelPosition } from '../queries/read-your-writes';
 import { CohortFactsQuery } from './cohort-facts.query';
 import { CohortReports } from './cohort-reports';
 import { CohortReportsController } from './cohort-reports.controller';
+import { COHORT_FACTS, cohortFactsParkedThrough, logCohortRead } from './cohort-sources';
 
 /**
  * Cohort reports in the server: the sources are the app's own followers (the Merkle log builder, the projection
@@ -38,13 +38,9 @@ import { CohortReportsController } from './cohort-reports.controller';
             await merkleLogReached(builder, position);
             return (await log.head()).size;
           },
-          cohortFactsThrough: (position) => readModel.reached('cohort_facts', position),
-          async parkedThrough(position) {
-            const parked = await parkedEvents(dataSource.manager, ['cohort_facts']);
-            return parked.filter((event) => event.position <= position).length;
-          },
-          logRead: (requester, treeSize) =>
-            accessLog.recordExport({ actor: requester.actor, organisationId: requester.organisationId, resource: '/cohort-reports', range: { from: 0, to: treeSize } }),
+          cohortFactsThrough: (position) => readModel.reached(COHORT_FACTS, position),
+          parkedThrough: (position) => cohortFactsParkedThrough(dataSource.manager, position),
+          logRead: (requester, treeSize) => logCohortRead(accessLog, requester, treeSize),
         }),
       inject: [EVENT_STORE, MerkleLog, MerkleLogBuilder, CheckpointSigner, CohortFactsQuery, ReadModelPosition, DataSource, AccessLog],
     },
