@@ -124,7 +124,7 @@ describe('cohort reports (POST /cohort-reports)', () => {
 
   test('every report is written to the access log, with who asked and over which leaves', async () => {
     const answer = await report(evaluator);
-    const log = await t.http().get('/access-log').set('authorization', `Bearer ${await t.token('auditor', 'org-a')}`);
+    const log = await t.http().get('/audit/access-log').set('authorization', `Bearer ${await t.token('auditor', 'org-a')}`);
     expect(log.status).toBe(200);
     expect(log.body.entries).toContainEqual(
       expect.objectContaining({ actor: 'user-evaluator', resource: '/cohort-reports', range: { from: 0, to: answer.body.checkpoint.treeSize } }),
