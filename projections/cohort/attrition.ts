@@ -1,4 +1,4 @@
-import { monthsBetween, type Day } from './calendar';
+import { dayOf, monthsBetween, type Day } from './calendar';
 import type { Attrition } from './definition';
 import type { CohortMember } from './members';
 import type { MeasureTable } from './report';
@@ -31,22 +31,23 @@ export function followUpOf(member: CohortMember, observationEnd: Day): FollowUp 
   };
   let lostSince: Day | undefined;
   for (const fact of member.timeline) {
-    if (fact.day > observationEnd) break;
+    const day = dayOf(fact.occurredAt);
+    if (day > observationEnd) break;
     switch (fact.type) {
       case 'CaseClosed':
-        consider(fact.day, CLOSED, `closed:${String(fact.data.reason)}`);
+        consider(day, CLOSED, `closed:${String(fact.data.reason)}`);
         break;
       case 'AssistanceDeclined':
-        if (fact.data.scope === 'assistance') consider(fact.day, DECLINED, 'declined');
+        if (fact.data.scope === 'assistance') consider(day, DECLINED, 'declined');
         break;
       case 'ContactLost':
-        lostSince ??= fact.day;
+        lostSince ??= day;
         break;
       case 'ContactReestablished':
         lostSince = undefined;
         break;
       case 'ReTraffickingReported':
-        consider(fact.day, RE_TRAFFICKED, 're_trafficked');
+        consider(day, RE_TRAFFICKED, 're_trafficked');
         break;
     }
   }

@@ -1,4 +1,4 @@
-import { addMonths, daysBetween, type Day } from './calendar';
+import { addMonths, dayOf, daysBetween, type Day } from './calendar';
 import type { Achievement, DomainTrajectories } from './definition';
 import type { CohortMember } from './members';
 import type { MeasureTable } from './report';
@@ -15,10 +15,11 @@ export function assessmentNear(member: CohortMember, domain: string, indicator: 
   let value: unknown;
   let nearest = Infinity;
   for (const fact of member.timeline) {
-    if (fact.day > to) break;
-    if (fact.type !== 'OutcomeAssessed' || fact.day < from || fact.data.domain !== domain || fact.data.indicator !== indicator) continue;
+    const day = dayOf(fact.occurredAt);
+    if (day > to) break;
+    if (fact.type !== 'OutcomeAssessed' || day < from || fact.data.domain !== domain || fact.data.indicator !== indicator) continue;
     // The timeline runs by day, so only a strictly nearer assessment replaces an earlier one.
-    const distance = Math.abs(daysBetween(fact.day, date));
+    const distance = Math.abs(daysBetween(day, date));
     if (distance < nearest) {
       nearest = distance;
       value = fact.data.value;

@@ -21,6 +21,11 @@ describe('cohort members', () => {
       expect(membersOf([person], definitionOf({ asKnownAt: '2025-12-31T23:59:59Z' }))).toEqual([]);
       expect(membersOf([person], definitionOf({ asKnownAt: '2025-12-31T23:59:59.500Z' }))).toHaveLength(1);
       expect(membersOf([person], definitionOf({ asKnownAt: null }))).toHaveLength(1);
+      const offset = givenPerson();
+      offset.add('PersonRegistered', FEMALE_MD_1990, '2024-01-10', { recordedAt: '2024-01-10T09:00:00.000Z' });
+      offset.add('CaseOpened', { programme: 'reintegration' }, '2024-02-01', { recordedAt: '2026-01-01T00:30:00+01:00' });
+      expect(membersOf([offset], definitionOf({ asKnownAt: '2025-12-31T23:59:59Z' }))).toHaveLength(1);
+      expect(membersOf([offset], definitionOf({ asKnownAt: '2025-12-31T23:29:59.999Z' }))).toEqual([]);
     });
 
     test('an entry event entered in error is gone, but only once the correction counts', () => {
@@ -190,13 +195,16 @@ describe('cohort members', () => {
       const person = givenEntrant('2024-03-01');
       const late = person.add('ContactLost', {}, '2024-05-10');
       const sameDayFirst = person.add('EmploymentStatusRecorded', { status: 'student', employed: false }, '2024-04-02');
+      const firstOfMonth = person.add('ServiceDelivered', { domain: 'accommodation', serviceType: 'shelter' }, '2024-04-01');
       const monthOnly = person.add('ContactReestablished', {}, '2024-04');
       const sameDaySecond = person.add('ContactLost', {}, '2024-04-02');
-      expect(memberOf(person).timeline.slice(2).map((fact) => [fact.eventId, fact.day])).toEqual([
-        [monthOnly.eventId, '2024-04-01'],
-        [sameDayFirst.eventId, '2024-04-02'],
-        [sameDaySecond.eventId, '2024-04-02'],
-        [late.eventId, '2024-05-10'],
+      // `2024-04` is 1 April, logged after the other event of that day.
+      expect(memberOf(person).timeline.slice(2).map((fact) => fact.eventId)).toEqual([
+        firstOfMonth.eventId,
+        monthOnly.eventId,
+        sameDayFirst.eventId,
+        sameDaySecond.eventId,
+        late.eventId,
       ]);
     });
   });

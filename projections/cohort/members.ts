@@ -1,4 +1,4 @@
-import { effectiveHistory } from '../corrections';
+import { effectiveHistory, isCorrection } from '../corrections';
 import { ageBandAtEntry } from './age-band';
 import { dayOf, type Day } from './calendar';
 import type { CohortDefinition, CohortEntry, CohortFilters, Grouping } from './definition';
@@ -14,17 +14,12 @@ export interface CohortScope {
   observationEnd: string;
 }
 
-/** A counted fact with the day it stands for. */
-export interface DatedFact extends CohortFact {
-  day: Day;
-}
-
 export interface CohortMember {
   personId: string;
   /** The day of the entry event. */
   entry: Day;
-  /** The person's counted facts, corrections applied, by day and, on one day, by position. */
-  timeline: readonly DatedFact[];
+  /** The person's counted facts, corrections applied, by day (see dayOf) and, on one day, by position. */
+  timeline: readonly CohortFact[];
   /** The person's value for each grouping a measure can be broken down by. */
   attributes: Record<Grouping, string>;
 }
@@ -42,25 +37,39 @@ export function cohortMembers(
   const counts = countedBy(scope.lastPosition, definition.asKnownAt);
   const isEntry = entryMatcher(definition.entry);
   const members: CohortMember[] = [];
-  let start = 0;
-  while (start < facts.length) {
-    const personId = facts[start].personId;
-    let end = start + 1;
-    while (end < facts.length && facts[end].personId === personId) end += 1;
-    // Corrections apply only when they count themselves, so the rows are counted first.
-    const history = effectiveHistory(facts.slice(start, end).filter(counts));
+  let index = 0;
+  while (index < facts.length) {
+    const personId = facts[index].personId;
+    const counted: CohortFact[] = [];
+    let corrected = false;
+    for (; index < facts.length && facts[index].personId === personId; index += 1) {
+      const fact = facts[index];
+      if (!counts(fact)) continue;
+      counted.push(fact);
+      if (isCorrection(fact)) corrected = true;
+    }
+    // Corrections apply only when they count themselves, so the rows are counted first. Without any, the counted
+    // rows are the effective history already (most persons: a report reads many).
+    const history = corrected ? effectiveHistory(counted) : counted;
     const member = memberOf(personId, history, isEntry, definition.filters, scope.organisationId);
     if (member) members.push(member);
-    start = end;
   }
   return members;
 }
 
+/** Whether a row counts: in the tree and, with asKnownAt, recorded by then. */
 function countedBy(lastPosition: number, asKnownAt: string | null): (fact: CohortFact) => boolean {
-  // Instants are compared as times, not as text: `…59Z` and `…59.500Z` do not sort as text does.
-  const knownBy = asKnownAt === null ? Infinity : Date.parse(asKnownAt);
-  return (fact) => fact.position <= lastPosition && Date.parse(fact.recordedAt) <= knownBy;
+  if (asKnownAt === null) return (fact) => fact.position <= lastPosition;
+  // Instants compare as times, not as text (`…59Z` sorts after `…59.500Z`), but two written as toISOString writes
+  // them (`YYYY-MM-DDTHH:mm:ss.sssZ`) compare as text, which spares parsing most rows.
+  const knownBy = Date.parse(asKnownAt);
+  const knownByText = new Date(knownBy).toISOString();
+  return (fact) =>
+    fact.position <= lastPosition &&
+    (isCanonicalInstant(fact.recordedAt) ? fact.recordedAt <= knownByText : Date.parse(fact.recordedAt) <= knownBy);
 }
+
+const isCanonicalInstant = (instant: string) => instant.length === 24 && instant[10] === 'T' && instant[19] === '.' && instant[23] === 'Z';
 
 function entryMatcher(entry: CohortEntry): (fact: CohortFact) => boolean {
   const from = dayOf(entry.from);
@@ -130,15 +139,20 @@ function memberOf(
 }
 
 /** The history by day; the sort is stable, so events of one day keep their log order. */
-function timelineOf(history: readonly CohortFact[]): DatedFact[] {
-  return history
-    .map((fact) => ({ ...fact, day: dayOf(fact.occurredAt) }))
-    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+function timelineOf(history: readonly CohortFact[]): CohortFact[] {
+  return [...history].sort(byDay);
+}
+
+/** Orders facts by the day they stand for (a month-precision date is the first of its month). */
+function byDay(a: CohortFact, b: CohortFact): number {
+  const dayA = dayOf(a.occurredAt);
+  const dayB = dayOf(b.occurredAt);
+  return dayA < dayB ? -1 : dayA > dayB ? 1 : 0;
 }
 
 /** From the latest trafficking experience recorded: its one exploitation type, `multiple`, or `unknown`. */
-function exploitationTypeOf(timeline: readonly DatedFact[]): string {
-  let latest: DatedFact | undefined;
+function exploitationTypeOf(timeline: readonly CohortFact[]): string {
+  let latest: CohortFact | undefined;
   for (const fact of timeline) if (fact.type === 'TraffickingExperienceRecorded') latest = fact;
   const types = new Set(Array.isArray(latest?.data.exploitationTypes) ? latest.data.exploitationTypes : []);
   if (types.size === 0) return 'unknown';
@@ -146,6 +160,6 @@ function exploitationTypeOf(timeline: readonly DatedFact[]): string {
 }
 
 /** `yes` when a return was completed on or before the entry day. */
-function returnedBy(timeline: readonly DatedFact[], entry: Day): string {
-  return timeline.some((fact) => fact.type === 'ReturnCompleted' && fact.day <= entry) ? 'yes' : 'no';
+function returnedBy(timeline: readonly CohortFact[], entry: Day): string {
+  return timeline.some((fact) => fact.type === 'ReturnCompleted' && dayOf(fact.occurredAt) <= entry) ? 'yes' : 'no';
 }

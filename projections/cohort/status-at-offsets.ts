@@ -1,4 +1,4 @@
-import { addMonths, type Day } from './calendar';
+import { addMonths, dayOf, type Day } from './calendar';
 import type { StatusAtOffsets } from './definition';
 import type { CohortMember } from './members';
 import type { MeasureTable } from './report';
@@ -15,7 +15,7 @@ export function statusOn(member: CohortMember, date: Day): string {
   let employmentStatus: string | undefined;
   let declined = false;
   for (const fact of member.timeline) {
-    if (fact.day > date) break;
+    if (dayOf(fact.occurredAt) > date) break;
     switch (fact.type) {
       case 'ReTraffickingReported':
         reTrafficked = true;
