@@ -111,6 +111,13 @@ describe('cohort members', () => {
       expect(membersOf([person])).toHaveLength(1);
     });
 
+    test('when the registration is the entry, the registering organisation holds the case at entry', () => {
+      const person = givenPerson('org-a');
+      person.add('PersonRegistered', FEMALE_MD_1990, '2024-01-10');
+      const registrations = definitionOf({ entry: { type: 'PersonRegistered', where: {}, from: '2024-01', to: '2024-12' } });
+      expect(membersOf([person], registrations, { lastPosition: Number.MAX_SAFE_INTEGER, organisationId: 'org-a' })).toHaveLength(1);
+    });
+
     test('a transfer recorded by an organisation not holding the case moves nothing', () => {
       const person = givenPerson('org-a');
       person.add('PersonRegistered', FEMALE_MD_1990, '2024-01-10');

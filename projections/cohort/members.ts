@@ -92,16 +92,16 @@ function entryEventOf(history: readonly CohortFact[], isEntry: (fact: CohortFact
 }
 
 /**
- * The organisation holding the case when the entry event was recorded: the one that registered the person, until a
- * transfer its holder recorded moves it (a transfer recorded by any other organisation moves nothing, as the rules
- * of the journey have it).
+ * The organisation holding the case at entry: the one that registered the person (the registration may be the
+ * entry itself), moved by each transfer before the entry that its holder recorded (a transfer recorded by any other
+ * organisation moves nothing, as the rules of the journey have it).
  */
 function holderAt(history: readonly CohortFact[], entry: CohortFact): string | undefined {
   let holder: string | undefined;
   for (const fact of history) {
-    if (fact.position >= entry.position) break;
+    if (fact.position > entry.position) break;
     if (fact.type === 'PersonRegistered') holder = fact.organisationId;
-    else if (fact.type === 'CaseTransferred' && fact.organisationId === holder) holder = String(fact.data.toOrganisationId);
+    else if (fact.type === 'CaseTransferred' && fact !== entry && fact.organisationId === holder) holder = String(fact.data.toOrganisationId);
   }
   return holder;
 }
