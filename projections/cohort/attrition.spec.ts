@@ -98,15 +98,22 @@ describe('attrition', () => {
       expect(table.rows.map((row) => row.retention)).toEqual([0.8571, 0.7143]);
     });
 
-    test('a small reason is hidden with the next smallest cell; retention is shown where at least k are followed', () => {
+    test('a small reason is hidden with the next smallest reason (their total is known); retention is shown where at least k are followed', () => {
       const people = givenEntrants(40, '2024-01-01', (person, index) => {
         if (index < 3) closed(person, 'goals_met', '2024-01-10');
         else if (index < 15) person.add('AssistanceDeclined', { scope: 'assistance' }, '2024-01-20');
       });
       const [table] = attritionTables(membersOf(people), { kind: 'attrition', months: 2 }, '2025-12-31', 11);
       expect(table.rows).toEqual([
-        // Cells 3, 12, censored 0, still followed 25: the zero censored is the next smallest.
-        { month: 1, followed: 40, left: [{ reason: 'closed:goals_met', suppressed: true }, { reason: 'declined', n: 12 }], retention: 0.625, suppressed: true },
+        // Leaving 3 and 12: followed and the retention give their total 15, so the 12 is hidden with the 3.
+        {
+          month: 1,
+          followed: 40,
+          left: [{ reason: 'closed:goals_met', suppressed: true }, { reason: 'declined', suppressed: true }],
+          censored: 0,
+          retention: 0.625,
+          suppressed: true,
+        },
         { month: 2, followed: 25, left: [], censored: 0, retention: 0.625 },
       ]);
     });

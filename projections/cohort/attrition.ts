@@ -2,7 +2,7 @@ import { dayOf, monthsBetween, type Day } from './calendar';
 import type { Attrition } from './definition';
 import type { CohortMember } from './members';
 import type { MeasureTable } from './report';
-import { suppressedCells } from './suppression';
+import { isSmallCount, suppressedCells } from './suppression';
 import { compareCodes, groupsOf, measureTable } from './tables';
 
 /** How a person's follow-up ends: in which month since entry (1 is the first), by leaving for a reason or censored. */
@@ -85,16 +85,19 @@ function attritionRows(members: readonly CohortMember[], months: number, observa
       rows.push({ month, suppressed: true });
       continue;
     }
-    // The month's cells add up to those followed: the reasons of leaving, the censored, and those still followed.
-    const hidden = suppressedCells([...leftCounts, censored, followed - left - censored], k);
-    const censoredHidden = hidden[reasons.length];
+    // Those followed and the retention are shown, and together they give the month's number of leavers (followed
+    // times the retention's fall), and next month's followed the number censored. So the reasons of leaving are a
+    // table of their own with a known total: a hidden reason is complemented by another reason, never by a figure
+    // anyone can work out anyway. A small censored count is hidden by the k rule.
+    const hidden = suppressedCells(leftCounts, k);
+    const censoredHidden = isSmallCount(censored, k);
     rows.push({
       month,
       followed,
       left: reasons.map((reason, index) => (hidden[index] ? { reason, suppressed: true } : { reason, n: leftCounts[index] })),
       ...(censoredHidden ? {} : { censored }),
       retention: Math.round(retention * 10_000) / 10_000,
-      ...(hidden.slice(0, reasons.length + 1).some(Boolean) ? { suppressed: true } : {}),
+      ...(censoredHidden || hidden.some(Boolean) ? { suppressed: true } : {}),
     });
   }
   return rows;
