@@ -5,7 +5,7 @@ import { JOURNEY_FACTS } from '../src/journey/facts/registry';
 import { upcast } from '../src/journey/upcasting/upcasters';
 import { VALID } from '../test/support/valid-fact-data';
 import type { CohortFact } from './cohort/fact';
-import { cohortFacts } from './cohort-facts';
+import { COHORT_ENTRY_TYPES, cohortFacts } from './cohort-facts';
 import { effectiveHistory, isCorrection } from './corrections';
 import { givenStream } from './given';
 import type { ProjectedEvent } from './projection';
@@ -75,6 +75,14 @@ describe('cohort_facts', () => {
     const elsewhere = { ...givenStream().add('CaseOpened', { programme: 'return' }, '2024-01-01'), streamId: 'organisation-org-a' };
     expect(cohortFacts.apply(elsewhere, undefined).rows).toEqual([]);
     expect(cohortFacts.apply({ ...elsewhere, streamId: stream.events[0]!.streamId, type: 'SomethingUnknown' }, undefined).rows).toEqual([]);
+  });
+
+  test('a person can enter a cohort on any fact that gives a row, but a correction', () => {
+    expect(COHORT_ENTRY_TYPES).toEqual(expect.arrayContaining(['PersonRegistered', 'CaseOpened', 'ReturnCompleted', 'EmploymentStatusRecorded']));
+    for (const type of ['PersonalDataRecorded', 'PersonalDataErased', 'ConsentGranted', 'ConsentWithdrawn', 'SharingOverrideRecorded', 'EnteredInError', 'EventCorrected']) {
+      expect(COHORT_ENTRY_TYPES).not.toContain(type);
+    }
+    expect(COHORT_ENTRY_TYPES).toHaveLength(JOURNEY_EVENT_TYPES.length - 7);
   });
 
   test('corrections are rows of their own; the corrected data is kept as its target type keeps it', () => {

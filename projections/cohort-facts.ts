@@ -1,6 +1,7 @@
-import { isJourneyEventType, type JourneyEventData, type JourneyEventType } from '../src/journey/domain/events';
+import { isJourneyEventType, JOURNEY_EVENT_TYPES, type JourneyEventData, type JourneyEventType } from '../src/journey/domain/events';
 import type { EmploymentStatusRecordedV2 } from '../src/journey/upcasting/upcasters';
 import type { CohortFact } from './cohort/fact';
+import { isCorrection } from './corrections';
 import { personIdOf, type ProjectedEvent, type Projection, type ReadModelChange } from './projection';
 
 /**
@@ -64,6 +65,9 @@ const KEPT: { readonly [T in JourneyEventType]: Keeping<T> } = {
   // Its correctedData is kept as the target's type keeps it (see correctedFactData), so it needs the target.
   EventCorrected: ['targetEventId'],
 };
+
+/** The types a person can enter a cohort on: those that give a row, corrections aside. */
+export const COHORT_ENTRY_TYPES: readonly JourneyEventType[] = JOURNEY_EVENT_TYPES.filter((type) => KEPT[type] !== 'skip' && !isCorrection({ type }));
 
 /** The kept fields of a type's (upcast) data; undefined when the type gives no row. */
 function keptData(type: string, data: Record<string, unknown>): Record<string, unknown> | undefined {

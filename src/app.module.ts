@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module';
 import { AccessLogModule } from './access-log/access-log.module';
 import type { TokenVerifier } from './auth/token-verifier';
 import type { Configuration } from './config/configuration';
+import { CohortReportsModule } from './cohort-reports/cohort-reports.module';
 import { DatabaseModule } from './database/database.module';
 import { ErasureModule } from './erasure/erasure.module';
 import { HealthController } from './health/health.controller';
@@ -48,6 +49,7 @@ export class AppModule {
         ImportsModule,
         ProjectionsModule.forRoot(),
         AuditModule.forRoot(options.config),
+        CohortReportsModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

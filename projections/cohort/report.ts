@@ -6,6 +6,8 @@ export interface CohortReport {
   checkpoint: { treeSize: number; rootHash: string; note: string };
   /** The moment the report's knowledge ends: the definition's asKnownAt, else when the tree's last event was recorded. */
   asKnownAt: string;
+  /** The organisation whose persons (held at entry) the report is over. */
+  organisationId: string;
   cohortSize: number;
   measures: MeasureTable[];
 }

@@ -8,10 +8,11 @@ import { Public, Roles } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
-import { badRequest, conflict, notFound, ProblemError } from '../http/problem';
+import { badRequest, conflict, notFound } from '../http/problem';
 import { CheckpointSigner, InconsistentCheckpointError } from '../integrity/checkpoint-signer';
 import { MerkleLog, MerkleLogBuilder } from '../integrity/merkle-log';
 import { CheckpointSchedule } from './checkpoint-schedule';
+import { merkleLogReached } from './merkle-log-following';
 
 class InclusionProofResponse {
   @ApiProperty({ description: '0-based index of the leaf (event) in the global log' }) leafIndex!: number;
@@ -29,8 +30,6 @@ const TEXT = 'text/plain; charset=utf-8';
 const PUBLIC_KEY_CACHING = 'public, max-age=3600';
 const LATEST_CHECKPOINT_CACHING = 'public, no-cache';
 const SIGNED_NOTE = { description: 'A C2SP signed note holding a C2SP tlog-checkpoint (origin, tree size, base64 root hash), signed with Ed25519', schema: { type: 'string' } };
-// The builder trails appends by milliseconds; a wait this long means it is stuck, which the caller should hear.
-const BUILDER_WAIT_MS = 30_000;
 // Export lines are sent in chunks of about this many characters, each once the client has taken the previous one.
 const EXPORT_CHUNK = 64 * 1024;
 
@@ -76,7 +75,7 @@ export class AuditController {
   @ApiResponse({ status: 409, description: 'The log is not consistent with the last signed checkpoint: nothing is signed (an alarm for operators)' })
   @ApiResponse({ status: 503, description: 'The Merkle log builder is not keeping up or has stopped' })
   async signNow(): Promise<string> {
-    await this.waitForBuilder(await this.store.headPosition());
+    await merkleLogReached(this.builder, await this.store.headPosition());
     try {
       return (await this.schedule.signNow()).note;
     } catch (error) {
@@ -198,23 +197,6 @@ export class AuditController {
     }
   }
 
-  private async waitForBuilder(position: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(resolve, BUILDER_WAIT_MS, 'timeout');
-    });
-    try {
-      const outcome = await Promise.race([this.builder.waitFor(position), timeout]);
-      if (outcome === 'timeout') throw unavailable('The Merkle log has not caught up with the event log yet; try again shortly');
-    } catch (error) {
-      if (error instanceof ProblemError) throw error;
-      this.logger.error(`Merkle log builder stopped: ${(error as Error).message}`);
-      throw unavailable('The Merkle log builder has stopped; operators have been told in the server log');
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   private async assertLogged(field: string, size: number): Promise<void> {
     const logged = (await this.log.head()).size;
     if (size > logged) throw notFound(`The log holds ${logged} events; ${field}=${size} is beyond it`);
@@ -241,7 +223,3 @@ function requiredCount(field: string, value: string | undefined): number {
 }
 
 const base64 = (hashes: readonly Buffer[]): string[] => hashes.map((hash) => hash.toString('base64'));
-
-function unavailable(detail: string): ProblemError {
-  return new ProblemError({ type: 'about:blank#unavailable', title: 'Service unavailable', status: 503, detail }, { 'retry-after': '5' });
-}

@@ -1,27 +1,23 @@
-import { Inject, Logger, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { Configuration } from '../config/configuration';
 import { DB_POOL } from '../database/database.module';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { CheckpointSigner } from '../integrity/checkpoint-signer';
-import { MerkleLog, MerkleLogBuilder, type MerkleLogBuilderOptions } from '../integrity/merkle-log';
+import { MerkleLog, MerkleLogBuilder } from '../integrity/merkle-log';
 import { LedgerMetrics } from '../metrics/metrics';
 import { AuditController } from './audit.controller';
 import { loadCheckpointKey } from './checkpoint-key';
 import { CheckpointSchedule } from './checkpoint-schedule';
-
-/**
- * The builder reads the log every 50 ms once caught up (never woken per append) and commits a batch at most
- * 100 ms after its first event (or at 1,000 events): a few reads and commits a second next to the appends' own,
- * a lag of at most about 150 ms plus one read and one write.
- */
-export const MERKLE_LOG_BUILDER_OPTIONS: MerkleLogBuilderOptions = { batchSize: 1000, flushAfterMs: 100, pollEveryMs: 50 };
+import { MERKLE_LOG_BUILDER_OPTIONS } from './merkle-log-following';
 
 /**
  * Integrity for auditors: the Merkle log builder follows the store from start to shutdown, checkpoints
- * are signed on schedule and on demand, and the audit API serves notes, proofs and exports.
+ * are signed on schedule and on demand, and the audit API serves notes, proofs and exports. Global: one builder
+ * per app, whose position cohort reports wait for too, and one signer.
  */
+@Global()
 @Module({})
 export class AuditModule implements OnModuleInit, OnModuleDestroy {
   constructor(
@@ -65,6 +61,7 @@ export class AuditModule implements OnModuleInit, OnModuleDestroy {
           inject: [CheckpointSigner, MerkleLogBuilder],
         },
       ],
+      exports: [MerkleLog, MerkleLogBuilder, CheckpointSigner],
     };
   }
 

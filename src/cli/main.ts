@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerImportCommand } from '../imports/import.command';
 import { registerTokenCommand } from '../auth/token.command';
 import { registerVerifyCommand } from '../audit/verify.command';
+import { registerCohortCommand } from '../cohort-reports/cohort.command';
 import { ConfigurationError, loadConfiguration } from '../config/configuration';
 import { postgresProjectionDependencies } from '../projections/postgres-dependencies';
 import { registerProjectionCommands } from '../projections/projections.cli';
@@ -11,11 +12,12 @@ import { openDatabase } from '../runtime';
 /** One CLI entry point (`npm run cli -- <command>`); each feature registers its own commands. */
 export function cliProgram(): Command {
   const program = new Command('journey-ledger')
-    .description('journey-ledger command line: import, tokens, projections, verification')
+    .description('journey-ledger command line: import, tokens, projections, verification, cohort reports')
     .exitOverride();
   registerImportCommand(program);
   registerTokenCommand(program);
   registerVerifyCommand(program);
+  registerCohortCommand(program);
   registerProjectionCommands(program, async () => {
     const database = await openDatabase(loadConfiguration());
     const dependencies = await postgresProjectionDependencies(database.url);

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { MERKLE_LOG_BUILDER_OPTIONS } from '../../src/audit/audit.module';
+import { MERKLE_LOG_BUILDER_OPTIONS } from '../../src/audit/merkle-log-following';
 import { CheckpointSchedule } from '../../src/audit/checkpoint-schedule';
 import { verifyOffline } from '../../src/audit/verification';
 import type { NewEvent } from '../../src/event-store/event-store';
