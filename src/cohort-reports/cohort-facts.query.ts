@@ -20,6 +20,9 @@ export interface CohortFactsRequest {
 
 const CORRECTION_TYPES: readonly JourneyEventType[] = ['EnteredInError', 'EventCorrected'];
 
+/** recorded_at as the store writes instants (toISOString: UTC, milliseconds), so rows need no Date made and read back. */
+const RECORDED_AT = `to_char(f.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at`;
+
 /**
  * The cohort_facts rows a report reads, in one statement: the counted rows (of the tree, as known at the moment)
  * of the types asked, corrections included, of every person with a counted row of the entry type in the window.
@@ -30,14 +33,18 @@ export class CohortFactsQuery {
   constructor(private readonly dataSource: DataSource) {}
 
   async load(request: CohortFactsRequest): Promise<CohortFact[]> {
+    // Each member's rows through the (person_id, position) index, so the work grows with the cohort, not with the
+    // table (the ORDER BY keeps the subquery from being flattened into a join, which is planned as a full scan).
     const records: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT f.person_id, f.event_id, f.type, f.occurred_at, f.recorded_at, f.position, f.organisation_id, f.data
-       FROM cohort_facts f
-       WHERE f.person_id IN (SELECT e.person_id FROM cohort_facts e
-                             WHERE e.type = $1 AND e.occurred_on BETWEEN $2::date AND $3::date
-                               AND e.position <= $4 AND ($5::timestamptz IS NULL OR e.recorded_at <= $5::timestamptz))
-         AND f.type = ANY($6::text[])
-         AND f.position <= $4 AND ($5::timestamptz IS NULL OR f.recorded_at <= $5::timestamptz)
+      `SELECT f.person_id, f.event_id, f.type, f.occurred_at, ${RECORDED_AT}, f.position, f.organisation_id, f.data
+       FROM (SELECT DISTINCT e.person_id FROM cohort_facts e
+             WHERE e.type = $1 AND e.occurred_on BETWEEN $2::date AND $3::date
+               AND e.position <= $4 AND ($5::timestamptz IS NULL OR e.recorded_at <= $5::timestamptz)) AS member
+       CROSS JOIN LATERAL (
+         SELECT * FROM cohort_facts f
+         WHERE f.person_id = member.person_id AND f.position <= $4 AND ($5::timestamptz IS NULL OR f.recorded_at <= $5::timestamptz)
+           AND f.type = ANY($6::text[])
+         ORDER BY f.position) AS f
        ORDER BY f.person_id, f.position`,
       [
         request.entryType,

@@ -206,13 +206,18 @@ export const cohortFactsTable = tableOf<CohortFact>({
   rowOf: cohortFactOf,
 });
 
+/** An instant as the store writes it (toISOString): PostgreSQL gives a Date, unless the query wrote it so already. */
+function isoInstant(value: string | Date): string {
+  return typeof value === 'string' ? value : value.toISOString();
+}
+
 export function cohortFactOf(record: StoredRecord): CohortFact {
   return {
     personId: record.person_id as string,
     eventId: record.event_id as string,
     type: record.type as string,
     occurredAt: record.occurred_at as string,
-    recordedAt: new Date(record.recorded_at as string | Date).toISOString(),
+    recordedAt: isoInstant(record.recorded_at as string | Date),
     position: Number(record.position),
     organisationId: record.organisation_id as string,
     data: record.data as Record<string, unknown>,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { benchAppends } from './appends.bench';
 import { openBenchDatabase } from './bench-database';
+import { benchCohort } from './cohort.bench';
 import { benchImport } from './import.bench';
 import { benchIntegrity } from './integrity.bench';
 import { benchRawPostgres } from './raw-postgres.bench';
@@ -17,6 +18,7 @@ const WORKLOADS: Record<string, (url: string, scale: number) => Promise<Figures>
   import: benchImport,
   rebuild: (databaseUrl, scale) => benchRebuild({ databaseUrl, scale }),
   integrity: benchIntegrity,
+  cohort: benchCohort,
 };
 
 function argument(name: string): string | undefined {
@@ -41,7 +43,10 @@ async function main(): Promise<void> {
   } finally {
     await database.stop();
   }
-  const rounded = Object.fromEntries(Object.entries(figures).map(([key, value]) => [key, Math.round(value)]));
+  // Whole units, but for durations in seconds, which are short: to the hundredth.
+  const rounded = Object.fromEntries(
+    Object.entries(figures).map(([key, value]) => [key, key.endsWith('Seconds') ? Math.round(value * 100) / 100 : Math.round(value)]),
+  );
   console.log('figure'.padEnd(32) + 'value');
   for (const [key, value] of Object.entries(rounded)) console.log(key.padEnd(32) + value.toLocaleString('en-US'));
   if (rounded.rawSingleRowTxPerSec && rounded.appendsPerSecSequential) {
