@@ -24,7 +24,7 @@ function expectedFor(method: string, path: string): Expected {
   if (route === 'GET /audit/checkpoints' || path.startsWith('/audit/proofs/')) return ['auditor', 'ledger_auditor'];
   if (path === '/persons' || path.startsWith('/persons/:personId/')) return RECORDERS;
   if (path.startsWith('/audit/')) return ['auditor'];
-  if (path.startsWith('/cohorts') || path.startsWith('/reports')) return ['evaluator'];
+  if (route === 'POST /cohort-reports') return ['evaluator', 'programme_manager'];
   throw new Error(`${route} is not in the access matrix: decide which roles may call it and add it here`);
 }
 

@@ -44,7 +44,9 @@ export function cohortCsv(report: CohortReport): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const table of report.measures) {
     const [groupBy, group] = Object.entries(table.group ?? {})[0] ?? [undefined, undefined];
-    const tableFields: Cell[] = [table.kind, table.offsetMonths, groupBy, group, table.groupSize];
+    // A table of the whole cohort has no group: its size is the cohort's.
+    const groupSize = table.group === undefined ? report.cohortSize : table.groupSize;
+    const tableFields: Cell[] = [table.kind, table.offsetMonths, groupBy, group, groupSize];
     if (table.suppressed) lines.push([...tableFields, '', '', '', true].map(csvField).join(','));
     for (const row of table.rows) {
       for (const [statistic, value] of figuresOf(table.kind, row)) {

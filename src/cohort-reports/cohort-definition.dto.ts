@@ -213,10 +213,10 @@ export class CohortDefinitionDto {
   @Type(() => MeasureDto)
   measures!: MeasureDto[];
 
-  @ApiPropertyOptional({ example: '2025-12-31T23:59:59Z', description: 'Count only events recorded at or before this instant (ISO 8601 with its time zone)' })
+  @ApiPropertyOptional({ example: '2025-12-31T23:59:59Z', nullable: true, description: 'Count only events recorded at or before this instant (ISO 8601 with its time zone); null or absent: every event of the tree' })
   @IsOptional()
   @Checked('instant', (value) => (typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value)) ? null : 'must be an ISO 8601 instant with its time zone, e.g. 2025-12-31T23:59:59Z'))
-  asKnownAt?: string;
+  asKnownAt?: string | null;
 
   @ApiPropertyOptional({ minimum: 1, description: 'Count only the first treeSize events of the log (a signed checkpoint\u2019s size). Default: the whole log when the request arrives' })
   @IsOptional()
@@ -291,7 +291,7 @@ export function normalisedDefinition(dto: CohortDefinitionDto, treeSize: number)
     },
     filters,
     measures: dto.measures.map(normalisedMeasure),
-    asKnownAt: dto.asKnownAt === undefined ? null : new Date(dto.asKnownAt).toISOString(),
+    asKnownAt: dto.asKnownAt === undefined || dto.asKnownAt === null ? null : new Date(dto.asKnownAt).toISOString(),
     treeSize,
     k: dto.k ?? DEFAULT_K,
   };
@@ -303,9 +303,7 @@ export function normalisedDefinition(dto: CohortDefinitionDto, treeSize: number)
  */
 export function parseCohortDefinition(json: unknown): CohortDefinitionDto | FieldError[] {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return [{ field: 'definition', reason: 'must be a JSON object' }];
-  const plain = { ...(json as Record<string, unknown>) };
-  if (plain.asKnownAt === null) delete plain.asKnownAt; // as a normalised definition says "not given"
-  const dto = plainToInstance(CohortDefinitionDto, plain);
+  const dto = plainToInstance(CohortDefinitionDto, json);
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
   return errors.length > 0 ? fieldErrors(errors) : dto;
 }
