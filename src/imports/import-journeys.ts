@@ -2,7 +2,7 @@ import canonicalize from 'canonicalize';
 import { randomUUID } from 'node:crypto';
 import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store';
 import type { FieldError } from '../http/problem';
-import { evolve, initialJourneyState, JourneyRuleViolation, mayAccess, type JourneyEventType, type JourneyState, type RecordFact } from '../journey/domain';
+import { isRecordedJourneyEvent, journeyDecider, JourneyRuleViolation, mayAccess, type JourneyCommand, type JourneyEventType, type JourneyState, type RecordedJourneyEvent } from '../journey/domain';
 import { isPlainString, PLAIN_CHARACTERS, validateFact, validateOccurredAt } from '../journey/facts';
 import { decideFact } from '../journey/decide-fact';
 import { nameBasedUuid } from '../journey/event-id';
@@ -60,7 +60,7 @@ interface ImportLine {
   line: number;
   personId: string;
   eventId?: string;
-  fact: RecordFact;
+  fact: JourneyCommand;
 }
 
 /** Personal data enters only through its own route, encrypted under keys this system holds (and erased by destroying them). */
@@ -193,7 +193,7 @@ async function checkAgainstJourneys(
  */
 function seenBy(options: ImportOptions, history: RecordedEvent[]): RecordedEvent[] {
   if (!options.dryRun || options.organisationId === undefined || history.length === 0) return history;
-  const state = history.reduce(evolve, initialJourneyState);
+  const state = history.filter(isRecordedJourneyEvent).reduce(journeyDecider.evolve, journeyDecider.initialState);
   return state.registered && !mayAccess(state, options.organisationId) ? [] : history;
 }
 
@@ -204,7 +204,7 @@ function applyLines(
   actor: string,
   correlationId: string,
 ): { newEvents: NewEvent[]; journey: JourneyState } {
-  let state: JourneyState = history.reduce(evolve, initialJourneyState);
+  let state: JourneyState = history.filter(isRecordedJourneyEvent).reduce(journeyDecider.evolve, journeyDecider.initialState);
   const known = new Set(history.map((event) => event.eventId));
   const occurrences = new Map<string, number>();
   const newEvents: NewEvent[] = [];
@@ -224,22 +224,18 @@ function applyLines(
       continue;
     }
     for (const event of decided.events) {
-      const newEvent: NewEvent = {
-        ...event,
-        eventId,
-        data: event.data as unknown as Record<string, unknown>,
-        metadata: { actor, organisationId: fact.organisationId, correlationId, causationId: null },
-      };
-      state = evolve(state, newEvent);
+      const metadata = { actor, organisationId: fact.organisationId, correlationId, causationId: null };
+      const recorded: RecordedJourneyEvent = { ...event, eventId, metadata };
+      state = journeyDecider.evolve(state, recorded);
       known.add(eventId);
-      newEvents.push(newEvent);
+      newEvents.push({ ...event, eventId, data: event.data as unknown as Record<string, unknown>, metadata });
     }
   }
   return { newEvents, journey: state };
 }
 
 /** The same content twice for one person is two facts: the occurrence count keeps their ids apart, run after run. */
-function derivedEventId(personId: string, fact: RecordFact, occurrences: Map<string, number>): string {
+function derivedEventId(personId: string, fact: JourneyCommand, occurrences: Map<string, number>): string {
   const content = canonicalize([personId, fact.type, fact.occurredAt, fact.organisationId, fact.data]) ?? '';
   const occurrence = (occurrences.get(content) ?? 0) + 1;
   occurrences.set(content, occurrence);
@@ -300,6 +296,6 @@ function parseLine(text: string, line: number, checkFact: FactCheck, requiredOrg
     line,
     personId: (record.personId as string).toLowerCase(),
     eventId: (record.eventId as string | undefined)?.toLowerCase(),
-    fact: { type: record.type, data: record.data, occurredAt: record.occurredAt, organisationId: record.organisationId } as RecordFact,
+    fact: { type: record.type, data: record.data, occurredAt: record.occurredAt, organisationId: record.organisationId } as JourneyCommand,
   };
 }

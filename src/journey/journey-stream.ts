@@ -1,5 +1,5 @@
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
-import { evolve, initialJourneyState, type JourneyState } from './domain';
+import { isRecordedJourneyEvent, journeyDecider, type JourneyState } from './domain';
 
 /** One stream per person, named by a random UUID: never a name, never anything identifying. */
 export function journeyStreamId(personId: string): string {
@@ -20,7 +20,7 @@ export async function loadJourney(store: EventStore, personId: string): Promise<
   const events: RecordedEvent[] = [];
   for await (const event of store.readStream(journeyStreamId(personId))) events.push(event);
   return {
-    state: events.reduce(evolve, initialJourneyState),
+    state: events.filter(isRecordedJourneyEvent).reduce(journeyDecider.evolve, journeyDecider.initialState),
     revision: events.length === 0 ? -1 : events[events.length - 1].streamRevision,
     events,
   };

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RecordedEvent } from '../event-store/event-store';
-import { correctedTypeOf } from '../journey/decide-fact';
-import { isJourneyEventType, type Ciphertext, type JourneyEventType, type JourneyState } from '../journey/domain';
-import { holdsFreeText, mapFreeText } from '../journey/facts';
+import { correctedTypeOf, holdsFreeText, isJourneyEventType, mapFreeText, type Ciphertext, type JourneyEventType, type JourneyState } from '../journey/domain';
 import { openFreeText, sealFreeText } from './field-cipher';
 import { PersonKeys } from './person-keys';
 

@@ -10,7 +10,7 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import { CheckedJourney } from '../auth/checked-journey.decorator';
 import type { LoadedJourney } from '../journey/journey-stream';
 import { badRequest, ruleBroken } from '../http/problem';
-import type { JourneyEventData } from '../journey/domain';
+import type { Ciphertext, JourneyEventData } from '../journey/domain';
 import { FreeTextCharacters, isCalendarDate, PlainCharacters, today } from '../journey/facts';
 import { RecordJourneyFactCommand, type RecordedFactAnswer } from '../persons/record-fact/record-fact.command';
 import { personIdPipe } from '../persons/person-id.pipe';
@@ -114,7 +114,7 @@ export class PersonalDataController {
     const values = Object.fromEntries(
       Object.entries(fields)
         .filter(([field]) => (PERSONAL_FIELDS as readonly string[]).includes(field))
-        .map(([field, sealed]) => [field, decryptField(dataKey.key, personId, field, sealed)]),
+        .map(([field, sealed]) => [field, decryptField(dataKey.key, personId, field, sealed as Ciphertext)]),
     );
     return { status: 'recorded', recordedAt: latest.recordedAt, ...values };
   }

@@ -31,7 +31,6 @@ import {
 } from 'class-validator';
 import { FreeTextCharacters, isPlainString, PlainCharacters } from './characters';
 import { isCalendarDate } from './dates';
-import { MarkFreeText, MarkNested } from './free-text-fields';
 
 export interface FieldOptions {
   description?: string;
@@ -119,9 +118,12 @@ export const CalendarDate = (options: FieldOptions = {}) =>
     }),
   );
 
-/** Free text that a person types, short; stored sealed under the person's data key (free-text-fields.ts). */
+/**
+ * Free text that a person types, short. The domain lists every such field (domain/free-text.ts), which are stored
+ * sealed under the person's data key; free-text.spec.ts checks that list against these fields.
+ */
 export const Text = (options: FieldOptions = {}) =>
-  field({ type: String, maxLength: TEXT_MAX }, options, IsString(), IsNotEmpty(), MaxLength(TEXT_MAX), FreeTextCharacters(), MarkFreeText());
+  field({ type: String, maxLength: TEXT_MAX }, options, IsString(), IsNotEmpty(), MaxLength(TEXT_MAX), FreeTextCharacters());
 
 /** A name or identifier chosen outside this system (organisation, referral, instrument, scoring version...). */
 export const Name = (options: FieldOptions = {}) =>
@@ -232,9 +234,8 @@ export const Nested = (type: () => new () => object, options: FieldOptions & { e
         ArrayMinSize(1),
         ValidateNested({ each: true }),
         Type(type),
-        MarkNested(type),
       )
-    : field({ type }, options, IsObject(), ValidateNested(), Type(type), MarkNested(type));
+    : field({ type }, options, IsObject(), ValidateNested(), Type(type));
 
 /** Present exactly when `when` holds of the object, e.g. the organisation a sharing consent names. */
 export function NameRequiredOnlyWhen(

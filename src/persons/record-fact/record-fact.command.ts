@@ -1,5 +1,5 @@
 import type { Actor } from '../../auth/actor';
-import type { RecordFact } from '../../journey/domain';
+import type { JourneyCommand } from '../../journey/domain';
 import type { LoadedJourney } from '../../journey/journey-stream';
 
 export interface RecordFactOptions {
@@ -15,7 +15,7 @@ export interface RecordFactOptions {
 export class RecordJourneyFactCommand {
   constructor(
     readonly personId: string,
-    readonly fact: RecordFact,
+    readonly fact: JourneyCommand,
     readonly actor: Actor,
     readonly correlationId: string,
     readonly options: RecordFactOptions = {},

@@ -7,7 +7,7 @@ import { Roles } from '../../auth/auth.guard';
 import { CheckedJourney } from '../../auth/checked-journey.decorator';
 import { CurrentActor } from '../../auth/current-actor.decorator';
 import { badRequest } from '../../http/problem';
-import { type JourneyEventType, type RecordFact } from '../../journey/domain';
+import { type JourneyEventType, type JourneyCommand } from '../../journey/domain';
 import { JOURNEY_FACTS, parseFact, validateOccurredAt } from '../../journey/facts';
 import type { LoadedJourney } from '../../journey/journey-stream';
 import { personIdPipe } from '../person-id.pipe';
@@ -22,10 +22,10 @@ export class RecordedFactResponse implements RecordedFactAnswer {
 
 
 /**
- * Turns an HTTP body (`occurredAt` + the fact's data) into a RecordFact, with the same validation the import uses.
+ * Turns an HTTP body (`occurredAt` + the fact's data) into a JourneyCommand, with the same validation the import uses.
  * Field names in errors are the body's own (`scope`, not `data.scope`).
  */
-export function factFromBody(type: JourneyEventType, body: unknown, actor: Actor): RecordFact {
+export function factFromBody(type: JourneyEventType, body: unknown, actor: Actor): JourneyCommand {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest([{ field: 'body', reason: 'must be a JSON object' }]);
   const { occurredAt, ...data } = body as Record<string, unknown>;
   const errors = [];
@@ -34,7 +34,7 @@ export function factFromBody(type: JourneyEventType, body: unknown, actor: Actor
   const parsed = parseFact(type, data);
   if (!parsed.ok) errors.push(...parsed.errors.map((error) => ({ ...error, field: bodyField(error.field) })));
   if (errors.length > 0 || !parsed.ok) throw badRequest(errors);
-  return { type, occurredAt: occurredAt as string, data: parsed.data, organisationId: actor.org } as RecordFact;
+  return { type, occurredAt: occurredAt as string, data: parsed.data, organisationId: actor.org } as JourneyCommand;
 }
 
 /** The data is the body here: `data.scope` is `scope`, and `data` itself the body. */
