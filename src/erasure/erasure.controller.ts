@@ -6,7 +6,7 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import { CheckedJourney } from '../auth/checked-journey.decorator';
 import { ERASURE_BASES, type ErasureBasis } from '../journey/domain';
 import type { LoadedJourney } from '../journey/journey-stream';
-import { Code } from '../journey/facts/fields';
+import { Code } from '../journey/event-data/fields';
 import { personIdPipe } from '../persons/person-id.pipe';
 import { PersonErasure } from './person-erasure';
 

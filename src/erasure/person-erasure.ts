@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { decide, type ErasureBasis } from '../journey/domain';
-import { today } from '../journey/facts';
+import { today } from '../journey/event-data';
 import { loadJourney, type LoadedJourney } from '../journey/journey-stream';
 import { PersonKeys, type ErasureRequest } from '../personal-data/person-keys';
 import { RecordJourneyFactCommand, type RecordedFactAnswer } from '../persons/record-fact/record-fact.command';

@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { isPlainString, KEY_CHARACTERS } from '../journey/facts/characters';
+import { isPlainString, KEY_CHARACTERS } from '../journey/event-data/characters';
 import { badRequest, type FieldError } from './problem';
 
 /**

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store';
 import type { FieldError } from '../http/problem';
 import { isRecordedJourneyEvent, journeyDecider, JourneyRuleViolation, mayAccess, type JourneyCommand, type JourneyEventType, type JourneyState, type RecordedJourneyEvent } from '../journey/domain';
-import { isPlainString, PLAIN_CHARACTERS, validateFact, validateOccurredAt } from '../journey/facts';
+import { isPlainString, PLAIN_CHARACTERS, validateEventData, validateOccurredAt } from '../journey/event-data';
 import { decideFact } from '../journey/decide-fact';
 import { nameBasedUuid } from '../journey/event-id';
 import { journeyStreamId } from '../journey/journey-stream';
@@ -254,7 +254,7 @@ function rememberedFactChecks(capacity = 50_000, longestKey = 1024): FactCheck {
   return (type, data) => {
     const key = `${String(type)}\u0000${JSON.stringify(data)}`;
     if (valid.has(key)) return [];
-    const errors = validateFact(type, data);
+    const errors = validateEventData(type, data);
     if (errors.length === 0 && key.length <= longestKey && valid.size < capacity) valid.add(key);
     return errors;
   };

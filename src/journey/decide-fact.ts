@@ -1,5 +1,5 @@
 import { correctedTypeOf, decide, type JourneyCommand, type JourneyEvent, type JourneyState } from './domain';
-import { validateCorrectedData, type FieldError } from './facts';
+import { validateCorrectedData, type FieldError } from './event-data';
 
 /**
  * `decide`, plus the check of a command's data that only the journey can make: a correction's data must be valid

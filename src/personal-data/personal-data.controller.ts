@@ -11,7 +11,7 @@ import { CheckedJourney } from '../auth/checked-journey.decorator';
 import type { LoadedJourney } from '../journey/journey-stream';
 import { badRequest, ruleBroken } from '../http/problem';
 import type { Ciphertext, JourneyEventData } from '../journey/domain';
-import { FreeTextCharacters, isCalendarDate, PlainCharacters, today } from '../journey/facts';
+import { FreeTextCharacters, isCalendarDate, PlainCharacters, today } from '../journey/event-data';
 import { RecordJourneyFactCommand, type RecordedFactAnswer } from '../persons/record-fact/record-fact.command';
 import { personIdPipe } from '../persons/person-id.pipe';
 import { expectedRevisionFrom, RecordedFactResponse } from '../persons/record-fact/record-fact.controller';

@@ -8,7 +8,7 @@ import { CheckedJourney } from '../../auth/checked-journey.decorator';
 import { CurrentActor } from '../../auth/current-actor.decorator';
 import { badRequest } from '../../http/problem';
 import { type JourneyEventType, type JourneyCommand } from '../../journey/domain';
-import { JOURNEY_FACTS, parseFact, validateOccurredAt } from '../../journey/facts';
+import { EVENT_DATA, parseEventData, validateOccurredAt } from '../../journey/event-data';
 import type { LoadedJourney } from '../../journey/journey-stream';
 import { personIdPipe } from '../person-id.pipe';
 import { RecordJourneyFactCommand, type RecordedFactAnswer } from './record-fact.command';
@@ -31,7 +31,7 @@ export function factFromBody(type: JourneyEventType, body: unknown, actor: Actor
   const errors = [];
   const occurredAtProblem = validateOccurredAt(occurredAt);
   if (occurredAtProblem) errors.push({ field: 'occurredAt', reason: occurredAtProblem });
-  const parsed = parseFact(type, data);
+  const parsed = parseEventData(type, data);
   if (!parsed.ok) errors.push(...parsed.errors.map((error) => ({ ...error, field: bodyField(error.field) })));
   if (errors.length > 0 || !parsed.ok) throw badRequest(errors);
   return { type, occurredAt: occurredAt as string, data: parsed.data, organisationId: actor.org } as JourneyCommand;
@@ -82,7 +82,7 @@ function rolesRecording(type: JourneyEventType): Role[] {
  * One route per fact, `POST /persons/:personId/<route>`, generated from the fact registry so that the routes, their
  * OpenAPI bodies and the import accept exactly the same facts.
  */
-for (const [type, fact] of Object.entries(JOURNEY_FACTS) as [JourneyEventType, (typeof JOURNEY_FACTS)[JourneyEventType]][]) {
+for (const [type, fact] of Object.entries(EVENT_DATA) as [JourneyEventType, (typeof EVENT_DATA)[JourneyEventType]][]) {
   if (!fact.route) continue;
   const name = `record${type}`;
   const prototype = RecordFactController.prototype as unknown as Record<string, unknown>;

@@ -6,7 +6,7 @@ import type { Actor } from '../../auth/actor';
 import { Roles } from '../../auth/auth.guard';
 import { CurrentActor } from '../../auth/current-actor.decorator';
 import { nameBasedUuid } from '../../journey/event-id';
-import { JOURNEY_FACTS } from '../../journey/facts';
+import { EVENT_DATA } from '../../journey/event-data';
 import { RecordJourneyFactCommand, type RecordedFactAnswer } from '../record-fact/record-fact.command';
 import { bodyClassFor, factFromBody, idempotencyKeyFrom, RecordedFactResponse } from '../record-fact/record-fact.controller';
 
@@ -25,7 +25,7 @@ export class RegisterPersonController {
   @HttpCode(201)
   @Roles('caseworker', 'programme_manager')
   @ApiOperation({ summary: 'Register a person: opens their journey stream under a new pseudonymous id' })
-  @ApiBody({ type: bodyClassFor('PersonRegistered', JOURNEY_FACTS.PersonRegistered.data) })
+  @ApiBody({ type: bodyClassFor('PersonRegistered', EVENT_DATA.PersonRegistered.data) })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key registers nobody new and answers as the first time' })
   @ApiResponse({ status: 201, type: RegisteredPersonResponse })
   @ApiResponse({ status: 400, description: 'Invalid fields (application/problem+json, `errors` names each)' })

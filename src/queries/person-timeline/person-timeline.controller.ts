@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTag
 import { IsOptional, Matches, ValidateBy } from 'class-validator';
 import { Roles } from '../../auth/auth.guard';
 import { notFound } from '../../http/problem';
-import { isCalendarDayOrMonth } from '../../journey/facts';
+import { isCalendarDayOrMonth } from '../../journey/event-data';
 import { personIdPipe } from '../../persons/person-id.pipe';
 import { ReadModelPosition, ReadYourWritesQuery } from '../read-your-writes';
 import { PersonTimelineQuery, type PersonTimelineAnswer } from './person-timeline.query';

@@ -46,7 +46,7 @@ import {
 } from './protection';
 import { ReturnCompletedData, ReturnDecidedData, ReturnRiskAssessedData } from './return';
 
-export interface JourneyFactSpec {
+export interface EventDataSpec {
   /** Path segment under `/persons/:personId/`; null for PersonRegistered (`POST /persons`) and personal data. */
   route: string | null;
   schemaVersion: number;
@@ -63,7 +63,7 @@ const fact = (type: JourneyEventType, route: string | null, data: new () => obje
   summary,
 });
 
-export const JOURNEY_FACTS: { readonly [T in JourneyEventType]: JourneyFactSpec } = {
+export const EVENT_DATA: { readonly [T in JourneyEventType]: EventDataSpec } = {
   PersonRegistered: fact('PersonRegistered', null, PersonRegisteredData, 'Register a person (pseudonymous)'),
   PersonalDataRecorded: fact('PersonalDataRecorded', null, PersonalDataRecordedData, 'Record encrypted personal data'),
   PersonalDataErased: fact('PersonalDataErased', null, PersonalDataErasedData, "Erase the person's personal data"),

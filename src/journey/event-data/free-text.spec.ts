@@ -1,6 +1,6 @@
 import { getMetadataStorage } from 'class-validator';
 import { freeTextFieldsOf, JOURNEY_EVENT_TYPES } from '../domain';
-import { JOURNEY_FACTS } from './registry';
+import { EVENT_DATA } from './registry';
 
 type DataClass = new () => object;
 
@@ -21,7 +21,7 @@ function validatedAsFreeText(dataClass: DataClass, prefix = ''): string[] {
 describe('free text', () => {
   it('is listed by the domain exactly where the data is validated as free text', () => {
     for (const type of JOURNEY_EVENT_TYPES) {
-      expect({ type, fields: validatedAsFreeText(JOURNEY_FACTS[type].data).sort() }).toEqual({ type, fields: [...freeTextFieldsOf(type)].sort() });
+      expect({ type, fields: validatedAsFreeText(EVENT_DATA[type].data).sort() }).toEqual({ type, fields: [...freeTextFieldsOf(type)].sort() });
     }
   });
 });
