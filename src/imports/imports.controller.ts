@@ -5,17 +5,18 @@ import { Roles } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
-import { badRequest, ProblemError, unsupportedMediaType } from '../http/problem';
-import { FreeTextSeal } from '../personal-data/free-text-seal';
+import { InvalidRequest } from '../application/errors';
+import { unsupportedMediaType } from '../http/problem';
+import { PersonalDataSeal } from '../personal-data/personal-data-seal';
 import { MAX_LISTED_ERRORS } from './bad-lines';
-import { ImportRejected, importJourneys, type ImportSummary } from './import-journeys';
+import { importJourneys, type ImportSummary } from './import-journeys';
 import { NdjsonBody } from './ndjson-body';
 
 @ApiTags('imports')
 @ApiBearerAuth()
 @Controller('imports')
 export class ImportsController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly sealer: FreeTextSeal) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly sealer: PersonalDataSeal) {}
 
   @Post()
   @HttpCode(200)
@@ -36,13 +37,7 @@ export class ImportsController {
   @ApiResponse({ status: 413, description: 'the body, decompressed, is larger than JOURNEY_IMPORT_LIMIT — nothing was written' })
   async importFacts(@Body() body: unknown, @CurrentActor() actor: Actor, @Query('dryRun') dryRun?: string): Promise<ImportSummary> {
     if (!(body instanceof NdjsonBody)) throw unsupportedMediaType('Send the file as application/x-ndjson');
-    if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false') throw badRequest([{ field: 'dryRun', reason: 'must be true or false' }]);
-    try {
-      return await importJourneys(body, this.store, { dryRun: dryRun === 'true', actor: actor.sub, organisationId: actor.org, sealer: this.sealer });
-    } catch (error) {
-      if (!(error instanceof ImportRejected)) throw error;
-      const { problem } = badRequest(error.errors, error.message);
-      throw new ProblemError({ ...problem, moreBadLines: error.moreBadLines });
-    }
+    if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false') throw new InvalidRequest([{ field: 'dryRun', reason: 'must be true or false' }]);
+    return importJourneys(body, this.store, { dryRun: dryRun === 'true', actor: actor.sub, organisationId: actor.org, sealer: this.sealer });
   }
 }

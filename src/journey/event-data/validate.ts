@@ -35,7 +35,7 @@ export function validateEventData(type: unknown, data: unknown): FieldError[] {
 
 /**
  * The errors of EventCorrected's correctedData, checked against the type of the event it corrects (which only the
- * person's journey knows: the command handler looks it up and calls this).
+ * person's journey knows: the write path looks it up and calls this).
  */
 export function validateCorrectedData(targetType: string, correctedData: unknown): FieldError[] {
   if (!isJourneyEventType(targetType)) {
