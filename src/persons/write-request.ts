@@ -60,7 +60,7 @@ const documentedBodies = new Map<JourneyEventType, Type<object>>();
 export function documentedBody(type: JourneyEventType): Type<object> {
   const known = documentedBodies.get(type);
   if (known) return known;
-  class Body extends (EVENT_DATA[type].data as Type<object>) {}
+  class Body extends (EVENT_DATA[type] as Type<object>) {}
   ApiProperty({ type: String, description: 'When it happened: YYYY-MM-DD, or YYYY-MM when only the month is known', example: '2025-03-14' })(
     Body.prototype,
     'occurredAt',

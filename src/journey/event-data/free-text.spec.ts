@@ -21,7 +21,7 @@ function validatedAsFreeText(dataClass: DataClass, prefix = ''): string[] {
 describe('free text', () => {
   it('is listed by the domain exactly where the data is validated as free text', () => {
     for (const type of JOURNEY_EVENT_TYPES) {
-      expect({ type, fields: validatedAsFreeText(EVENT_DATA[type].data).sort() }).toEqual({ type, fields: [...freeTextFieldsOf(type)].sort() });
+      expect({ type, fields: validatedAsFreeText(EVENT_DATA[type]).sort() }).toEqual({ type, fields: [...freeTextFieldsOf(type)].sort() });
     }
   });
 });

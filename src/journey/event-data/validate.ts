@@ -46,7 +46,7 @@ export function validateCorrectedData(targetType: string, correctedData: unknown
 
 function dataErrors(type: JourneyEventType, data: unknown, path: string): FieldError[] {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return [{ field: path, reason: 'must be an object' }];
-  const instance = plainToInstance(EVENT_DATA[type].data, withoutRefusedKeys(data));
+  const instance = plainToInstance(EVENT_DATA[type], withoutRefusedKeys(data));
   const errors = validateSync(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,
