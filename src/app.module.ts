@@ -46,7 +46,7 @@ export class AppModule {
         PersonalDataModule.forRoot(options.config),
         ErasureModule,
         AccessLogModule,
-        ImportsModule,
+        ImportsModule.forRoot(options.config),
         ProjectionsModule.forRoot(),
         AuditModule.forRoot(options.config),
         CohortReportsModule,

@@ -149,7 +149,7 @@ function checkSharingBasis(state: JourneyState, toOrganisationId: string): void 
 
 /**
  * A correction targets an event of this person's stream that still counts. Entering in error an EnteredInError
- * (or the registration itself) and correcting a correction are refused: record the fact anew, or correct the original.
+ * (or the registration itself) and correcting a correction are refused: record the event anew, or correct the original.
  */
 function checkCorrectionTarget(state: JourneyState, targetEventId: string, notCorrectable: readonly JourneyEventType[]): void {
   const target = state.events.get(targetEventId);

@@ -69,7 +69,7 @@ export interface JourneyEventData {
   PersonalDataErased: { basis: ErasureBasis };
   ConsentGranted: { scope: ConsentScope; /** With whom, for `sharing` only. */ organisationId?: string };
   ConsentWithdrawn: { scope: ConsentScope; /** With whom, for `sharing` only. */ organisationId?: string };
-  /** Sharing with an organisation on a lawful basis other than consent; itself a fact, so it can be audited. */
+  /** Sharing with an organisation on a lawful basis other than consent; itself an event, so it can be audited. */
   SharingOverrideRecorded: { organisationId: string; basis: SharingOverrideBasis };
 
   // Identification and protection

@@ -50,7 +50,7 @@ function dataErrors(type: JourneyEventType, data: unknown, path: string): FieldE
   const errors = validateSync(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,
-    // Facts without fields (ContactLost...) have no validation metadata and are still valid when empty.
+    // Events without fields (ContactLost...) have no validation metadata and are still valid when empty.
     forbidUnknownValues: false,
     stopAtFirstError: true,
     validationError: { target: false, value: false },
