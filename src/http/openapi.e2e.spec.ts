@@ -68,7 +68,7 @@ describe('the OpenAPI document at /docs/openapi.json', () => {
     expect(bodySchemaOf(document.paths['/persons'].post)).toBe('PersonRegisteredBody');
   });
 
-  test('routes the event types the issue names exactly, and gives every route once, in kebab-case', () => {
+  test('names each route for the event type it records, once each, in kebab-case', () => {
     const routes: Record<string, string> = {};
     for (const { path, method, operation } of operations()) {
       const type = bodySchemaOf(operation)?.replace(/Body$/, '');

@@ -33,6 +33,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function decide(command: JourneyCommand, state: JourneyState): JourneyEvent[] {
   check(command, state);
   checkFreeTextAfterErasure(command, state);
+  // The organisation recording it goes into the event's metadata, not its data.
   const { organisationId: _recordedBy, ...event } = command;
   return [{ ...event, schemaVersion: SCHEMA_VERSIONS[command.type] }];
 }
