@@ -45,9 +45,9 @@ export type ReadRequest<T> = () => T | Promise<T>;
 
 /**
  * The one write path. Every write about a person goes: load their journey, check the caller's access, read the
- * request, decide (the journey's rules), seal what is personal, append with the revision decided on (If-Match and
- * Idempotency-Key honoured). Only here are events given their ids and metadata; the bulk import writes through
- * decideOn and eventMetadata.
+ * request, decide (the journey's rules), seal what is personal, append against the revision decided on (If-Match
+ * and Idempotency-Key honoured). The bulk import, which writes many persons at once, is made of the same pieces:
+ * foldJourney, decideOn, eventMetadata and the seal.
  */
 @Injectable()
 export class JourneyCommands {
@@ -64,6 +64,7 @@ export class JourneyCommands {
   async register(actor: Actor, request: WriteRequest<CommandOf<'PersonRegistered'>>): Promise<Appended & { personId: string }> {
     const personId = request.idempotencyKey ? nameBasedUuid('person', actor.org, request.idempotencyKey) : randomUUID();
     const journey = await loadJourney(this.store, personId);
+    // A retry finds the person its first attempt registered, unless the case has since left the organisation.
     if (journey.revision !== -1) checkAccess(journey, actor.org);
     return { personId, ...(await this.write(personId, journey, actor, request)) };
   }
