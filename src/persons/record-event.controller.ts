@@ -39,238 +39,238 @@ export class RecordEventController {
   @Post(':personId/consents')
   @Roles(...RECORDERS)
   @RecordsEvent('ConsentGranted', 'Record a consent given')
-  recordConsentGranted(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordConsentGranted(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('ConsentGranted', personId, body, request);
   }
 
   @Post(':personId/consent-withdrawals')
   @Roles(...RECORDERS)
   @RecordsEvent('ConsentWithdrawn', 'Record a consent withdrawn')
-  recordConsentWithdrawn(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordConsentWithdrawn(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('ConsentWithdrawn', personId, body, request);
   }
 
   @Post(':personId/sharing-overrides')
   @Roles(...RECORDERS)
   @RecordsEvent('SharingOverrideRecorded', 'Record a lawful basis for sharing the case with an organisation without consent')
-  recordSharingOverrideRecorded(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordSharingOverrideRecorded(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('SharingOverrideRecorded', personId, body, request);
   }
 
   @Post(':personId/identifications')
   @Roles(...RECORDERS)
   @RecordsEvent('VictimIdentified', 'Record identification as a (presumed) victim')
-  recordVictimIdentified(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordVictimIdentified(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('VictimIdentified', personId, body, request);
   }
 
   @Post(':personId/trafficking-experiences')
   @Roles(...RECORDERS)
   @RecordsEvent('TraffickingExperienceRecorded', 'Record the trafficking experience (CTDC codes)')
-  recordTraffickingExperienceRecorded(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordTraffickingExperienceRecorded(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('TraffickingExperienceRecorded', personId, body, request);
   }
 
   @Post(':personId/nrm-referrals')
   @Roles(...RECORDERS)
   @RecordsEvent('ReferredToNRM', 'Record a referral to the National Referral Mechanism')
-  recordReferredToNRM(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordReferredToNRM(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('ReferredToNRM', personId, body, request);
   }
 
   @Post(':personId/grounds-decisions')
   @Roles(...RECORDERS)
   @RecordsEvent('GroundsDecided', 'Record a reasonable or conclusive grounds decision')
-  recordGroundsDecided(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordGroundsDecided(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('GroundsDecided', personId, body, request);
   }
 
   @Post(':personId/reflection-periods')
   @Roles(...RECORDERS)
   @RecordsEvent('ReflectionPeriodGranted', 'Record a recovery and reflection period granted (at least 30 days)')
-  recordReflectionPeriodGranted(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordReflectionPeriodGranted(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('ReflectionPeriodGranted', personId, body, request);
   }
 
   @Post(':personId/reflection-period-ends')
   @Roles(...RECORDERS)
   @RecordsEvent('ReflectionPeriodEnded', 'Record the end of the reflection period')
-  recordReflectionPeriodEnded(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordReflectionPeriodEnded(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('ReflectionPeriodEnded', personId, body, request);
   }
 
   @Post(':personId/residence-permit-decisions')
   @Roles(...RECORDERS)
   @RecordsEvent('ResidencePermitDecided', 'Record a residence permit decision')
-  recordResidencePermitDecided(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordResidencePermitDecided(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('ResidencePermitDecided', personId, body, request);
   }
 
   @Post(':personId/cases')
   @Roles(...RECORDERS)
   @RecordsEvent('CaseOpened', 'Open a case')
-  recordCaseOpened(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordCaseOpened(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('CaseOpened', personId, body, request);
   }
 
   @Post(':personId/case-transfers')
   @Roles(...RECORDERS)
   @RecordsEvent('CaseTransferred', 'Transfer the case to another organisation')
-  recordCaseTransferred(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordCaseTransferred(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('CaseTransferred', personId, body, request);
   }
 
   @Post(':personId/case-closures')
   @Roles('programme_manager') // closing a case is the programme manager's decision
   @RecordsEvent('CaseClosed', 'Close the open case')
-  recordCaseClosed(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordCaseClosed(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('CaseClosed', personId, body, request);
   }
 
   @Post(':personId/case-reopenings')
   @Roles(...RECORDERS)
   @RecordsEvent('CaseReopened', 'Reopen the closed case')
-  recordCaseReopened(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordCaseReopened(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('CaseReopened', personId, body, request);
   }
 
   @Post(':personId/referrals')
   @Roles(...RECORDERS)
   @RecordsEvent('ReferralMade', 'Record a referral to another organisation')
-  recordReferralMade(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordReferralMade(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('ReferralMade', personId, body, request);
   }
 
   @Post(':personId/referral-resolutions')
   @Roles(...RECORDERS)
   @RecordsEvent('ReferralResolved', 'Record how a referral was resolved')
-  recordReferralResolved(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordReferralResolved(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('ReferralResolved', personId, body, request);
   }
 
   @Post(':personId/assessments')
   @Roles(...RECORDERS)
   @RecordsEvent('AssessmentCompleted', 'Record an assessment')
-  recordAssessmentCompleted(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordAssessmentCompleted(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('AssessmentCompleted', personId, body, request);
   }
 
   @Post(':personId/reintegration-plans')
   @Roles(...RECORDERS)
   @RecordsEvent('ReintegrationPlanAgreed', 'Record the reintegration plan agreed, goals by domain')
-  recordReintegrationPlanAgreed(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordReintegrationPlanAgreed(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('ReintegrationPlanAgreed', personId, body, request);
   }
 
   @Post(':personId/services')
   @Roles(...RECORDERS)
   @RecordsEvent('ServiceDelivered', 'Record a service delivered')
-  recordServiceDelivered(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordServiceDelivered(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('ServiceDelivered', personId, body, request);
   }
 
   @Post(':personId/assistance-declines')
   @Roles(...RECORDERS)
   @RecordsEvent('AssistanceDeclined', 'Record assistance declined')
-  recordAssistanceDeclined(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordAssistanceDeclined(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('AssistanceDeclined', personId, body, request);
   }
 
   @Post(':personId/return-risk-assessments')
   @Roles(...RECORDERS)
   @RecordsEvent('ReturnRiskAssessed', 'Record a return risk assessment')
-  recordReturnRiskAssessed(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordReturnRiskAssessed(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('ReturnRiskAssessed', personId, body, request);
   }
 
   @Post(':personId/return-decisions')
   @Roles(...RECORDERS)
   @RecordsEvent('ReturnDecided', 'Record a return decision')
-  recordReturnDecided(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordReturnDecided(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('ReturnDecided', personId, body, request);
   }
 
   @Post(':personId/returns')
   @Roles(...RECORDERS)
   @RecordsEvent('ReturnCompleted', 'Record a completed return')
-  recordReturnCompleted(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordReturnCompleted(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('ReturnCompleted', personId, body, request);
   }
 
   @Post(':personId/follow-up-contacts')
   @Roles(...RECORDERS)
   @RecordsEvent('FollowUpContactAttempted', 'Record a follow-up contact attempt')
-  recordFollowUpContactAttempted(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordFollowUpContactAttempted(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('FollowUpContactAttempted', personId, body, request);
   }
 
   @Post(':personId/outcome-assessments')
   @Roles(...RECORDERS)
   @RecordsEvent('OutcomeAssessed', 'Record an outcome indicator')
-  recordOutcomeAssessed(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordOutcomeAssessed(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('OutcomeAssessed', personId, body, request);
   }
 
   @Post(':personId/employment-statuses')
   @Roles(...RECORDERS)
   @RecordsEvent('EmploymentStatusRecorded', 'Record the employment status')
-  recordEmploymentStatusRecorded(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordEmploymentStatusRecorded(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('EmploymentStatusRecorded', personId, body, request);
   }
 
   @Post(':personId/rss-administrations')
   @Roles(...RECORDERS)
   @RecordsEvent('RSSAdministered', 'Record an IOM Reintegration Sustainability Survey')
-  recordRSSAdministered(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordRSSAdministered(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('RSSAdministered', personId, body, request);
   }
 
   @Post(':personId/contact-losses')
   @Roles(...RECORDERS)
   @RecordsEvent('ContactLost', 'Record that contact was lost')
-  recordContactLost(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordContactLost(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('ContactLost', personId, body, request);
   }
 
   @Post(':personId/contact-reestablishments')
   @Roles(...RECORDERS)
   @RecordsEvent('ContactReestablished', 'Record that contact was re-established')
-  recordContactReestablished(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordContactReestablished(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('ContactReestablished', personId, body, request);
   }
 
   @Post(':personId/re-trafficking-reports')
   @Roles(...RECORDERS)
   @RecordsEvent('ReTraffickingReported', 'Record a report of re-trafficking')
-  recordReTraffickingReported(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordReTraffickingReported(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('ReTraffickingReported', personId, body, request);
   }
 
   @Post(':personId/legal-proceeding-milestones')
   @Roles(...RECORDERS)
   @RecordsEvent('LegalProceedingMilestone', 'Record a legal proceedings milestone')
-  recordLegalProceedingMilestone(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordLegalProceedingMilestone(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('LegalProceedingMilestone', personId, body, request);
   }
 
   @Post(':personId/compensation-decisions')
   @Roles(...RECORDERS)
   @RecordsEvent('CompensationDecided', 'Record a compensation decision')
-  recordCompensationDecided(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordCompensationDecided(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('CompensationDecided', personId, body, request);
   }
 
   @Post(':personId/entries-in-error')
   @Roles(...RECORDERS)
   @RecordsEvent('EnteredInError', 'Mark an earlier event as entered in error')
-  recordEnteredInError(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordEnteredInError(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('EnteredInError', personId, body, request);
   }
 
   @Post(':personId/corrections')
   @Roles(...RECORDERS)
   @RecordsEvent('EventCorrected', 'Correct the data of an earlier event')
-  recordEventCorrected(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<Appended> {
+  recordEventCorrected(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
     return this.record('EventCorrected', personId, body, request);
   }
 
