@@ -1,7 +1,7 @@
 import { getMetadataStorage } from 'class-validator';
 import { JOURNEY_EVENT_TYPES, type JourneyEventType } from '../src/journey/domain/events';
-import { mapFreeText } from '../src/journey/facts/free-text';
-import { JOURNEY_FACTS } from '../src/journey/facts/registry';
+import { mapFreeText } from '../src/journey/domain/free-text';
+import { EVENT_DATA } from '../src/journey/event-data/registry';
 import { upcast } from '../src/journey/upcasting/upcasters';
 import { VALID } from '../test/support/valid-fact-data';
 import type { CohortFact } from './cohort/fact';
@@ -142,7 +142,7 @@ describe('no free text ever reaches a row', () => {
   test('the samples fill in every field each fact declares, free text included', () => {
     for (const type of JOURNEY_EVENT_TYPES) {
       const declared = getMetadataStorage()
-        .getTargetValidationMetadatas(JOURNEY_FACTS[type].data, '', true, false)
+        .getTargetValidationMetadatas(EVENT_DATA[type], '', true, false)
         .map((rule) => rule.propertyName);
       expect({ type, missing: declared.filter((field) => !(field in VALID[type])) }).toEqual({ type, missing: [] });
     }

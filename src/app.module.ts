@@ -1,8 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
+import { ApplicationModule } from './application/application.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AccessLogModule } from './access-log/access-log.module';
@@ -34,7 +34,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         LoggerModule.forRoot(loggerOptions(options.config.LOG_LEVEL, options.config.JOURNEY_LOG_FILE)),
-        CqrsModule.forRoot(),
         TerminusModule,
         DatabaseModule.forRoot({
           url: options.databaseUrl,
@@ -42,11 +41,12 @@ export class AppModule {
           eventStoreDb: options.config.EVENTSTORE_CONNECTION_STRING,
         }),
         AuthModule.forRoot({ tokenVerifier: options.tokenVerifier, authFailuresPerMinute: options.config.JOURNEY_AUTH_FAILURES_PER_MINUTE }),
+        ApplicationModule,
         PersonsModule,
         PersonalDataModule.forRoot(options.config),
         ErasureModule,
         AccessLogModule,
-        ImportsModule,
+        ImportsModule.forRoot(options.config),
         ProjectionsModule.forRoot(),
         AuditModule.forRoot(options.config),
         CohortReportsModule,

@@ -19,7 +19,7 @@ export async function createApp(options: AppOptions): Promise<INestApplication> 
   app.useLogger(app.get(Logger));
   app.use(helmet());
   app.use(noStoreByDefault);
-  app.use(...bodyParsers({ json: options.config.JOURNEY_BODY_LIMIT, ndjson: options.config.JOURNEY_IMPORT_LIMIT }));
+  app.use(...bodyParsers(options.config.JOURNEY_BODY_LIMIT));
   app.useGlobalPipes(strictValidationPipe());
   app.set('trust proxy', trustProxy(options.config));
   app.set('x-powered-by', false);

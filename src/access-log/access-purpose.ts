@@ -1,5 +1,3 @@
-import { badRequest } from '../http/problem';
-
 /**
  * Why a person's record is read: a code, never free text (free text about a case tends to name the person).
  * Sent as the `X-Access-Purpose` header on every read of a person's record.
@@ -18,10 +16,6 @@ export type AccessPurpose = (typeof ACCESS_PURPOSES)[number];
 
 export const ACCESS_PURPOSE_HEADER = 'x-access-purpose';
 
-export function accessPurposeFrom(header: string | string[] | undefined): AccessPurpose {
-  if (typeof header === 'string' && (ACCESS_PURPOSES as readonly string[]).includes(header)) return header as AccessPurpose;
-  throw badRequest(
-    [{ field: 'X-Access-Purpose', reason: `must be one of ${ACCESS_PURPOSES.join(', ')}` }],
-    'Every read of a person\u2019s record states its purpose',
-  );
+export function isAccessPurpose(value: unknown): value is AccessPurpose {
+  return (ACCESS_PURPOSES as readonly unknown[]).includes(value);
 }

@@ -1,12 +1,10 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { AccessLog } from '../access-log/access-log';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { AuthGuard } from './auth.guard';
-import { PersonScope } from './person-scope';
 import { TokenVerifier } from './token-verifier';
 
-/** Authentication, roles, organisation scoping and read logging for every route (AuthGuard, installed globally). */
+/** Authentication and roles for every route (AuthGuard, installed globally). */
 @Global()
 @Module({})
 export class AuthModule {
@@ -16,11 +14,9 @@ export class AuthModule {
       providers: [
         { provide: TokenVerifier, useValue: options.tokenVerifier },
         { provide: AuthFailureLimiter, useValue: new AuthFailureLimiter(options.authFailuresPerMinute) },
-        PersonScope,
-        AccessLog,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
-      exports: [TokenVerifier, PersonScope, AccessLog],
+      exports: [TokenVerifier],
     };
   }
 }

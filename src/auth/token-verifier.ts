@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyLike } from 'jose';
-import { isPlainString } from '../journey/facts/characters';
+import { isPlainString } from '../journey/event-data/characters';
 import { ROLES, type Actor, type Role } from './actor';
 
 export const LOCAL_ISSUER = 'journey-ledger-local';

@@ -33,9 +33,9 @@ import { COHORT_ENTRY_TYPES } from '../../projections/cohort-facts';
 import { fieldErrors } from '../http/validation';
 import type { Answer, JourneyEventType } from '../journey/domain/events';
 import { DOMAINS, GENDERS } from '../journey/domain/vocabulary';
-import { isPlainString } from '../journey/facts/characters';
-import { isCalendarDayOrMonth } from '../journey/facts/dates';
-import type { FieldError } from '../journey/facts';
+import { isPlainString } from '../journey/event-data/characters';
+import { isCalendarDayOrMonth } from '../journey/event-data/dates';
+import type { FieldError } from '../journey/event-data';
 
 // Bounds that keep one report's work and size in reason; far beyond any study's needs.
 const MAX_MEASURES = 20;

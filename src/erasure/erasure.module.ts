@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ErasureCompletion } from './erasure-completion';
 import { ErasureController } from './erasure.controller';
-import { PersonErasure } from './person-erasure';
 
-@Module({ controllers: [ErasureController], providers: [PersonErasure] })
+@Module({ controllers: [ErasureController], providers: [ErasureCompletion] })
 export class ErasureModule {}

@@ -6,7 +6,7 @@
 
 /** Who did it and why, never who it is about: no personal data here. */
 export interface EventMetadata {
-  /** Pseudonymous id of the user (or system process) that recorded the fact. */
+  /** Pseudonymous id of the user (or system process) that recorded the event. */
   actor: string;
   organisationId: string;
   /** Groups every event caused by one request or import. */
@@ -15,7 +15,7 @@ export interface EventMetadata {
   causationId: string | null;
 }
 
-/** A fact to append. */
+/** An event to append. */
 export interface NewEvent {
   /** UUID; appending the same id again at the same place is a no-op (idempotence). */
   eventId: string;
@@ -27,7 +27,7 @@ export interface NewEvent {
   metadata: EventMetadata;
 }
 
-/** A fact as stored: immutable, chained to the previous event of its stream. */
+/** An event as stored: immutable, chained to the previous event of its stream. */
 export interface RecordedEvent extends NewEvent {
   streamId: string;
   /** 0-based, dense within the stream. */

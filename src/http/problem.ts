@@ -1,4 +1,4 @@
-import type { FieldError } from '../journey/facts';
+import type { FieldError } from '../journey/event-data';
 
 export type { FieldError };
 

@@ -1,4 +1,4 @@
-import type { FieldError } from '../http/problem';
+import type { FieldError } from '../journey/event-data';
 
 /** One bad line of an import file, as the answer lists it. */
 export interface ImportLineError extends FieldError {

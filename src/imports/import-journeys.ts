@@ -1,12 +1,13 @@
 import canonicalize from 'canonicalize';
 import { randomUUID } from 'node:crypto';
-import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store';
-import type { FieldError } from '../http/problem';
-import { evolve, initialJourneyState, JourneyRuleViolation, mayAccess, type JourneyEventType, type JourneyState, type RecordFact } from '../journey/domain';
-import { isPlainString, PLAIN_CHARACTERS, validateFact, validateOccurredAt } from '../journey/facts';
-import { decideFact } from '../journey/decide-fact';
+import { ImportRejected, InvalidRequest } from '../application/errors';
+import { decideOn, eventMetadata } from '../application/journey-commands';
+import { foldJourney, journeyStreamId } from '../application/journey-stream';
+import type { EventMetadata, EventStore, RecordedEvent, StreamAppend } from '../event-store/event-store';
+import { journeyDecider, JourneyRuleViolation, mayAccess, type JourneyCommand, type JourneyState } from '../journey/domain';
+import { isPlainString, PLAIN_CHARACTERS, validateEventData, validateOccurredAt, type FieldError } from '../journey/event-data';
 import { nameBasedUuid } from '../journey/event-id';
-import { journeyStreamId } from '../journey/journey-stream';
+import type { EventToSeal } from '../personal-data/personal-data-seal';
 import { BadLines, type ImportLineError } from './bad-lines';
 import { MAX_LINE_BYTES, OVERLONG_LINE, type NdjsonLine } from './ndjson';
 
@@ -24,14 +25,14 @@ export interface ImportProgress {
   total: number;
 }
 
-/** Seals an event's free text under the person's data key before it is written (FreeTextSeal). */
-export interface FreeTextSealer {
-  seal(personId: string, event: { eventId: string; type: JourneyEventType; data: object }, journey: JourneyState): Promise<object>;
+/** Seals what of an event is personal (its free text) under the person's data key before it is written (PersonalDataSeal). */
+export interface Sealer {
+  seal(personId: string, event: EventToSeal, journey: JourneyState): Promise<Record<string, unknown>>;
 }
 
 export interface ImportOptions {
   dryRun: boolean;
-  sealer: FreeTextSealer;
+  sealer: Sealer;
   /** Pseudonymous id of who runs the import; goes into each event's metadata. */
   actor: string;
   /** When set, every line must belong to this organisation (an HTTP caller imports for their own only). */
@@ -39,28 +40,11 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
 }
 
-/** The file was refused; nothing was written. */
-export class ImportRejected extends Error {
-  readonly badLines: number;
-  /** The errors of the first bad lines (MAX_LISTED_ERRORS at most). */
-  readonly errors: ImportLineError[];
-  /** Bad lines beyond those `errors` lists. */
-  readonly moreBadLines: number;
-
-  constructor(badLines: BadLines) {
-    super(`${badLines.count} bad line(s); nothing was written`);
-    this.name = 'ImportRejected';
-    this.badLines = badLines.count;
-    this.errors = badLines.listed();
-    this.moreBadLines = badLines.unlisted();
-  }
-}
-
 interface ImportLine {
   line: number;
   personId: string;
   eventId?: string;
-  fact: RecordFact;
+  command: JourneyCommand;
 }
 
 /** Personal data enters only through its own route, encrypted under keys this system holds (and erased by destroying them). */
@@ -72,7 +56,7 @@ const EVENTS_PER_WRITE = 5000;
 const WRITES_IN_FLIGHT = 2;
 
 /**
- * Bulk import: one fact per NDJSON line, through the same validation and `decide` rules as the API (a person's
+ * Bulk import: one event per NDJSON line, through the same validation, fold and decide as the API (a person's
  * lines apply in file order). Every line is checked before anything is written, so a bad line anywhere (even the
  * last of a huge file) means nothing is written; the first bad lines are reported, and how many more there were.
  * Nothing of a bad line is kept. Lines without an eventId get one derived from their content, so importing the
@@ -81,7 +65,7 @@ const WRITES_IN_FLIGHT = 2;
 export async function importJourneys(lines: AsyncIterable<NdjsonLine> | Iterable<NdjsonLine>, store: EventStore, options: ImportOptions): Promise<ImportSummary> {
   const badLines = new BadLines();
   const byPerson = new Map<string, ImportLine[]>();
-  const checkFact = rememberedFactChecks();
+  const checkData = rememberedDataChecks();
   let lineNumber = 0;
   let events = 0;
   for await (const text of lines) {
@@ -91,7 +75,7 @@ export async function importJourneys(lines: AsyncIterable<NdjsonLine> | Iterable
       continue;
     }
     if (text.trim() === '') continue;
-    const parsed = parseLine(text, lineNumber, checkFact, options.organisationId);
+    const parsed = parseLine(text, lineNumber, checkData, options.organisationId);
     if ('errors' in parsed) {
       badLines.add(parsed.errors);
       continue;
@@ -104,16 +88,17 @@ export async function importJourneys(lines: AsyncIterable<NdjsonLine> | Iterable
   }
 
   const appends = await checkAgainstJourneys(byPerson, store, badLines, options);
-  if (badLines.count > 0) throw new ImportRejected(badLines);
+  if (badLines.count > 0) throw new ImportRejected(badLines.count, badLines.listed(), badLines.unlisted());
   const summary = { persons: byPerson.size, events, written: 0, dryRun: options.dryRun };
   if (options.dryRun) return summary;
 
-  for (const append of appends) append.events = await sealed(append, options.sealer);
-  const total = appends.reduce((sum, append) => sum + append.events.length, 0);
+  const streams: StreamAppend[] = [];
+  for (const append of appends) streams.push(await sealed(append, options.sealer));
+  const total = streams.reduce((sum, stream) => sum + stream.events.length, 0);
   // Two writes in flight: the store seals (canonicalises and hashes) one chunk while PostgreSQL commits the other.
   // The chunks touch different persons, so they cannot conflict; the log orders them by commit.
   const inFlight = new Set<Promise<void>>();
-  for (const chunk of chunksOf(appends, EVENTS_PER_WRITE)) {
+  for (const chunk of chunksOf(streams, EVENTS_PER_WRITE)) {
     const size = chunk.reduce((sum, append) => sum + append.events.length, 0);
     const write: Promise<void> = store.appendMany(chunk).then(() => {
       inFlight.delete(write);
@@ -128,20 +113,24 @@ export async function importJourneys(lines: AsyncIterable<NdjsonLine> | Iterable
 }
 
 /** The person's new events with their free text sealed (checked as plain text, written as ciphertext only). */
-async function sealed({ personId, events, journey }: PersonAppend, sealer: FreeTextSealer): Promise<NewEvent[]> {
-  return Promise.all(
-    events.map(async (event) => ({ ...event, data: (await sealer.seal(personId, event as NewEvent & { type: JourneyEventType }, journey)) as Record<string, unknown> })),
-  );
+async function sealed({ personId, streamId, events, expected, journey }: PersonAppend, sealer: Sealer): Promise<StreamAppend> {
+  const stored = await Promise.all(events.map(async (event) => ({ ...event, data: await sealer.seal(personId, event, journey) })));
+  return { streamId, events: stored, expected };
 }
+
+/** A person's new events as decided, with their ids and metadata. */
+type DecidedEvent = EventToSeal & { metadata: EventMetadata };
 
 interface PersonAppend {
   personId: string;
   streamId: string;
-  events: NewEvent[];
+  events: DecidedEvent[];
   expected: 'no_stream' | number;
   /** The person's journey with the new events: a correction's target type is found in it. */
   journey: JourneyState;
 }
+
+
 
 /** Consecutive appends of about `events` events each (a person's events are never split). */
 function* chunksOf<T extends { events: readonly unknown[] }>(appends: T[], events: number): Generator<T[]> {
@@ -193,7 +182,7 @@ async function checkAgainstJourneys(
  */
 function seenBy(options: ImportOptions, history: RecordedEvent[]): RecordedEvent[] {
   if (!options.dryRun || options.organisationId === undefined || history.length === 0) return history;
-  const state = history.reduce(evolve, initialJourneyState);
+  const state = foldJourney(history);
   return state.registered && !mayAccess(state, options.organisationId) ? [] : history;
 }
 
@@ -203,34 +192,26 @@ function applyLines(
   badLines: BadLines,
   actor: string,
   correlationId: string,
-): { newEvents: NewEvent[]; journey: JourneyState } {
-  let state: JourneyState = history.reduce(evolve, initialJourneyState);
+): { newEvents: DecidedEvent[]; journey: JourneyState } {
+  let state = foldJourney(history);
   const known = new Set(history.map((event) => event.eventId));
   const occurrences = new Map<string, number>();
-  const newEvents: NewEvent[] = [];
-  for (const { line, personId, eventId: givenId, fact } of lines) {
-    const eventId = givenId ?? derivedEventId(personId, fact, occurrences);
+  const newEvents: DecidedEvent[] = [];
+  for (const { line, personId, eventId: givenId, command } of lines) {
+    const eventId = givenId ?? derivedEventId(personId, command, occurrences);
     if (known.has(eventId)) continue; // imported before: the log already has it
     let decided;
     try {
-      decided = decideFact(fact, state);
+      decided = decideOn(state, command);
     } catch (error) {
-      if (!(error instanceof JourneyRuleViolation)) throw error;
-      badLines.add([{ line, field: 'type', reason: `rule ${error.rule}: ${error.message}` }]);
+      if (error instanceof JourneyRuleViolation) badLines.add([{ line, field: 'type', reason: `rule ${error.rule}: ${error.message}` }]);
+      else if (error instanceof InvalidRequest) badLines.add(error.errors.map(({ field, reason }) => ({ line, field: `data.${field}`, reason })));
+      else throw error;
       continue;
     }
-    if ('errors' in decided) {
-      badLines.add(decided.errors.map((error) => ({ line, ...error })));
-      continue;
-    }
-    for (const event of decided.events) {
-      const newEvent: NewEvent = {
-        ...event,
-        eventId,
-        data: event.data as unknown as Record<string, unknown>,
-        metadata: { actor, organisationId: fact.organisationId, correlationId, causationId: null },
-      };
-      state = evolve(state, newEvent);
+    for (const event of decided) {
+      const newEvent = { ...event, eventId, metadata: eventMetadata(actor, command.organisationId, correlationId) };
+      state = journeyDecider.evolve(state, newEvent);
       known.add(eventId);
       newEvents.push(newEvent);
     }
@@ -238,33 +219,33 @@ function applyLines(
   return { newEvents, journey: state };
 }
 
-/** The same content twice for one person is two facts: the occurrence count keeps their ids apart, run after run. */
-function derivedEventId(personId: string, fact: RecordFact, occurrences: Map<string, number>): string {
-  const content = canonicalize([personId, fact.type, fact.occurredAt, fact.organisationId, fact.data]) ?? '';
+/** The same content twice for one person is two events: the occurrence count keeps their ids apart, run after run. */
+function derivedEventId(personId: string, command: JourneyCommand, occurrences: Map<string, number>): string {
+  const content = canonicalize([personId, command.type, command.occurredAt, command.organisationId, command.data]) ?? '';
   const occurrence = (occurrences.get(content) ?? 0) + 1;
   occurrences.set(content, occurrence);
   return nameBasedUuid('import', content, String(occurrence));
 }
 
-type FactCheck = (type: unknown, data: unknown) => FieldError[];
+type DataCheck = (type: unknown, data: unknown) => FieldError[];
 
 /**
- * Data validation is a pure function of (type, data), and bulk files repeat the same coded facts many times
+ * Data validation is a pure function of (type, data), and bulk files repeat the same coded data many times
  * (`{"status": "student"}`...): each distinct valid pair is validated once per import. Only short valid pairs are
  * remembered: nothing of a bad line is kept, and a file of large unique data cannot fill memory this way.
  */
-function rememberedFactChecks(capacity = 50_000, longestKey = 1024): FactCheck {
+function rememberedDataChecks(capacity = 50_000, longestKey = 1024): DataCheck {
   const valid = new Set<string>();
   return (type, data) => {
     const key = `${String(type)}\u0000${JSON.stringify(data)}`;
     if (valid.has(key)) return [];
-    const errors = validateFact(type, data);
+    const errors = validateEventData(type, data);
     if (errors.length === 0 && key.length <= longestKey && valid.size < capacity) valid.add(key);
     return errors;
   };
 }
 
-function parseLine(text: string, line: number, checkFact: FactCheck, requiredOrganisation?: string): ImportLine | { errors: ImportLineError[] } {
+function parseLine(text: string, line: number, checkData: DataCheck, requiredOrganisation?: string): ImportLine | { errors: ImportLineError[] } {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -294,12 +275,12 @@ function parseLine(text: string, line: number, checkFact: FactCheck, requiredOrg
   if (typeof record.type === 'string' && NOT_IMPORTABLE.has(record.type)) {
     return { errors: [{ line, field: 'type', reason: `${record.type} cannot be imported: use the personal-data and erasure routes` }] };
   }
-  errors.push(...checkFact(record.type, record.data));
+  errors.push(...checkData(record.type, record.data));
   if (errors.length > 0) return { errors: errors.map((error) => ({ line, ...error })) };
   return {
     line,
     personId: (record.personId as string).toLowerCase(),
     eventId: (record.eventId as string | undefined)?.toLowerCase(),
-    fact: { type: record.type, data: record.data, occurredAt: record.occurredAt, organisationId: record.organisationId } as RecordFact,
+    command: { type: record.type, data: record.data, occurredAt: record.occurredAt, organisationId: record.organisationId } as JourneyCommand,
   };
 }

@@ -4,11 +4,12 @@ import { existsSync } from 'node:fs';
 import { loadConfiguration } from '../config/configuration';
 import { resilientPool } from '../database/pool';
 import { PostgresEventStore } from '../event-store/postgres-event-store';
-import { FreeTextSeal } from '../personal-data/free-text-seal';
+import { ImportRejected } from '../application/errors';
+import { PersonalDataSeal } from '../personal-data/personal-data-seal';
 import { LocalKeyEncryptionKey } from '../personal-data/key-encryption-key';
 import { PersonKeys } from '../personal-data/person-keys';
 import { openDatabase } from '../runtime';
-import { ImportRejected, importJourneys, type ImportProgress } from './import-journeys';
+import { importJourneys, type ImportProgress } from './import-journeys';
 import { linesOfFile } from './ndjson';
 
 /** `import FILE.ndjson [--dry-run]`: the bulk import, with a progress bar and a summary. */
@@ -25,7 +26,7 @@ export function registerImportCommand(program: Command): void {
       const database = await openDatabase(config);
       const pool = resilientPool(database.url, 4);
       const store = new PostgresEventStore(pool);
-      const sealer = new FreeTextSeal(new PersonKeys(pool, await LocalKeyEncryptionKey.load(config)));
+      const sealer = new PersonalDataSeal(new PersonKeys(pool, await LocalKeyEncryptionKey.load(config)));
       const started = process.hrtime.bigint();
       const bar = new SingleBar({ format: ' {phase} [{bar}] {percentage}% | {value}/{total} | ETA {eta}s', hideCursor: true }, Presets.shades_classic);
       let phase: ImportProgress['phase'] | undefined;

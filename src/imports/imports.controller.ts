@@ -1,21 +1,27 @@
-import { Body, Controller, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags, ApiBearerAuth } from '@nestjs/swagger';
-import type { Actor } from '../auth/actor';
-import { Roles } from '../auth/auth.guard';
-import { CurrentActor } from '../auth/current-actor.decorator';
+import { Roles, type AuthenticatedRequest } from '../auth/auth.guard';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
-import { badRequest, ProblemError, unsupportedMediaType } from '../http/problem';
-import { FreeTextSeal } from '../personal-data/free-text-seal';
+import { InvalidRequest } from '../application/errors';
+import { unsupportedMediaType } from '../http/problem';
+import { PersonalDataSeal } from '../personal-data/personal-data-seal';
 import { MAX_LISTED_ERRORS } from './bad-lines';
-import { ImportRejected, importJourneys, type ImportSummary } from './import-journeys';
-import { NdjsonBody } from './ndjson-body';
+import { importJourneys, type ImportSummary } from './import-journeys';
+import { NdjsonBody, NDJSON_TYPES } from './ndjson-body';
+
+/** The most bytes an import's body may hold, decompressed (JOURNEY_IMPORT_LIMIT). */
+export const IMPORT_LIMIT_BYTES = Symbol('ImportLimitBytes');
 
 @ApiTags('imports')
 @ApiBearerAuth()
 @Controller('imports')
 export class ImportsController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly sealer: FreeTextSeal) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly sealer: PersonalDataSeal,
+    @Inject(IMPORT_LIMIT_BYTES) private readonly limitBytes: number,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -34,15 +40,11 @@ export class ImportsController {
   @ApiResponse({ status: 200, description: '{persons, events, written}' })
   @ApiResponse({ status: 400, description: '{errors: [{line, field, reason}], moreBadLines} — nothing was written' })
   @ApiResponse({ status: 413, description: 'the body, decompressed, is larger than JOURNEY_IMPORT_LIMIT — nothing was written' })
-  async importFacts(@Body() body: unknown, @CurrentActor() actor: Actor, @Query('dryRun') dryRun?: string): Promise<ImportSummary> {
-    if (!(body instanceof NdjsonBody)) throw unsupportedMediaType('Send the file as application/x-ndjson');
-    if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false') throw badRequest([{ field: 'dryRun', reason: 'must be true or false' }]);
-    try {
-      return await importJourneys(body, this.store, { dryRun: dryRun === 'true', actor: actor.sub, organisationId: actor.org, sealer: this.sealer });
-    } catch (error) {
-      if (!(error instanceof ImportRejected)) throw error;
-      const { problem } = badRequest(error.errors, error.message);
-      throw new ProblemError({ ...problem, moreBadLines: error.moreBadLines });
-    }
+  async importEvents(@Req() request: AuthenticatedRequest, @Query('dryRun') dryRun?: string): Promise<ImportSummary> {
+    if (!request.is(NDJSON_TYPES)) throw unsupportedMediaType('Send the file as application/x-ndjson');
+    if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false') throw new InvalidRequest([{ field: 'dryRun', reason: 'must be true or false' }]);
+    const { actor } = request;
+    const lines = new NdjsonBody(request, this.limitBytes);
+    return importJourneys(lines, this.store, { dryRun: dryRun === 'true', actor: actor.sub, organisationId: actor.org, sealer: this.sealer });
   }
 }

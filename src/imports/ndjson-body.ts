@@ -11,6 +11,16 @@ const DECODERS = new Map<string, () => Transform>([
   ['br', createBrotliDecompress],
 ]);
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
+const UNIT_BYTES: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+
+/** The content types an import is sent as. */
+export const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson'];
+
+/** `512kb`, `100mb`: the limits' syntax (validated with the configuration), in bytes. */
+export function bytesOf(limit: string): number {
+  const [, count, unit] = /^(\d+)(b|kb|mb)$/.exec(limit) ?? [];
+  return Number(count) * UNIT_BYTES[unit];
+}
 
 /**
  * An NDJSON request body, read line by line as the import takes them, never whole. It is decompressed as its

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 
-/** Longest line read; a longer one is skipped unread and reported as one bad line (a fact takes a few hundred bytes). */
+/** Longest line read; a longer one is skipped unread and reported as one bad line (an event takes a few hundred bytes). */
 export const MAX_LINE_BYTES = 1024 * 1024;
 
 /** Stands in for a line longer than MAX_LINE_BYTES, of which nothing is kept. */

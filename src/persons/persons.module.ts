@@ -1,11 +1,9 @@
 import { Module } from '@nestjs/common';
-import { PersonEventsController } from './person-events/person-events.controller';
-import { RecordFactController } from './record-fact/record-fact.controller';
-import { RecordJourneyFactHandler } from './record-fact/record-fact.handler';
-import { RegisterPersonController } from './register-person/register-person.controller';
+import { PersonEventsController } from './person-events.controller';
+import { PersonalDataController } from './personal-data.controller';
+import { RecordEventController } from './record-event.controller';
+import { RegisterPersonController } from './register-person.controller';
 
-@Module({
-  controllers: [RegisterPersonController, RecordFactController, PersonEventsController],
-  providers: [RecordJourneyFactHandler],
-})
+/** The routes of a person's record: registration, the events recorded about them, their personal data. */
+@Module({ controllers: [RegisterPersonController, RecordEventController, PersonEventsController, PersonalDataController] })
 export class PersonsModule {}

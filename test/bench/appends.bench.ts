@@ -15,7 +15,7 @@ function serviceDelivered(): NewEvent {
 }
 
 /**
- * Single-event appends through the store, as a command handler makes them: each writer owns its streams and
+ * Single-event appends through the store, as the write path (JourneyCommands) makes them: each writer owns its streams and
  * knows the revision it expects. Sequential, then 8 concurrent writers.
  */
 export async function benchAppends(url: string, scale: number) {

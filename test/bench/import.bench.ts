@@ -8,7 +8,7 @@ import { Pool } from 'pg';
 import { PostgresEventStore } from '../../src/event-store/postgres-event-store';
 import { importJourneys } from '../../src/imports/import-journeys';
 import { linesOfFile } from '../../src/imports/ndjson';
-import { FreeTextSeal } from '../../src/personal-data/free-text-seal';
+import { PersonalDataSeal } from '../../src/personal-data/personal-data-seal';
 import { LocalKeyEncryptionKey } from '../../src/personal-data/key-encryption-key';
 import { PersonKeys } from '../../src/personal-data/person-keys';
 import { generateJourneyLines } from '../support/generate';
@@ -26,7 +26,7 @@ export async function benchImport(url: string, scale: number) {
   );
   const pool = new Pool({ connectionString: url, max: 4 });
   const store = new PostgresEventStore(pool);
-  const sealer = new FreeTextSeal(new PersonKeys(pool, await LocalKeyEncryptionKey.load({ JOURNEY_DATA_DIR: folder })));
+  const sealer = new PersonalDataSeal(new PersonKeys(pool, await LocalKeyEncryptionKey.load({ JOURNEY_DATA_DIR: folder })));
   const started = performance.now();
   const summary = await importJourneys(linesOfFile(file), store, { dryRun: false, actor: 'bench', sealer });
   const importEventsPerSec = summary.written / ((performance.now() - started) / 1000);

@@ -2,6 +2,9 @@ import { Global, Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
+import { AccessLog } from '../../src/access-log/access-log';
+import { PersonReads } from '../../src/application/person-reads';
+import { DB_POOL } from '../../src/database/database.module';
 import { EVENT_STORE } from '../../src/event-store/event-store.tokens';
 import { ProblemFilter } from '../../src/http/problem.filter';
 import { LedgerMetrics } from '../../src/metrics/metrics';
@@ -19,12 +22,16 @@ export interface ReadApi {
 
 /**
  * ProjectionsModule in a Nest app wired as the app module does (EventStore under EVENT_STORE, metrics, TypeORM's
- * DataSource, the strict validation pipe and problem filter), its runner following the log.
+ * DataSource, the reads of a person's record with their access log, the strict validation pipe and problem
+ * filter), its runner following the log.
  */
 export async function startReadApi(options: { runner?: boolean; readYourWritesTimeoutMs?: number } = {}): Promise<ReadApi> {
   const db = await openReadModelDatabase();
   @Global()
-  @Module({ providers: [{ provide: EVENT_STORE, useValue: db.store }, LedgerMetrics], exports: [EVENT_STORE, LedgerMetrics] })
+  @Module({
+    providers: [{ provide: EVENT_STORE, useValue: db.store }, { provide: DB_POOL, useValue: db.pool }, LedgerMetrics, AccessLog, PersonReads],
+    exports: [EVENT_STORE, LedgerMetrics, PersonReads],
+  })
   class EventStoreModule {}
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -35,9 +42,11 @@ export async function startReadApi(options: { runner?: boolean; readYourWritesTi
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   // Authentication is not what these specs test (src/auth's own specs and the access matrix do): the caller is a
-  // programme manager of the organisation named by the x-test-org header (default org-a), as AuthGuard would set.
+  // programme manager of the organisation named by the x-test-org header (default org-a), as AuthGuard would set,
+  // who states the purpose of their reads as every client must (quality_assurance unless the request says).
   app.use((request: { headers: Record<string, unknown>; actor?: unknown }, _response: unknown, next: () => void) => {
     request.actor = { sub: 'test-manager', roles: ['programme_manager'], org: request.headers['x-test-org'] ?? 'org-a' };
+    request.headers['x-access-purpose'] ??= 'quality_assurance';
     next();
   });
   app.useGlobalPipes(strictValidationPipe());

@@ -36,7 +36,7 @@ export async function openReadModelDatabase(database?: TestDatabase): Promise<Re
   };
 }
 
-/** A fact about a person, as the command handlers would append it. */
+/** An event about a person, as the write path would append it. */
 export function fact(type: string, data: Record<string, unknown>, occurredAt: string, organisationId = 'org-a', schemaVersion = 1): NewEvent {
   return {
     eventId: randomUUID(),

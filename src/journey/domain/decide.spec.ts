@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { decide } from './decide';
-import { command, given, personRegistered, recorded, ruleBrokenBy } from './given';
+import { command, given, personRegistered, recorded, ruleBrokenBy } from '../../../test/support/journey-given';
 import { JourneyRuleViolation } from './rule-violation';
 
 const assistanceConsent = () => recorded('ConsentGranted', { scope: 'assistance' });

@@ -1,22 +1,13 @@
 /**
- * The journey's rules: given what is known about a person, may this fact be recorded? Stages are not a strict
- * sequence (people decline, drop out, come back, and old histories are imported), so the rules only refuse what a
- * caseworker would call impossible or unlawful.
+ * The journey's rules: given what is known about a person, may this command's event be recorded? Stages are not a
+ * strict sequence (people decline, drop out, come back, and old histories are imported), so the rules only refuse
+ * what a caseworker would call impossible or unlawful.
  */
-import { JourneyEvent, JourneyEventData, JourneyEventType, SCHEMA_VERSIONS } from './events';
+import type { JourneyCommand } from './commands';
+import { type JourneyEvent, type JourneyEventType, SCHEMA_VERSIONS } from './events';
+import { correctedTypeOf, holdsFreeText } from './free-text';
 import { JourneyRuleViolation } from './rule-violation';
-import { consentKey, JourneyState, mayAccess } from './state';
-
-/** "Record this fact", with data already validated (facts/). */
-export type RecordFact = {
-  [T in JourneyEventType]: {
-    type: T;
-    occurredAt: string;
-    data: JourneyEventData[T];
-    /** The organisation recording it; the command handler puts it in the metadata. */
-    organisationId: string;
-  };
-}[JourneyEventType];
+import { consentKey, type JourneyState, mayAccess } from './state';
 
 /**
  * What an organisation the case is shared with may record: its own work with the person. Everything else (consents,
@@ -38,14 +29,16 @@ const SHARED_ORGANISATIONS_RECORD: ReadonlySet<JourneyEventType> = new Set<Journ
 const MIN_REFLECTION_DAYS = 30; // CETS 197 Art. 13
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function decide(command: RecordFact, state: JourneyState): JourneyEvent[] {
+/** The events a command records: one, of its type, or a JourneyRuleViolation naming the rule it breaks. */
+export function decide(command: JourneyCommand, state: JourneyState): JourneyEvent[] {
   check(command, state);
-  return [
-    { type: command.type, schemaVersion: SCHEMA_VERSIONS[command.type], occurredAt: command.occurredAt, data: command.data },
-  ] as JourneyEvent[];
+  checkFreeTextAfterErasure(command, state);
+  // The organisation recording it goes into the event's metadata, not its data.
+  const { organisationId: _recordedBy, ...event } = command;
+  return [{ ...event, schemaVersion: SCHEMA_VERSIONS[command.type] }];
 }
 
-function check(command: RecordFact, state: JourneyState): void {
+function check(command: JourneyCommand, state: JourneyState): void {
   if (command.type === 'PersonRegistered') {
     if (state.registered) throw new JourneyRuleViolation('person_already_registered', 'The person is already registered');
     return;
@@ -129,10 +122,21 @@ function check(command: RecordFact, state: JourneyState): void {
 }
 
 /**
+ * After an erasure no free text is recorded about the person: sealed under a new key, it would be readable again.
+ * Events without free text still are.
+ */
+function checkFreeTextAfterErasure(command: JourneyCommand, state: JourneyState): void {
+  const correctedType = correctedTypeOf(command, (eventId) => state.events.get(eventId)?.type);
+  if (state.personalDataErased && holdsFreeText(command.type, command.data, correctedType)) {
+    throw new JourneyRuleViolation('personal_data_erased', "The person's personal data was erased: record this without free text");
+  }
+}
+
+/**
  * Personal data is replaced by recording it again and ended by erasure; a correction of it would carry plaintext
  * outside its encryption, and undoing an erasure cannot bring back a destroyed key.
  */
-const PERSONAL_DATA = ['PersonalDataRecorded', 'PersonalDataErased'];
+const PERSONAL_DATA: readonly JourneyEventType[] = ['PersonalDataRecorded', 'PersonalDataErased'];
 
 /** A case leaves its organisation (referral, transfer) only with a sharing consent naming the other one, or an override. */
 function checkSharingBasis(state: JourneyState, toOrganisationId: string): void {
@@ -146,9 +150,9 @@ function checkSharingBasis(state: JourneyState, toOrganisationId: string): void 
 
 /**
  * A correction targets an event of this person's stream that still counts. Entering in error an EnteredInError
- * (or the registration itself) and correcting a correction are refused: record the fact anew, or correct the original.
+ * (or the registration itself) and correcting a correction are refused: record the event anew, or correct the original.
  */
-function checkCorrectionTarget(state: JourneyState, targetEventId: string, notCorrectable: readonly string[]): void {
+function checkCorrectionTarget(state: JourneyState, targetEventId: string, notCorrectable: readonly JourneyEventType[]): void {
   const target = state.events.get(targetEventId);
   if (!target) {
     throw new JourneyRuleViolation('correction_target_not_found', "The target event is not in this person's journey");

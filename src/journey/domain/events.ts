@@ -1,6 +1,6 @@
 /**
- * The event catalogue: every fact of a person's journey, by type name, with the shape of its data.
- * Names are in the past tense; dates are `YYYY-MM-DD`, countries ISO 3166-1 alpha-2, currencies ISO 4217.
+ * The event catalogue: everything that can be recorded about a person's journey, by type name, with the shape of
+ * its data. Names are in the past tense; dates are `YYYY-MM-DD`, countries ISO 3166-1 alpha-2, currencies ISO 4217.
  */
 import type {
   ASSESSMENT_TYPES,
@@ -48,6 +48,12 @@ export interface Ciphertext {
  */
 export type FreeText = string | Ciphertext;
 
+/**
+ * One field of a person's personal data: plain text as decided, encrypted under the person's data key as stored.
+ * The log only ever holds the ciphertext.
+ */
+export type PersonalValue = string | Ciphertext;
+
 export interface JourneyEventData {
   // Identity and consent
   PersonRegistered: {
@@ -58,11 +64,12 @@ export interface JourneyEventData {
     citizenship: string;
     pseudonymCode?: string;
   };
-  PersonalDataRecorded: { fields: Record<string, Ciphertext>; keyId?: string };
+  /** `keyId`: the data key that encrypted the fields, set when they are. */
+  PersonalDataRecorded: { fields: Record<string, PersonalValue>; keyId?: string };
   PersonalDataErased: { basis: ErasureBasis };
   ConsentGranted: { scope: ConsentScope; /** With whom, for `sharing` only. */ organisationId?: string };
   ConsentWithdrawn: { scope: ConsentScope; /** With whom, for `sharing` only. */ organisationId?: string };
-  /** Sharing with an organisation on a lawful basis other than consent; itself a fact, so it can be audited. */
+  /** Sharing with an organisation on a lawful basis other than consent; itself an event, so it can be audited. */
   SharingOverrideRecorded: { organisationId: string; basis: SharingOverrideBasis };
 
   // Identification and protection
@@ -188,10 +195,32 @@ export function isJourneyEventType(type: string): type is JourneyEventType {
   return Object.prototype.hasOwnProperty.call(SCHEMA_VERSIONS, type);
 }
 
-/** A fact of one type with its data, as decided (before the command handler gives it an id and metadata). */
+/** An event of one type with its data, as decided (before the write path gives it an id and metadata). */
 export type JourneyEvent = {
   [T in JourneyEventType]: { type: T; schemaVersion: number; occurredAt: string; data: JourneyEventData[T] };
 }[JourneyEventType];
+
+/** An event as recorded in the person's stream: with its id, and the organisation that recorded it. What evolve folds. */
+export type RecordedJourneyEvent = {
+  [T in JourneyEventType]: {
+    eventId: string;
+    type: T;
+    occurredAt: string;
+    data: JourneyEventData[T];
+    /** The one that registers a person holds their case. */
+    metadata?: { organisationId?: string };
+  };
+}[JourneyEventType];
+
+/**
+ * Whether a stored event is one of the catalogue's. Its data is then taken to be of its type: it was validated
+ * against it when it was recorded, and the log is never rewritten.
+ */
+export function isRecordedJourneyEvent<E extends { eventId: string; type: string; occurredAt: string; data: object }>(
+  event: E,
+): event is E & RecordedJourneyEvent {
+  return isJourneyEventType(event.type);
+}
 
 /** The data of one event type. */
 export type DataOf<T extends JourneyEventType> = JourneyEventData[T];

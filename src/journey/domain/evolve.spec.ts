@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { JourneyEventData } from './events';
-import { given, nextEventId, personRegistered, recorded } from './given';
-import { consentKey, evolve, initialJourneyState, JourneyFact, JourneyState } from './state';
+import type { JourneyEventData, RecordedJourneyEvent } from './events';
+import { given, nextEventId, personRegistered, recorded } from '../../../test/support/journey-given';
+import { consentKey, evolve, initialState, type JourneyState } from './state';
 
 /** What the rules look at, leaving out the log itself. */
 const derived = ({ registered, consents, caseStatus, pendingReferrals }: JourneyState) => ({
@@ -17,8 +17,11 @@ const consentData = fc.oneof(
 );
 const referralId = fc.constantFrom('R1', 'R2', 'R3');
 
-/** Any mix of the facts that the rules look at, not necessarily one decide would accept: evolve is total. */
-const ruleRelevantFact: fc.Arbitrary<Omit<JourneyFact, 'eventId'>> = fc.oneof(
+/** An event before it is given an id. */
+type Unrecorded = { type: string; occurredAt: string; data: object };
+
+/** Any mix of the events that the rules look at, not necessarily one decide would accept: evolve is total. */
+const ruleRelevantEvent: fc.Arbitrary<Unrecorded> = fc.oneof(
   consentData.map((data) => ({ type: 'ConsentGranted', data })),
   consentData.map((data) => ({ type: 'ConsentWithdrawn', data })),
   fc.constant({ type: 'CaseOpened', data: { programme: 'recovery' } }),
@@ -27,15 +30,15 @@ const ruleRelevantFact: fc.Arbitrary<Omit<JourneyFact, 'eventId'>> = fc.oneof(
   referralId.map((id) => ({ type: 'ReferralMade', data: { referralId: id, toOrganisationId: 'org-b' } })),
   referralId.map((id) => ({ type: 'ReferralResolved', data: { referralId: id, outcome: 'completed' } })),
   fc.constant({ type: 'ServiceDelivered', data: { domain: 'accommodation', serviceType: 'shelter' } }),
-).map((fact) => ({ ...fact, occurredAt: '2024-05-01' }));
+).map((event) => ({ ...event, occurredAt: '2024-05-01' }));
 
 const journey = fc
-  .array(ruleRelevantFact, { maxLength: 25 })
-  .map((facts) => [personRegistered(), ...facts.map((fact) => ({ ...fact, eventId: nextEventId() }))]);
+  .array(ruleRelevantEvent, { maxLength: 25 })
+  .map((events) => [personRegistered(), ...events.map((event) => ({ ...event, eventId: nextEventId() }) as RecordedJourneyEvent)]);
 
 describe('evolve', () => {
   it('starts from nothing known', () => {
-    expect(derived(initialJourneyState)).toEqual({ registered: false, consents: [], caseStatus: 'none', pendingReferrals: [] });
+    expect(derived(initialState)).toEqual({ registered: false, consents: [], caseStatus: 'none', pendingReferrals: [] });
   });
 
   it('tracks registration, consents by scope (sharing by organisation), the case and pending referrals', () => {
@@ -107,7 +110,7 @@ describe('evolve', () => {
 
   it('derives, after an event is corrected, what it derives had the event been recorded right', () => {
     fc.assert(
-      fc.property(journey, fc.nat(), ruleRelevantFact, (facts, pick, replacement) => {
+      fc.property(journey, fc.nat(), ruleRelevantEvent, (facts, pick, replacement) => {
         const candidates = facts.slice(1).filter((fact) => fact.type === replacement.type);
         fc.pre(candidates.length > 0);
         const target = candidates[pick % candidates.length];
@@ -116,7 +119,7 @@ describe('evolve', () => {
           reason: 'x',
           correctedData: replacement.data as Record<string, unknown>,
         });
-        const recordedRight = facts.map((fact) => (fact === target ? { ...fact, data: replacement.data } : fact));
+        const recordedRight = facts.map((fact) => (fact === target ? ({ ...fact, data: replacement.data } as RecordedJourneyEvent) : fact));
         expect(derived(given(...facts, correction))).toEqual(derived(given(...recordedRight)));
       }),
     );

@@ -18,7 +18,7 @@ export type JourneyRule =
   | 'correction_target_entered_in_error'
   | 'correction_target_not_correctable';
 
-/** A fact the journey's rules refuse. The message names the rule only, never anything about the person. */
+/** A command the journey's rules refuse. The message names the rule only, never anything about the person. */
 export class JourneyRuleViolation extends Error {
   constructor(
     readonly rule: JourneyRule,

@@ -1,4 +1,4 @@
-import { command, given, personRegistered, recorded, ruleBrokenBy } from './given';
+import { command, given, personRegistered, recorded, ruleBrokenBy } from '../../../test/support/journey-given';
 import { mayAccess } from './state';
 
 const referTo = (organisationId: string) => command('ReferralMade', { referralId: 'R1', toOrganisationId: organisationId });

@@ -2,32 +2,15 @@
  * What the rules need to know about one person's journey, folded from their stream. Corrections are honoured:
  * an event entered in error counts for nothing, a corrected event counts with its corrected data.
  */
-import { ConsentScope } from './vocabulary';
-import { JourneyEventData } from './events';
-
-/** The least of a recorded event that evolve needs; the event store's RecordedEvent satisfies it. */
-export interface JourneyFact {
-  eventId: string;
-  type: string;
-  occurredAt: string;
-  data: object;
-  /** The organisation that recorded it: the one that registers a person holds their case. */
-  metadata?: { organisationId?: string };
-}
-
-/** An event of the stream as the rules remember it. */
-interface RememberedEvent {
-  type: string;
-  data: object;
-  recordedBy?: string;
-}
+import type { RecordedJourneyEvent } from './events';
+import type { ConsentScope } from './vocabulary';
 
 export type CaseStatus = 'none' | 'open' | 'closed';
 
 export interface JourneyState {
   registered: boolean;
-  /** Every event of the stream by id (in stream order), with its data as recorded. */
-  events: ReadonlyMap<string, RememberedEvent>;
+  /** Every event of the stream by id (in stream order), as recorded. */
+  events: ReadonlyMap<string, RecordedJourneyEvent>;
   /** Ids of the events entered in error. */
   enteredInError: ReadonlySet<string>;
   /** Active consents: `scope`, or `sharing:<organisationId>` for sharing (see consentKey). */
@@ -54,7 +37,7 @@ const NOTHING_DERIVED: Derived = {
   personalDataErased: false,
 };
 
-export const initialJourneyState: JourneyState = { ...NOTHING_DERIVED, events: new Map(), enteredInError: new Set() };
+export const initialState: JourneyState = { ...NOTHING_DERIVED, events: new Map(), enteredInError: new Set() };
 
 /** Sharing consent is given per organisation; every other scope is given once. */
 export function consentKey(scope: ConsentScope, organisationId?: string): string {
@@ -73,69 +56,70 @@ export function mayAccess(state: JourneyState, organisationId: string): boolean 
   );
 }
 
-
-export function evolve(state: JourneyState, event: JourneyFact): JourneyState {
-  const remembered = { type: event.type, data: event.data, recordedBy: event.metadata?.organisationId };
-  const events = new Map(state.events).set(event.eventId, remembered);
+export function evolve(state: JourneyState, event: RecordedJourneyEvent): JourneyState {
+  const events = new Map(state.events).set(event.eventId, event);
   if (event.type === 'EnteredInError' || event.type === 'EventCorrected') {
     // A correction can change what any earlier event meant, so the derived picture is folded again.
     const enteredInError = enteredInErrorOf(events);
     return { ...derive(events, enteredInError), events, enteredInError };
   }
-  return { ...state, ...apply(state, remembered), events };
+  return { ...state, ...apply(state, event), events };
 }
 
 function enteredInErrorOf(events: JourneyState['events']): Set<string> {
   const ids = new Set<string>();
-  for (const { type, data } of events.values()) {
-    if (type === 'EnteredInError') ids.add((data as JourneyEventData['EnteredInError']).targetEventId);
+  for (const event of events.values()) {
+    if (event.type === 'EnteredInError') ids.add(event.data.targetEventId);
   }
   return ids;
 }
 
 function derive(events: JourneyState['events'], enteredInError: ReadonlySet<string>): Derived {
-  const corrected = new Map<string, object>();
-  for (const [eventId, { type, data }] of events) {
-    if (type === 'EventCorrected' && !enteredInError.has(eventId)) {
-      const { targetEventId, correctedData } = data as JourneyEventData['EventCorrected'];
-      corrected.set(targetEventId, correctedData);
-    }
+  const corrected = new Map<string, Record<string, unknown>>();
+  for (const [eventId, event] of events) {
+    if (event.type === 'EventCorrected' && !enteredInError.has(eventId)) corrected.set(event.data.targetEventId, event.data.correctedData);
   }
   let derived = NOTHING_DERIVED;
   for (const [eventId, event] of events) {
-    if (!enteredInError.has(eventId)) derived = apply(derived, { ...event, data: corrected.get(eventId) ?? event.data });
+    if (enteredInError.has(eventId)) continue;
+    const correctedData = corrected.get(eventId);
+    derived = apply(derived, correctedData ? withCorrectedData(event, correctedData) : event);
   }
   return derived;
 }
 
-/** Facts that decide who may see the case: they count only when the organisation holding it recorded them. */
+/**
+ * The event as it should have been recorded. Its corrected data was validated against the event's type when the
+ * correction was recorded (the write path checks it), which is what lets it stand for the event's data here.
+ */
+function withCorrectedData(event: RecordedJourneyEvent, correctedData: Record<string, unknown>): RecordedJourneyEvent {
+  return { ...event, data: correctedData } as RecordedJourneyEvent;
+}
+
+/** Events that decide who may see the case: they count only when the organisation holding it recorded them. */
 const SHARING_DECISIONS: ReadonlySet<string> = new Set(['ConsentGranted', 'ConsentWithdrawn', 'SharingOverrideRecorded', 'CaseTransferred']);
 
 /** One event's effect on what the rules need; event types the rules do not look at change nothing. */
-function apply(derived: Derived, { type, data, recordedBy }: RememberedEvent): Derived {
+function apply(derived: Derived, event: RecordedJourneyEvent): Derived {
+  const recordedBy = event.metadata?.organisationId;
   // Logs written before the holding organisation alone could record these may hold some made by another one
   // (an override for itself, a transfer to itself): they never widen access.
-  if (SHARING_DECISIONS.has(type) && recordedBy !== undefined && recordedBy !== derived.organisationId) return derived;
-  switch (type) {
+  if (SHARING_DECISIONS.has(event.type) && recordedBy !== undefined && recordedBy !== derived.organisationId) return derived;
+  switch (event.type) {
     case 'PersonRegistered':
       return { ...derived, registered: true, organisationId: recordedBy };
     case 'CaseTransferred':
-      return { ...derived, organisationId: (data as JourneyEventData['CaseTransferred']).toOrganisationId };
-    case 'SharingOverrideRecorded': {
-      const { organisationId } = data as JourneyEventData['SharingOverrideRecorded'];
-      if (organisationId === recordedBy) return derived;
-      return { ...derived, sharingOverrides: new Set(derived.sharingOverrides).add(organisationId) };
-    }
+      return { ...derived, organisationId: event.data.toOrganisationId };
+    case 'SharingOverrideRecorded':
+      if (event.data.organisationId === recordedBy) return derived;
+      return { ...derived, sharingOverrides: new Set(derived.sharingOverrides).add(event.data.organisationId) };
     case 'PersonalDataErased':
       return { ...derived, personalDataErased: true };
-    case 'ConsentGranted': {
-      const { scope, organisationId } = data as JourneyEventData['ConsentGranted'];
-      return { ...derived, consents: new Set(derived.consents).add(consentKey(scope, organisationId)) };
-    }
+    case 'ConsentGranted':
+      return { ...derived, consents: new Set(derived.consents).add(consentKey(event.data.scope, event.data.organisationId)) };
     case 'ConsentWithdrawn': {
-      const { scope, organisationId } = data as JourneyEventData['ConsentWithdrawn'];
       const consents = new Set(derived.consents);
-      consents.delete(consentKey(scope, organisationId));
+      consents.delete(consentKey(event.data.scope, event.data.organisationId));
       return { ...derived, consents };
     }
     case 'CaseOpened':
@@ -143,14 +127,11 @@ function apply(derived: Derived, { type, data, recordedBy }: RememberedEvent): D
       return { ...derived, caseStatus: 'open' };
     case 'CaseClosed':
       return { ...derived, caseStatus: 'closed' };
-    case 'ReferralMade': {
-      const { referralId } = data as JourneyEventData['ReferralMade'];
-      return { ...derived, pendingReferrals: new Set(derived.pendingReferrals).add(referralId) };
-    }
+    case 'ReferralMade':
+      return { ...derived, pendingReferrals: new Set(derived.pendingReferrals).add(event.data.referralId) };
     case 'ReferralResolved': {
-      const { referralId } = data as JourneyEventData['ReferralResolved'];
       const pendingReferrals = new Set(derived.pendingReferrals);
-      pendingReferrals.delete(referralId);
+      pendingReferrals.delete(event.data.referralId);
       return { ...derived, pendingReferrals };
     }
     default:

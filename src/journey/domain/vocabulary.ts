@@ -1,6 +1,6 @@
 /**
  * The closed code lists of the journey (DOMAIN.md; CTDC / HTCDS codes where they exist). They live in the domain so
- * that the event types and the validation in facts/ are built from one list.
+ * that the event types and the validation in event-data/ are built from one list.
  */
 
 export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;

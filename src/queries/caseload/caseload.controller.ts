@@ -7,7 +7,7 @@ import type { Actor } from '../../auth/actor';
 import { Roles } from '../../auth/auth.guard';
 import { CurrentActor } from '../../auth/current-actor.decorator';
 import { badRequest, ProblemError } from '../../http/problem';
-import { PlainCharacters } from '../../journey/facts/characters';
+import { PlainCharacters } from '../../journey/event-data/characters';
 import { ReadModelPosition, ReadYourWritesQuery } from '../read-your-writes';
 import { CaseloadQuery, InvalidCursorError, type CaseloadAnswer, type CaseloadSort } from './caseload.query';
 

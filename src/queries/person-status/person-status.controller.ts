@@ -1,8 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ACCESS_PURPOSES } from '../../access-log/access-purpose';
+import { PersonReads, type PersonRead } from '../../application/person-reads';
 import { Roles } from '../../auth/auth.guard';
 import { notFound } from '../../http/problem';
 import { personIdPipe } from '../../persons/person-id.pipe';
+import { ReadAccess } from '../../persons/read-access.decorator';
 import { ReadModelPosition, ReadYourWritesQuery } from '../read-your-writes';
 import { PersonStatusQuery, type PersonStatusAnswer } from './person-status.query';
 
@@ -13,13 +16,20 @@ export class PersonStatusController {
   constructor(
     private readonly query: PersonStatusQuery,
     private readonly readModel: ReadModelPosition,
+    private readonly reads: PersonReads,
   ) {}
 
   @Get()
   @Roles('caseworker', 'programme_manager')
   @ApiOperation({ summary: "The person's current status: phase, case, consents, employment, outcomes, contact, flags" })
+  @ApiHeader({ name: 'X-Access-Purpose', required: true, enum: [...ACCESS_PURPOSES], description: 'Why you read it' })
   @ApiOkResponse({ description: '`{position, status}`: `position` is the global position the answer reflects' })
-  async get(@Param('personId', personIdPipe) personId: string, @Query() query: ReadYourWritesQuery): Promise<PersonStatusAnswer> {
+  async get(
+    @Param('personId', personIdPipe) personId: string,
+    @Query() query: ReadYourWritesQuery,
+    @ReadAccess() read: PersonRead,
+  ): Promise<PersonStatusAnswer> {
+    await this.reads.open(personId, read);
     await this.readModel.reached('current_status', query.minPosition);
     const answer = await this.query.run(personId);
     if (!answer) throw notFound('No such person');

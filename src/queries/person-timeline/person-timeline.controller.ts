@@ -1,10 +1,13 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches, ValidateBy } from 'class-validator';
+import { ACCESS_PURPOSES } from '../../access-log/access-purpose';
+import { PersonReads, type PersonRead } from '../../application/person-reads';
 import { Roles } from '../../auth/auth.guard';
 import { notFound } from '../../http/problem';
-import { isCalendarDayOrMonth } from '../../journey/facts';
+import { isCalendarDayOrMonth } from '../../journey/event-data';
 import { personIdPipe } from '../../persons/person-id.pipe';
+import { ReadAccess } from '../../persons/read-access.decorator';
 import { ReadModelPosition, ReadYourWritesQuery } from '../read-your-writes';
 import { PersonTimelineQuery, type PersonTimelineAnswer } from './person-timeline.query';
 
@@ -39,13 +42,20 @@ export class PersonTimelineController {
   constructor(
     private readonly query: PersonTimelineQuery,
     private readonly readModel: ReadModelPosition,
+    private readonly reads: PersonReads,
   ) {}
 
   @Get()
   @Roles('caseworker', 'programme_manager')
   @ApiOperation({ summary: "The person's dated outcome and status points over the years, in date order" })
+  @ApiHeader({ name: 'X-Access-Purpose', required: true, enum: [...ACCESS_PURPOSES], description: 'Why you read it' })
   @ApiOkResponse({ description: '`{position, personId, points}`: `position` is the global position the answer reflects' })
-  async get(@Param('personId', personIdPipe) personId: string, @Query() params: PersonTimelineParams): Promise<PersonTimelineAnswer> {
+  async get(
+    @Param('personId', personIdPipe) personId: string,
+    @Query() params: PersonTimelineParams,
+    @ReadAccess() read: PersonRead,
+  ): Promise<PersonTimelineAnswer> {
+    await this.reads.open(personId, read);
     await this.readModel.reached('outcome_timeline', params.minPosition);
     const answer = await this.query.run(personId, { domain: params.domain, from: params.from, to: params.to });
     if (!answer) throw notFound('No such person');

@@ -8,4 +8,3 @@ export * from './case-management';
 export * from './return';
 export * from './follow-up';
 export * from './corrections';
-export * from './free-text';

@@ -2,50 +2,30 @@ import fc from 'fast-check';
 import { getMetadataStorage } from 'class-validator';
 import { VALID } from '../../../test/support/valid-fact-data';
 import { JOURNEY_EVENT_TYPES, JourneyEventType } from '../domain/events';
-import { JOURNEY_FACTS } from './registry';
-import { parseFact, validateCorrectedData, validateFact } from './validate';
+import { EVENT_DATA } from './registry';
+import { parseEventData, validateCorrectedData, validateEventData } from './validate';
 
 const documented = (type: JourneyEventType, property: string) =>
-  Reflect.getMetadata('swagger/apiModelProperties', JOURNEY_FACTS[type].data.prototype, property) as
+  Reflect.getMetadata('swagger/apiModelProperties', EVENT_DATA[type].prototype, property) as
     | { required?: boolean }
     | undefined;
 
-describe('JOURNEY_FACTS', () => {
+describe('EVENT_DATA', () => {
   it('covers the whole catalogue', () => {
-    expect(Object.keys(JOURNEY_FACTS).sort()).toEqual([...JOURNEY_EVENT_TYPES].sort());
-  });
-
-  it('routes the facts the issue names exactly, and gives every route once, in kebab-case', () => {
-    const routes = Object.fromEntries(Object.entries(JOURNEY_FACTS).map(([type, fact]) => [type, fact.route]));
-    expect(routes).toMatchObject({
-      PersonRegistered: null,
-      PersonalDataRecorded: null,
-      PersonalDataErased: null,
-      ConsentGranted: 'consents',
-      ConsentWithdrawn: 'consent-withdrawals',
-      CaseOpened: 'cases',
-      ServiceDelivered: 'services',
-      EmploymentStatusRecorded: 'employment-statuses',
-      CaseClosed: 'case-closures',
-      EnteredInError: 'entries-in-error',
-      EventCorrected: 'corrections',
-    });
-    const given = Object.values(routes).filter((route): route is string => route !== null);
-    expect(new Set(given).size).toBe(given.length);
-    for (const route of given) expect(route).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+    expect(Object.keys(EVENT_DATA).sort()).toEqual([...JOURNEY_EVENT_TYPES].sort());
   });
 
   it('validates and documents the same fields, agreeing on which are required', () => {
     for (const type of JOURNEY_EVENT_TYPES) {
       const validated = new Set(
         getMetadataStorage()
-          .getTargetValidationMetadatas(JOURNEY_FACTS[type].data, '', true, false)
+          .getTargetValidationMetadatas(EVENT_DATA[type], '', true, false)
           .map((rule) => rule.propertyName),
       );
-      const docs = (Reflect.getMetadata('swagger/apiModelPropertiesArray', JOURNEY_FACTS[type].data.prototype) ?? []) as string[];
+      const docs = (Reflect.getMetadata('swagger/apiModelPropertiesArray', EVENT_DATA[type].prototype) ?? []) as string[];
       expect([...validated].sort()).toEqual(docs.map((name) => name.replace(/^:/, '')).sort());
       for (const property of validated) {
-        const { ok } = parseFact(type, Object.fromEntries(Object.entries(VALID[type]).filter(([key]) => key !== property)));
+        const { ok } = parseEventData(type, Object.fromEntries(Object.entries(VALID[type]).filter(([key]) => key !== property)));
         const requiredInDocs = documented(type, property)?.required !== false;
         // A field required only with another (currency with cost) may be dropped alone from the sample.
         if (requiredInDocs) expect({ type, property, ok }).toEqual({ type, property, ok: false });
@@ -54,10 +34,10 @@ describe('JOURNEY_FACTS', () => {
   });
 });
 
-describe('parseFact', () => {
+describe('parseEventData', () => {
   it('accepts valid data of every type, returning it as given', () => {
     for (const type of JOURNEY_EVENT_TYPES) {
-      expect(parseFact(type, VALID[type])).toEqual({ ok: true, type, data: VALID[type] });
+      expect(parseEventData(type, VALID[type])).toEqual({ ok: true, type, data: VALID[type] });
     }
   });
 
@@ -81,29 +61,29 @@ describe('parseFact', () => {
       ['ReturnCompleted', { destinationCountry: 'UA' }],
       ['EnteredInError', { targetEventId: 'b7e5a1f2-0c4d-4e8a-9f3b-2d6c8e1a4b5c', reason: 'wrong person' }],
     ];
-    for (const [type, data] of lines) expect(validateFact(type, data)).toEqual([]);
+    for (const [type, data] of lines) expect(validateEventData(type, data)).toEqual([]);
   });
 
   it('rejects an unknown event type on the field `type`', () => {
-    expect(parseFact('PersonDeleted', {})).toEqual({ ok: false, errors: [{ field: 'type', reason: expect.any(String) }] });
-    expect(validateFact(42, {})).toEqual([{ field: 'type', reason: expect.any(String) }]);
-    expect(validateFact('toString', {})).toEqual([{ field: 'type', reason: expect.any(String) }]);
+    expect(parseEventData('PersonDeleted', {})).toEqual({ ok: false, errors: [{ field: 'type', reason: expect.any(String) }] });
+    expect(validateEventData(42, {})).toEqual([{ field: 'type', reason: expect.any(String) }]);
+    expect(validateEventData('toString', {})).toEqual([{ field: 'type', reason: expect.any(String) }]);
   });
 
   it('rejects data that is not an object', () => {
     for (const data of [null, [], 'x', 3, undefined]) {
-      expect(validateFact('ContactLost', data)).toEqual([{ field: 'data', reason: 'must be an object' }]);
+      expect(validateEventData('ContactLost', data)).toEqual([{ field: 'data', reason: 'must be an object' }]);
     }
   });
 
   it('names each bad field: wrong types, missing required fields, values outside the lists', () => {
-    const fields = (type: string, data: object) => validateFact(type, data).map((error) => error.field).sort();
+    const fields = (type: string, data: object) => validateEventData(type, data).map((error) => error.field).sort();
     expect(fields('PersonRegistered', { gender: 'woman', birthYear: '1990' })).toEqual([
       'data.birthYear',
       'data.citizenship',
       'data.gender',
     ]);
-    expect(validateFact('PersonRegistered', { gender: 'female' })).toEqual([
+    expect(validateEventData('PersonRegistered', { gender: 'female' })).toEqual([
       { field: 'data.citizenship', reason: 'citizenship is required' },
     ]);
     expect(fields('ReturnDecided', { voluntary: 'yes', destinationCountry: 'AL' })).toEqual(['data.voluntary']);
@@ -116,23 +96,23 @@ describe('parseFact', () => {
 
   it('paths into arrays of objects', () => {
     const plan = { goals: [{ domain: 'mental_health', goal: 'Sleep well' }, { domain: 'wellbeing', goal: 'Friends' }] };
-    expect(validateFact('ReintegrationPlanAgreed', plan).map((error) => error.field)).toEqual(['data.goals[1].domain']);
-    expect(validateFact('ReintegrationPlanAgreed', { goals: [] }).map((error) => error.field)).toEqual(['data.goals']);
+    expect(validateEventData('ReintegrationPlanAgreed', plan).map((error) => error.field)).toEqual(['data.goals[1].domain']);
+    expect(validateEventData('ReintegrationPlanAgreed', { goals: [] }).map((error) => error.field)).toEqual(['data.goals']);
   });
 
   it('rejects unknown fields by name, at the top and nested, never dropping them silently', () => {
-    expect(validateFact('CaseOpened', { programme: 'recovery', owner: 'x' })).toEqual([
+    expect(validateEventData('CaseOpened', { programme: 'recovery', owner: 'x' })).toEqual([
       { field: 'data.owner', reason: 'property owner should not exist' },
     ]);
-    expect(validateFact('ContactLost', { note: 'x' })).toEqual([{ field: 'data.note', reason: 'property note should not exist' }]);
+    expect(validateEventData('ContactLost', { note: 'x' })).toEqual([{ field: 'data.note', reason: 'property note should not exist' }]);
     const plan = { goals: [{ domain: 'mental_health', goal: 'x', due: '2025-01' }] };
-    expect(validateFact('ReintegrationPlanAgreed', plan).map((error) => error.field)).toEqual(['data.goals[0].due']);
-    expect(validateFact('CaseOpened', JSON.parse('{"programme":"recovery","__proto__":{"x":1}}'))).toEqual([
+    expect(validateEventData('ReintegrationPlanAgreed', plan).map((error) => error.field)).toEqual(['data.goals[0].due']);
+    expect(validateEventData('CaseOpened', JSON.parse('{"programme":"recovery","__proto__":{"x":1}}'))).toEqual([
       { field: 'data.__proto__', reason: 'property __proto__ should not exist' },
     ]);
     const nested = JSON.parse('{"goals":[{"domain":"mental_health","goal":"x","__proto__":{"y":1}}]}');
-    expect(validateFact('ReintegrationPlanAgreed', nested).map((error) => error.field)).toEqual(['data.goals[0].__proto__']);
-    expect(validateFact('CaseOpened', { programme: 'recovery', constructor: 'x' }).map((error) => error.field)).toEqual([
+    expect(validateEventData('ReintegrationPlanAgreed', nested).map((error) => error.field)).toEqual(['data.goals[0].__proto__']);
+    expect(validateEventData('CaseOpened', { programme: 'recovery', constructor: 'x' }).map((error) => error.field)).toEqual([
       'data.constructor',
     ]);
   });
@@ -145,7 +125,7 @@ describe('parseFact', () => {
         fc.pre(documented(type, key) === undefined && !Object.hasOwn(VALID[type], key));
         // An own property even for `__proto__`, as JSON.parse makes it from a request body.
         const data = Object.defineProperty({ ...VALID[type] }, key, { value, enumerable: true });
-        const errors = validateFact(type, data);
+        const errors = validateEventData(type, data);
         expect(errors).toContainEqual({ field: `data.${key}`, reason: `property ${key} should not exist` });
       }),
     );
@@ -153,64 +133,64 @@ describe('parseFact', () => {
 
   it('takes citizenship and countries as real ISO 3166-1 alpha-2 codes in capitals', () => {
     for (const citizenship of ['XX', 'ng', 'NGA', 'N1', '']) {
-      expect(validateFact('PersonRegistered', { gender: 'female', citizenship }).map((error) => error.field)).toEqual([
+      expect(validateEventData('PersonRegistered', { gender: 'female', citizenship }).map((error) => error.field)).toEqual([
         'data.citizenship',
       ]);
     }
-    expect(validateFact('ReturnCompleted', { destinationCountry: 'ZZ' }).map((error) => error.field)).toEqual([
+    expect(validateEventData('ReturnCompleted', { destinationCountry: 'ZZ' }).map((error) => error.field)).toEqual([
       'data.destinationCountry',
     ]);
   });
 
   it('takes a birth year from 1900 to this year, as an integer', () => {
     const thisYear = new Date().getUTCFullYear();
-    const errorsFor = (birthYear: unknown) => validateFact('PersonRegistered', { gender: 'male', citizenship: 'RO', birthYear });
+    const errorsFor = (birthYear: unknown) => validateEventData('PersonRegistered', { gender: 'male', citizenship: 'RO', birthYear });
     expect(errorsFor(thisYear)).toEqual([]);
     expect(errorsFor(1900)).toEqual([]);
     for (const bad of [thisYear + 1, 1899, 1990.5, null]) expect(errorsFor(bad).map((error) => error.field)).toEqual(['data.birthYear']);
   });
 
   it('names the organisation for a sharing consent, and only then', () => {
-    expect(validateFact('ConsentGranted', { scope: 'sharing' })).toEqual([
+    expect(validateEventData('ConsentGranted', { scope: 'sharing' })).toEqual([
       { field: 'data.organisationId', reason: 'organisationId is required for scope sharing' },
     ]);
-    expect(validateFact('ConsentWithdrawn', { scope: 'research', organisationId: 'org-b' })).toEqual([
+    expect(validateEventData('ConsentWithdrawn', { scope: 'research', organisationId: 'org-b' })).toEqual([
       { field: 'data.organisationId', reason: 'organisationId is allowed only for scope sharing' },
     ]);
   });
 
   it('takes service types and other open codes in snake_case', () => {
     for (const serviceType of ['Shelter', 'legal aid', 'legal-aid', '_x', 'x__y', '']) {
-      expect(validateFact('ServiceDelivered', { domain: 'legal_status', serviceType }).map((error) => error.field)).toEqual([
+      expect(validateEventData('ServiceDelivered', { domain: 'legal_status', serviceType }).map((error) => error.field)).toEqual([
         'data.serviceType',
       ]);
     }
-    expect(validateFact('ServiceDelivered', { domain: 'legal_status', serviceType: 'vocational_training2' })).toEqual([]);
+    expect(validateEventData('ServiceDelivered', { domain: 'legal_status', serviceType: 'vocational_training2' })).toEqual([]);
   });
 
   it('needs a currency with a cost or an amount', () => {
-    expect(validateFact('ServiceDelivered', { domain: 'accommodation', serviceType: 'shelter', cost: 10 })).toEqual([
+    expect(validateEventData('ServiceDelivered', { domain: 'accommodation', serviceType: 'shelter', cost: 10 })).toEqual([
       { field: 'data.currency', reason: expect.any(String) },
     ]);
-    expect(validateFact('CompensationDecided', { outcome: 'awarded', amount: 10, currency: 'EURO' }).map((e) => e.field)).toEqual([
+    expect(validateEventData('CompensationDecided', { outcome: 'awarded', amount: 10, currency: 'EURO' }).map((e) => e.field)).toEqual([
       'data.currency',
     ]);
-    expect(validateFact('CompensationDecided', { outcome: 'refused' })).toEqual([]);
+    expect(validateEventData('CompensationDecided', { outcome: 'refused' })).toEqual([]);
   });
 
   it('takes dates in data only when they exist', () => {
-    expect(validateFact('ReflectionPeriodGranted', { from: '2025-02-30', to: '2025-04-30' }).map((e) => e.field)).toEqual([
+    expect(validateEventData('ReflectionPeriodGranted', { from: '2025-02-30', to: '2025-04-30' }).map((e) => e.field)).toEqual([
       'data.from',
     ]);
-    expect(validateFact('ResidencePermitDecided', { ...VALID.ResidencePermitDecided, validUntil: '2026-01' }).map((e) => e.field)).toEqual(
+    expect(validateEventData('ResidencePermitDecided', { ...VALID.ResidencePermitDecided, validUntil: '2026-01' }).map((e) => e.field)).toEqual(
       ['data.validUntil'],
     );
   });
 
   it('takes encrypted personal data only as opaque {ciphertext, iv, tag} by field name', () => {
     const bad = { fields: { givenName: { ciphertext: 'q83v', iv: 'AAEC' } } };
-    expect(validateFact('PersonalDataRecorded', bad).map((e) => e.field)).toEqual(['data.fields']);
-    expect(validateFact('PersonalDataRecorded', { fields: { givenName: 'Maria' } }).map((e) => e.field)).toEqual(['data.fields']);
+    expect(validateEventData('PersonalDataRecorded', bad).map((e) => e.field)).toEqual(['data.fields']);
+    expect(validateEventData('PersonalDataRecorded', { fields: { givenName: 'Maria' } }).map((e) => e.field)).toEqual(['data.fields']);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * The kinds of field facts are made of, each one decorator that both validates (class-validator) and documents
+ * The kinds of field events' data is made of, each one decorator that both validates (class-validator) and documents
  * (OpenAPI), so the two cannot drift apart. Optional fields may be left out but, when present, must be valid
  * (null is not "absent").
  */
@@ -31,13 +31,12 @@ import {
 } from 'class-validator';
 import { FreeTextCharacters, isPlainString, PlainCharacters } from './characters';
 import { isCalendarDate } from './dates';
-import { MarkFreeText, MarkNested } from './free-text-fields';
 
 export interface FieldOptions {
   description?: string;
   example?: unknown;
   /** Optional always, or optional unless the rest of the object needs it (e.g. a currency when there is an amount). */
-  optional?: boolean | ((fact: Record<string, unknown>) => boolean);
+  optional?: boolean | ((data: Record<string, unknown>) => boolean);
 }
 
 const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
@@ -52,10 +51,10 @@ function field(api: ApiPropertyOptions, options: FieldOptions, ...rules: Propert
   const doc = { ...api, description: options.description, example: options.example } as ApiPropertyOptions;
   const { optional } = options;
   if (!optional) return applyDecorators(ApiProperty(doc), IsDefined({ message: '$property is required' }), ...rules);
-  const required = optional === true ? () => false : (fact: Record<string, unknown>) => !optional(fact);
+  const required = optional === true ? () => false : (data: Record<string, unknown>) => !optional(data);
   return applyDecorators(
     ApiPropertyOptional(doc),
-    ValidateIf((fact: Record<string, unknown>, value: unknown) => value !== undefined || required(fact)),
+    ValidateIf((data: Record<string, unknown>, value: unknown) => value !== undefined || required(data)),
     ...rules,
   );
 }
@@ -119,9 +118,12 @@ export const CalendarDate = (options: FieldOptions = {}) =>
     }),
   );
 
-/** Free text that a person types, short; stored sealed under the person's data key (free-text-fields.ts). */
+/**
+ * Free text that a person types, short. The domain lists every such field (domain/free-text.ts), which are stored
+ * sealed under the person's data key; free-text.spec.ts checks that list against these fields.
+ */
 export const Text = (options: FieldOptions = {}) =>
-  field({ type: String, maxLength: TEXT_MAX }, options, IsString(), IsNotEmpty(), MaxLength(TEXT_MAX), FreeTextCharacters(), MarkFreeText());
+  field({ type: String, maxLength: TEXT_MAX }, options, IsString(), IsNotEmpty(), MaxLength(TEXT_MAX), FreeTextCharacters());
 
 /** A name or identifier chosen outside this system (organisation, referral, instrument, scoring version...). */
 export const Name = (options: FieldOptions = {}) =>
@@ -232,13 +234,12 @@ export const Nested = (type: () => new () => object, options: FieldOptions & { e
         ArrayMinSize(1),
         ValidateNested({ each: true }),
         Type(type),
-        MarkNested(type),
       )
-    : field({ type }, options, IsObject(), ValidateNested(), Type(type), MarkNested(type));
+    : field({ type }, options, IsObject(), ValidateNested(), Type(type));
 
 /** Present exactly when `when` holds of the object, e.g. the organisation a sharing consent names. */
 export function NameRequiredOnlyWhen(
-  when: (fact: Record<string, unknown>) => boolean,
+  when: (data: Record<string, unknown>) => boolean,
   condition: string,
   description: string,
 ) {

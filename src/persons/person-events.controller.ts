@@ -1,11 +1,11 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ACCESS_PURPOSES } from '../../access-log/access-purpose';
-import { Roles } from '../../auth/auth.guard';
-import { CheckedJourney } from '../../auth/checked-journey.decorator';
-import type { LoadedJourney } from '../../journey/journey-stream';
-import { FreeTextSeal } from '../../personal-data/free-text-seal';
-import { personIdPipe } from '../person-id.pipe';
+import { ACCESS_PURPOSES } from '../access-log/access-purpose';
+import { PersonReads, type PersonRead } from '../application/person-reads';
+import { Roles } from '../auth/auth.guard';
+import { PersonalDataSeal } from '../personal-data/personal-data-seal';
+import { personIdPipe } from './person-id.pipe';
+import { ReadAccess } from './read-access.decorator';
 
 class PersonEventResponse {
   @ApiProperty() revision!: number;
@@ -27,7 +27,10 @@ class PersonEventResponse {
 @ApiBearerAuth()
 @Controller('persons')
 export class PersonEventsController {
-  constructor(private readonly freeText: FreeTextSeal) {}
+  constructor(
+    private readonly reads: PersonReads,
+    private readonly seal: PersonalDataSeal,
+  ) {}
 
   @Get(':personId/events')
   @Roles('caseworker', 'programme_manager')
@@ -35,9 +38,9 @@ export class PersonEventsController {
   @ApiHeader({ name: 'X-Access-Purpose', required: true, enum: [...ACCESS_PURPOSES], description: 'Why you read it' })
   @ApiResponse({ status: 200, type: PersonEventResponse, isArray: true })
   @ApiResponse({ status: 404, description: 'No such person' })
-  // The path's personId is validated (400) here and checked by AuthGuard (404), which read the stream once.
-  async events(@Param('personId', personIdPipe) personId: string, @CheckedJourney() journey: LoadedJourney): Promise<PersonEventResponse[]> {
-    return (await this.freeText.open(personId, journey.events)).map(({ streamRevision: revision, eventId, type, schemaVersion, occurredAt, recordedAt, position, data }) => ({
+  async events(@Param('personId', personIdPipe) personId: string, @ReadAccess() read: PersonRead): Promise<PersonEventResponse[]> {
+    const { events } = await this.reads.open(personId, read);
+    return (await this.seal.open(personId, events)).map(({ streamRevision: revision, eventId, type, schemaVersion, occurredAt, recordedAt, position, data }) => ({
       revision, eventId, type, schemaVersion, occurredAt, recordedAt, position, data,
     }));
   }

@@ -1,36 +1,48 @@
 import { Injectable } from '@nestjs/common';
 import type { RecordedEvent } from '../event-store/event-store';
-import { correctedTypeOf } from '../journey/decide-fact';
-import { isJourneyEventType, type Ciphertext, type JourneyEventType, type JourneyState } from '../journey/domain';
-import { holdsFreeText, mapFreeText } from '../journey/facts';
-import { openFreeText, sealFreeText } from './field-cipher';
+import {
+  correctedTypeOf,
+  holdsFreeText,
+  isJourneyEventType,
+  mapFreeText,
+  type Ciphertext,
+  type JourneyEvent,
+  type JourneyState,
+  type PersonalValue,
+} from '../journey/domain';
+import { encryptField, openFreeText, sealFreeText } from './field-cipher';
 import { PersonKeys } from './person-keys';
 
 /** What a reader sees of free text whose key was destroyed by an erasure. */
 export const ERASED_TEXT = { erased: true } as const;
 
-interface EventToSeal {
-  eventId: string;
-  type: JourneyEventType;
-  data: object;
-}
+/** An event as decided, with the id it is stored under. */
+export type EventToSeal = JourneyEvent & { eventId: string };
 
 /**
- * Free text that a person types (reasons, goals) is stored only as ciphertext under the person's data key, as
- * their personal data is: the audit export and every copy of the log hold ciphertext, and erasure, by destroying
- * the key, leaves nothing readable.
+ * What of an event is about the person as a person (personal data fields, and free text that a person types:
+ * reasons, goals) is stored only as ciphertext under the person's data key: the audit export and every copy of the
+ * log hold ciphertext, and erasure, by destroying the key, leaves nothing readable.
  */
 @Injectable()
-export class FreeTextSeal {
+export class PersonalDataSeal {
   constructor(private readonly keys: PersonKeys) {}
 
-  /** The event's data with its free text sealed (the person's key is made on first use); as it was without free text. */
-  async seal(personId: string, { eventId, type, data }: EventToSeal, journey: JourneyState): Promise<object> {
-    const correctedType = correctedTypeOf({ type, data }, (eventId) => journey.events.get(eventId)?.type);
-    if (!holdsFreeText(type, data, correctedType)) return data;
+  /**
+   * The event's data as it is stored: personal data fields encrypted, free text sealed (the person's key is made on
+   * first use, and refused once their data was erased); as it was when it holds neither.
+   */
+  async seal(personId: string, event: EventToSeal, journey: JourneyState): Promise<Record<string, unknown>> {
+    if (event.type === 'PersonalDataRecorded') {
+      const { keyId, key } = await this.keys.forWriting(personId);
+      const encrypt = ([field, value]: [string, PersonalValue]) => [field, typeof value === 'string' ? encryptField(key, personId, field, value) : value];
+      return { fields: Object.fromEntries(Object.entries(event.data.fields).map(encrypt)), keyId };
+    }
+    const correctedType = correctedTypeOf(event, (eventId) => journey.events.get(eventId)?.type);
+    if (!holdsFreeText(event.type, event.data, correctedType)) return event.data;
     const { key } = await this.keys.forWriting(personId);
-    const seal = (value: unknown, path: string) => (typeof value === 'string' ? sealFreeText(key, personId, eventId, path, value) : value);
-    return mapFreeText(type, data, seal, correctedType);
+    const seal = (value: unknown, path: string) => (typeof value === 'string' ? sealFreeText(key, personId, event.eventId, path, value) : value);
+    return mapFreeText(event.type, event.data, seal, correctedType);
   }
 
   /**
@@ -63,7 +75,7 @@ export class FreeTextSeal {
   }
 }
 
-function isCiphertext(value: unknown): value is Ciphertext {
+export function isCiphertext(value: unknown): value is Ciphertext {
   if (typeof value !== 'object' || value === null) return false;
   const { ciphertext, iv, tag } = value as Record<string, unknown>;
   return typeof ciphertext === 'string' && typeof iv === 'string' && typeof tag === 'string';

@@ -90,7 +90,7 @@ export class LegalProceedingMilestoneData implements Data<'LegalProceedingMilest
   milestone!: string;
 }
 
-const noAmount = (fact: Record<string, unknown>) => fact.amount === undefined;
+const noAmount = (data: Record<string, unknown>) => data.amount === undefined;
 
 export class CompensationDecidedData implements Data<'CompensationDecided'> {
   @Code(COMPENSATION_OUTCOMES)

@@ -58,7 +58,7 @@ export class PersonalDataErasedData implements Data<'PersonalDataErased'> {
   basis!: ErasureBasis;
 }
 
-const isSharing = (fact: Record<string, unknown>) => fact.scope === 'sharing';
+const isSharing = (data: Record<string, unknown>) => data.scope === 'sharing';
 
 class ConsentData {
   @Code(CONSENT_SCOPES)

@@ -85,7 +85,7 @@ export class ReintegrationPlanAgreedData implements Data<'ReintegrationPlanAgree
   goals!: ReintegrationGoal[];
 }
 
-const isFree = (fact: Record<string, unknown>) => fact.cost === undefined;
+const isFree = (data: Record<string, unknown>) => data.cost === undefined;
 
 export class ServiceDeliveredData implements Data<'ServiceDelivered'> {
   @Code(DOMAINS)

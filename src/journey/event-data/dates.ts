@@ -1,4 +1,4 @@
-/** Dates as facts carry them: `YYYY-MM-DD`, or `YYYY-MM` when only the month is known. */
+/** Dates as events carry them: `YYYY-MM-DD`, or `YYYY-MM` when only the month is known. */
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MONTH = /^(\d{4})-(\d{2})$/;
@@ -6,7 +6,7 @@ const EARLIEST_YEAR = 1900;
 /** UTC+14 is the earliest clock on Earth: a date that is today anywhere is not "in the future". */
 const LATEST_UTC_OFFSET_MS = 14 * 60 * 60 * 1000;
 
-/** Today in UTC, as the `occurredAt` of a fact the system records as it happens (personal data, erasure). */
+/** Today in UTC, as the `occurredAt` of an event the system records as it happens (personal data, erasure). */
 export function today(): string {
   return new Date().toISOString().slice(0, 10);
 }

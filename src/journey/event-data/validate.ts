@@ -1,5 +1,5 @@
 /**
- * The one validation of facts' data, shared by the HTTP API and the bulk import: known type, right types, required
+ * The one validation of events' data, shared by the HTTP API and the bulk import: known type, right types, required
  * fields present, no unknown field (rejected by name, never silently dropped), and no control character outside free
  * text.
  */
@@ -7,35 +7,35 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { DataOf, isJourneyEventType, JourneyEventType } from '../domain/events';
 import { FREE_TEXT_CHARACTERS, isFreeTextString, isPlainString, KEY_CHARACTERS } from './characters';
-import { JOURNEY_FACTS } from './registry';
+import { EVENT_DATA } from './registry';
 
 export interface FieldError {
-  /** Path in the fact, e.g. `type`, `data.scope`, `data.goals[0].domain`. */
+  /** Path in the event (or the request), e.g. `type`, `data.scope`, `data.goals[0].domain`. */
   field: string;
   reason: string;
 }
 
-export type ParsedFact =
+export type ParsedEventData =
   | ({ ok: true } & { [T in JourneyEventType]: { type: T; data: DataOf<T> } }[JourneyEventType])
   | { ok: false; errors: FieldError[] };
 
-export function parseFact(type: unknown, data: unknown): ParsedFact {
+export function parseEventData(type: unknown, data: unknown): ParsedEventData {
   if (typeof type !== 'string' || !isJourneyEventType(type)) {
     return { ok: false, errors: [{ field: 'type', reason: 'must be a journey event type' }] };
   }
   const errors = dataErrors(type, data, 'data');
-  return errors.length > 0 ? { ok: false, errors } : ({ ok: true, type, data } as ParsedFact);
+  return errors.length > 0 ? { ok: false, errors } : ({ ok: true, type, data } as ParsedEventData);
 }
 
-/** The errors of a fact's data; empty when it is valid. */
-export function validateFact(type: unknown, data: unknown): FieldError[] {
-  const parsed = parseFact(type, data);
+/** The errors of an event's data; empty when it is valid. */
+export function validateEventData(type: unknown, data: unknown): FieldError[] {
+  const parsed = parseEventData(type, data);
   return parsed.ok ? [] : parsed.errors;
 }
 
 /**
  * The errors of EventCorrected's correctedData, checked against the type of the event it corrects (which only the
- * person's journey knows: the command handler looks it up and calls this).
+ * person's journey knows: the write path looks it up and calls this).
  */
 export function validateCorrectedData(targetType: string, correctedData: unknown): FieldError[] {
   if (!isJourneyEventType(targetType)) {
@@ -46,11 +46,11 @@ export function validateCorrectedData(targetType: string, correctedData: unknown
 
 function dataErrors(type: JourneyEventType, data: unknown, path: string): FieldError[] {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return [{ field: path, reason: 'must be an object' }];
-  const instance = plainToInstance(JOURNEY_FACTS[type].data, withoutRefusedKeys(data));
+  const instance = plainToInstance(EVENT_DATA[type], withoutRefusedKeys(data));
   const errors = validateSync(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,
-    // Facts without fields (ContactLost...) have no validation metadata and are still valid when empty.
+    // Events without fields (ContactLost...) have no validation metadata and are still valid when empty.
     forbidUnknownValues: false,
     stopAtFirstError: true,
     validationError: { target: false, value: false },

@@ -1,12 +1,10 @@
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
-import { evolve, initialJourneyState, type JourneyState } from './domain';
+import { isRecordedJourneyEvent, journeyDecider, type JourneyState } from '../journey/domain';
 
 /** One stream per person, named by a random UUID: never a name, never anything identifying. */
 export function journeyStreamId(personId: string): string {
   return `journey-${personId}`;
 }
-
-export const JOURNEY_STREAM_PREFIX = 'journey-';
 
 export interface LoadedJourney {
   state: JourneyState;
@@ -15,13 +13,14 @@ export interface LoadedJourney {
   events: RecordedEvent[];
 }
 
-/** Reads a person's stream and folds it into the state the rules decide on. */
+/** A person's stored events folded into the state the rules decide on (the API and the import fold alike). */
+export function foldJourney(events: readonly RecordedEvent[]): JourneyState {
+  return events.filter(isRecordedJourneyEvent).reduce(journeyDecider.evolve, journeyDecider.initialState);
+}
+
+/** Reads a person's stream and folds it. */
 export async function loadJourney(store: EventStore, personId: string): Promise<LoadedJourney> {
   const events: RecordedEvent[] = [];
   for await (const event of store.readStream(journeyStreamId(personId))) events.push(event);
-  return {
-    state: events.reduce(evolve, initialJourneyState),
-    revision: events.length === 0 ? -1 : events[events.length - 1].streamRevision,
-    events,
-  };
+  return { state: foldJourney(events), revision: events.length === 0 ? -1 : events[events.length - 1].streamRevision, events };
 }

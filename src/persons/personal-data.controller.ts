@@ -1,22 +1,20 @@
-import { Body, Controller, Get, Headers, Param, Put } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Put, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, Matches, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
-import { randomUUID } from 'node:crypto';
 import { ACCESS_PURPOSES } from '../access-log/access-purpose';
-import type { Actor } from '../auth/actor';
-import { Roles } from '../auth/auth.guard';
-import { CurrentActor } from '../auth/current-actor.decorator';
-import { CheckedJourney } from '../auth/checked-journey.decorator';
-import type { LoadedJourney } from '../journey/journey-stream';
-import { badRequest, ruleBroken } from '../http/problem';
-import type { JourneyEventData } from '../journey/domain';
-import { FreeTextCharacters, isCalendarDate, PlainCharacters, today } from '../journey/facts';
-import { RecordJourneyFactCommand, type RecordedFactAnswer } from '../persons/record-fact/record-fact.command';
-import { personIdPipe } from '../persons/person-id.pipe';
-import { expectedRevisionFrom, RecordedFactResponse } from '../persons/record-fact/record-fact.controller';
-import { decryptField, encryptField } from './field-cipher';
-import { PersonKeys } from './person-keys';
+import { InvalidRequest } from '../application/errors';
+import { JourneyCommands, type Appended } from '../application/journey-commands';
+import { PersonReads, type PersonRead } from '../application/person-reads';
+import { Roles, type AuthenticatedRequest } from '../auth/auth.guard';
+import { validatedBody } from '../http/validation';
+import { isRecordedJourneyEvent, type CommandOf } from '../journey/domain';
+import { FreeTextCharacters, isCalendarDate, PlainCharacters, today } from '../journey/event-data';
+import { decryptField } from '../personal-data/field-cipher';
+import { isCiphertext } from '../personal-data/personal-data-seal';
+import { PersonKeys } from '../personal-data/person-keys';
+import { personIdPipe } from './person-id.pipe';
+import { ReadAccess } from './read-access.decorator';
+import { AppendedResponse, expectedRevisionFrom } from './write-request';
 
 export const PERSONAL_FIELDS = ['fullName', 'dateOfBirth', 'phone', 'address', 'notes'] as const;
 export type PersonalField = (typeof PERSONAL_FIELDS)[number];
@@ -62,40 +60,34 @@ export class PersonalDataResponse implements PersonalFields {
 
 /**
  * A person's personal data: encrypted field by field under their own data key before it becomes an event
- * (PersonalDataRecorded carries ciphertext only), decrypted on read for the organisations that may access them.
- * A PUT replaces the whole record: fields left out are no longer part of it.
+ * (PersonalDataRecorded carries ciphertext only, see PersonalDataSeal), decrypted on read for the organisations
+ * that may access them. A PUT replaces the whole record: fields left out are no longer part of it.
  */
 @ApiTags('personal data')
 @ApiBearerAuth()
 @Controller('persons/:personId/personal-data')
 export class PersonalDataController {
-  constructor(private readonly commandBus: CommandBus, private readonly keys: PersonKeys) {}
+  constructor(
+    private readonly journeys: JourneyCommands,
+    private readonly reads: PersonReads,
+    private readonly keys: PersonKeys,
+  ) {}
 
   @Put()
   @Roles('caseworker', 'programme_manager')
   @ApiOperation({ summary: 'Record the person\u2019s personal data (encrypted; replaces what was recorded before)' })
+  @ApiBody({ type: PersonalDataBody })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The revision you last saw; a mismatch answers 409 and writes nothing' })
-  @ApiResponse({ status: 200, type: RecordedFactResponse })
+  @ApiResponse({ status: 200, type: AppendedResponse })
   @ApiResponse({ status: 400, description: 'Invalid fields, or none given' })
   @ApiResponse({ status: 404, description: 'No such person (or not one your organisation may access)' })
   @ApiResponse({ status: 422, description: 'The person\u2019s personal data was erased (`personal_data_erased`)' })
-  async record(
-    @Param('personId', personIdPipe) personId: string,
-    @Body() body: PersonalDataBody,
-    @CurrentActor() actor: Actor,
-    @CheckedJourney() journey: LoadedJourney,
-    @Headers('if-match') ifMatch?: string,
-  ): Promise<RecordedFactAnswer> {
-    const given = PERSONAL_FIELDS.filter((field) => body[field] !== undefined);
-    if (given.length === 0) throw badRequest([{ field: 'body', reason: `must hold at least one of ${PERSONAL_FIELDS.join(', ')}` }]);
-    const expectedRevision = expectedRevisionFrom(ifMatch);
-    // Checked before a key is made, so that no key is made for a person whose data was erased.
-    if (journey.state.personalDataErased) throw ruleBroken('personal_data_erased', 'The person\u2019s personal data was erased');
-    const { keyId, key } = await this.keys.forWriting(personId);
-    const fields = Object.fromEntries(given.map((field) => [field, encryptField(key, personId, field, body[field] as string)]));
-    const data: JourneyEventData['PersonalDataRecorded'] = { fields, keyId };
-    const fact = { type: 'PersonalDataRecorded' as const, occurredAt: today(), data, organisationId: actor.org };
-    return this.commandBus.execute(new RecordJourneyFactCommand(personId, fact, actor, randomUUID(), { expectedRevision, journey }));
+  record(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() { actor, headers }: AuthenticatedRequest): Promise<Appended> {
+    return this.journeys.record(personId, actor, async () => {
+      const fields = await personalFieldsOf(body);
+      const command: CommandOf<'PersonalDataRecorded'> = { type: 'PersonalDataRecorded', occurredAt: today(), data: { fields }, organisationId: actor.org };
+      return { command, expectedRevision: expectedRevisionFrom(headers['if-match']) };
+    });
   }
 
   @Get()
@@ -104,18 +96,26 @@ export class PersonalDataController {
   @ApiHeader({ name: 'X-Access-Purpose', required: true, enum: [...ACCESS_PURPOSES], description: 'Why you read it' })
   @ApiResponse({ status: 200, type: PersonalDataResponse })
   @ApiResponse({ status: 404, description: 'No such person (or not one your organisation may access)' })
-  async read(@Param('personId', personIdPipe) personId: string, @CheckedJourney() { state, events }: LoadedJourney): Promise<PersonalDataResponse> {
+  async read(@Param('personId', personIdPipe) personId: string, @ReadAccess() read: PersonRead): Promise<PersonalDataResponse> {
+    const { state, events } = await this.reads.open(personId, read);
     if (state.personalDataErased) return { status: 'erased' };
-    const latest = [...events].reverse().find((event) => event.type === 'PersonalDataRecorded');
-    if (!latest) return { status: 'none' };
-    const { fields, keyId } = latest.data as unknown as JourneyEventData['PersonalDataRecorded'];
+    const latest = events.filter(isRecordedJourneyEvent).reverse().find((event) => event.type === 'PersonalDataRecorded');
+    if (latest?.type !== 'PersonalDataRecorded') return { status: 'none' };
     const dataKey = await this.keys.forReading(personId);
-    if (!dataKey || dataKey.keyId !== keyId) return { status: 'erased' };
+    if (!dataKey || dataKey.keyId !== latest.data.keyId) return { status: 'erased' };
     const values = Object.fromEntries(
-      Object.entries(fields)
-        .filter(([field]) => (PERSONAL_FIELDS as readonly string[]).includes(field))
-        .map(([field, sealed]) => [field, decryptField(dataKey.key, personId, field, sealed)]),
+      Object.entries(latest.data.fields).flatMap(([field, sealed]) =>
+        (PERSONAL_FIELDS as readonly string[]).includes(field) && isCiphertext(sealed) ? [[field, decryptField(dataKey.key, personId, field, sealed)]] : [],
+      ),
     );
     return { status: 'recorded', recordedAt: latest.recordedAt, ...values };
   }
+}
+
+/** The fields a PUT gives, validated; at least one. */
+async function personalFieldsOf(body: unknown): Promise<PersonalFields> {
+  const valid = await validatedBody(PersonalDataBody, body);
+  const given = PERSONAL_FIELDS.filter((field) => valid[field] !== undefined);
+  if (given.length === 0) throw new InvalidRequest([{ field: 'body', reason: `must hold at least one of ${PERSONAL_FIELDS.join(', ')}` }]);
+  return Object.fromEntries(given.map((field) => [field, valid[field]]));
 }
