@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { isDeepStrictEqual } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor';
@@ -127,6 +128,63 @@ export class JourneyCommands {
     // The rules decided on this revision: appending against it turns a concurrent change into a 409, not a broken rule.
     const result = await this.store.append(journeyStreamId(personId), events, journey.revision === -1 ? 'no_stream' : journey.revision);
     return { revision: result.nextExpectedRevision, position: result.position };
+  }
+}
+
+/**
+ * The write path's commands as the HTTP edge sends them on the CommandBus (@nestjs/cqrs), each with the answer it
+ * gets back; their handlers below hand them to JourneyCommands, where the path is.
+ */
+export class RegisterPerson extends Command<Appended & { personId: string }> {
+  constructor(
+    readonly actor: Actor,
+    readonly request: WriteRequest<CommandOf<'PersonRegistered'>>,
+  ) {
+    super();
+  }
+}
+
+export class RecordJourneyEvent extends Command<Appended> {
+  constructor(
+    readonly personId: string,
+    readonly actor: Actor,
+    readonly read: ReadRequest<WriteRequest>,
+  ) {
+    super();
+  }
+}
+
+export class ErasePersonalData extends Command<Appended> {
+  constructor(
+    readonly personId: string,
+    readonly actor: Actor,
+    readonly read: ReadRequest<ErasureBasis>,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RegisterPerson)
+export class RegisterPersonHandler implements ICommandHandler<RegisterPerson> {
+  constructor(private readonly journeys: JourneyCommands) {}
+  execute({ actor, request }: RegisterPerson) {
+    return this.journeys.register(actor, request);
+  }
+}
+
+@CommandHandler(RecordJourneyEvent)
+export class RecordJourneyEventHandler implements ICommandHandler<RecordJourneyEvent> {
+  constructor(private readonly journeys: JourneyCommands) {}
+  execute({ personId, actor, read }: RecordJourneyEvent) {
+    return this.journeys.record(personId, actor, read);
+  }
+}
+
+@CommandHandler(ErasePersonalData)
+export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalData> {
+  constructor(private readonly journeys: JourneyCommands) {}
+  execute({ personId, actor, read }: ErasePersonalData) {
+    return this.journeys.erase(personId, actor, read);
   }
 }
 

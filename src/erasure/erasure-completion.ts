@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { JourneyCommands } from '../application/journey-commands';
+import { CommandBus } from '@nestjs/cqrs';
+import { ErasePersonalData } from '../application/journey-commands';
 import { PersonKeys } from '../personal-data/person-keys';
 
 /**
@@ -11,14 +12,14 @@ export class ErasureCompletion implements OnApplicationBootstrap {
   private readonly logger = new Logger(ErasureCompletion.name);
 
   constructor(
-    private readonly journeys: JourneyCommands,
+    private readonly commands: CommandBus,
     private readonly keys: PersonKeys,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     for (const { personId, basis, actor, organisationId } of await this.keys.unrecordedErasures()) {
       try {
-        await this.journeys.erase(personId, { sub: actor, org: organisationId, roles: ['admin'] }, () => basis);
+        await this.commands.execute(new ErasePersonalData(personId, { sub: actor, org: organisationId, roles: ['admin'] }, () => basis));
         this.logger.log(`erasure of person ${personId} completed after an interruption`);
       } catch (error) {
         // Ids and codes only: the person's id is pseudonymous, and the rule names no personal data.

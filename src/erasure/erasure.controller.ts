@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { JourneyCommands, type Appended } from '../application/journey-commands';
+import { CommandBus } from '@nestjs/cqrs';
+import { ErasePersonalData, type Appended } from '../application/journey-commands';
 import type { Actor } from '../auth/actor';
 import { Roles } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -19,12 +20,12 @@ export class ErasureResponse implements Appended {
   @ApiProperty({ description: 'Global log position of the PersonalDataErased event' }) position!: number;
 }
 
-/** `POST /persons/:personId/erasure`: see JourneyCommands.erase for how it is all or nothing. */
+/** `POST /persons/:personId/erasure`: sends ErasePersonalData; see JourneyCommands.erase for how it is all or nothing. */
 @ApiTags('personal data')
 @ApiBearerAuth()
 @Controller('persons/:personId/erasure')
 export class ErasureController {
-  constructor(private readonly journeys: JourneyCommands) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @HttpCode(200)
@@ -35,6 +36,6 @@ export class ErasureController {
   @ApiResponse({ status: 404, description: 'No such person (or not one your organisation may access)' })
   @ApiResponse({ status: 422, description: 'Only the organisation holding the case erases (`holding_organisation_only`)' })
   erase(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @CurrentActor() actor: Actor): Promise<ErasureResponse> {
-    return this.journeys.erase(personId, actor, async () => (await validatedBody(ErasureRequestBody, body)).basis);
+    return this.commands.execute(new ErasePersonalData(personId, actor, async () => (await validatedBody(ErasureRequestBody, body)).basis));
   }
 }

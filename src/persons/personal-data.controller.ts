@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiProperty, ApiProper
 import { IsNotEmpty, IsString, Matches, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
 import { ACCESS_PURPOSES } from '../access-log/access-purpose';
 import { InvalidRequest } from '../application/errors';
-import { JourneyCommands, type Appended } from '../application/journey-commands';
+import { CommandBus } from '@nestjs/cqrs';
+import { RecordJourneyEvent, type Appended } from '../application/journey-commands';
 import { PersonReads, type PersonRead } from '../application/person-reads';
 import { Roles, type AuthenticatedRequest } from '../auth/auth.guard';
 import { validatedBody } from '../http/validation';
@@ -68,7 +69,7 @@ export class PersonalDataResponse implements PersonalFields {
 @Controller('persons/:personId/personal-data')
 export class PersonalDataController {
   constructor(
-    private readonly journeys: JourneyCommands,
+    private readonly commands: CommandBus,
     private readonly reads: PersonReads,
     private readonly keys: PersonKeys,
   ) {}
@@ -83,11 +84,13 @@ export class PersonalDataController {
   @ApiResponse({ status: 404, description: 'No such person (or not one your organisation may access)' })
   @ApiResponse({ status: 422, description: 'The person\u2019s personal data was erased (`personal_data_erased`)' })
   record(@Param('personId', personIdPipe) personId: string, @Body() body: unknown, @Req() { actor, headers }: AuthenticatedRequest): Promise<Appended> {
-    return this.journeys.record(personId, actor, async () => {
-      const fields = await personalFieldsOf(body);
-      const command: CommandOf<'PersonalDataRecorded'> = { type: 'PersonalDataRecorded', occurredAt: today(), data: { fields }, organisationId: actor.org };
-      return { command, expectedRevision: expectedRevisionFrom(headers['if-match']) };
-    });
+    return this.commands.execute(
+      new RecordJourneyEvent(personId, actor, async () => {
+        const fields = await personalFieldsOf(body);
+        const command: CommandOf<'PersonalDataRecorded'> = { type: 'PersonalDataRecorded', occurredAt: today(), data: { fields }, organisationId: actor.org };
+        return { command, expectedRevision: expectedRevisionFrom(headers['if-match']) };
+      }),
+    );
   }
 
   @Get()

@@ -1,6 +1,7 @@
 import { applyDecorators, Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { JourneyCommands, type Appended } from '../application/journey-commands';
+import { CommandBus } from '@nestjs/cqrs';
+import { RecordJourneyEvent, type Appended } from '../application/journey-commands';
 import type { Role } from '../auth/actor';
 import { Roles, type AuthenticatedRequest } from '../auth/auth.guard';
 import type { JourneyEventType } from '../journey/domain';
@@ -28,13 +29,13 @@ function RecordsEvent(type: JourneyEventType, summary: string): MethodDecorator 
 
 /**
  * `POST /persons/:personId/<route>`: one route per event type, named for it in kebab-case plural. Each reads its
- * body into the command for its event type and hands it to the write path (JourneyCommands.record).
+ * body into the command for its event type and sends it to the write path (RecordJourneyEvent on the CommandBus).
  */
 @ApiTags('journey facts')
 @ApiBearerAuth()
 @Controller('persons')
 export class RecordEventController {
-  constructor(private readonly journeys: JourneyCommands) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post(':personId/consents')
   @Roles(...RECORDERS)
@@ -275,6 +276,8 @@ export class RecordEventController {
   }
 
   private record(type: JourneyEventType, personId: string, body: unknown, { actor, headers }: AuthenticatedRequest): Promise<Appended> {
-    return this.journeys.record(personId, actor, () => ({ command: commandFromBody(type, body, actor.org), ...writeConditions(headers) }));
+    return this.commands.execute(
+      new RecordJourneyEvent(personId, actor, () => ({ command: commandFromBody(type, body, actor.org), ...writeConditions(headers) })),
+    );
   }
 }

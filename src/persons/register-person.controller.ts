@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { JourneyCommands } from '../application/journey-commands';
+import { CommandBus } from '@nestjs/cqrs';
+import { RegisterPerson } from '../application/journey-commands';
 import { Roles, type AuthenticatedRequest } from '../auth/auth.guard';
 import { AppendedResponse, commandFromBody, documentedBody, idempotencyKeyFrom } from './write-request';
 
@@ -13,7 +14,7 @@ class RegisteredPersonResponse extends AppendedResponse {
 @ApiBearerAuth()
 @Controller('persons')
 export class RegisterPersonController {
-  constructor(private readonly journeys: JourneyCommands) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @HttpCode(201)
@@ -25,6 +26,6 @@ export class RegisterPersonController {
   @ApiResponse({ status: 400, description: 'Invalid fields (application/problem+json, `errors` names each)' })
   register(@Body() body: unknown, @Req() { actor, headers }: AuthenticatedRequest): Promise<RegisteredPersonResponse> {
     const idempotencyKey = idempotencyKeyFrom(headers['idempotency-key']);
-    return this.journeys.register(actor, { command: commandFromBody('PersonRegistered', body, actor.org), idempotencyKey });
+    return this.commands.execute(new RegisterPerson(actor, { command: commandFromBody('PersonRegistered', body, actor.org), idempotencyKey }));
   }
 }
