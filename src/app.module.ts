@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
@@ -12,10 +12,9 @@ import type { Configuration } from './config/configuration';
 import { CohortReportsModule } from './cohort-reports/cohort-reports.module';
 import { DatabaseModule } from './database/database.module';
 import { ErasureModule } from './erasure/erasure.module';
-import { HealthController } from './health/health.controller';
+import { HealthController, READINESS_THRESHOLDS } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { ImportsModule } from './imports/imports.module';
-import { HttpMetricsInterceptor } from './metrics/http-metrics.interceptor';
 import { MetricsController } from './metrics/metrics.controller';
 import { PersonsModule } from './persons/persons.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
@@ -56,7 +55,13 @@ export class AppModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
-        { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
+        {
+          provide: READINESS_THRESHOLDS,
+          useValue: {
+            maxProjectionLag: options.config.JOURNEY_READY_MAX_PROJECTION_LAG,
+            maxMerkleLag: options.config.JOURNEY_READY_MAX_MERKLE_LAG,
+          },
+        },
       ],
     };
   }

@@ -9,6 +9,8 @@ import { trustProxy } from './config/configuration';
 import { bodyParsers } from './http/body-parsers';
 import { noStoreByDefault } from './http/cache-control';
 import { strictValidationPipe } from './http/validation';
+import { httpMetrics } from './metrics/http-metrics';
+import { LedgerMetrics } from './metrics/metrics';
 
 /** The HTTP application, configured the same for `npm start` and for the end-to-end tests. */
 export async function createApp(options: AppOptions): Promise<INestApplication> {
@@ -17,6 +19,7 @@ export async function createApp(options: AppOptions): Promise<INestApplication> 
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  app.use(httpMetrics(app.get(LedgerMetrics)));
   app.use(helmet());
   app.use(noStoreByDefault);
   app.use(...bodyParsers(options.config.JOURNEY_BODY_LIMIT));

@@ -125,6 +125,14 @@ export class Configuration {
   @IsOptional() @IsString()
   JOURNEY_TRUST_PROXY?: string;
 
+  /** Readiness (`/health/ready`) fails while a read model trails the log by more than this many events. */
+  @Type(() => Number) @IsInt() @Min(1)
+  JOURNEY_READY_MAX_PROJECTION_LAG = 10000;
+
+  /** Readiness fails while the Merkle log trails the event log by more than this many events. */
+  @Type(() => Number) @IsInt() @Min(1)
+  JOURNEY_READY_MAX_MERKLE_LAG = 10000;
+
   /** Write the structured logs to this file instead of standard output. */
   @IsOptional() @IsString()
   JOURNEY_LOG_FILE?: string;

@@ -14,6 +14,8 @@ export interface Problem {
   rule?: string;
   /** A refused import: how many bad lines there were beyond those `errors` lists. */
   moreBadLines?: number;
+  /** Not ready: each health check that failed, with what it measured. */
+  failedChecks?: Record<string, unknown>;
 }
 
 /** Thrown by handlers to answer a specific problem; the filter renders it. */
