@@ -12,7 +12,7 @@ const RECORDERS: readonly Role[] = ['caseworker', 'programme_manager'];
 
 function expectedFor(method: string, path: string): Expected {
   const route = `${method.toUpperCase()} ${path}`;
-  if (path === '/health' || path === '/docs' || path.startsWith('/docs/') || path === '/docs-yaml') return 'public';
+  if (path === '/health' || path.startsWith('/health/') || path === '/docs' || path.startsWith('/docs/') || path === '/docs-yaml') return 'public';
   if (route === 'GET /audit/public-key' || route === 'GET /audit/checkpoint') return 'public';
   if (route === 'POST /persons/:personId/case-closures') return ['programme_manager'];
   if (route === 'POST /persons/:personId/erasure') return ['admin'];
