@@ -1,6 +1,6 @@
-import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
+import { interactive, JSON_OPTION, progressBars, type OutputOptions } from '../terminal/output';
 import { verifyOffline, verifyOnline, type Progress, type VerificationReport } from './verification';
 
 // Smaller exports finish before a bar would tell anything.
@@ -21,14 +21,16 @@ export function registerVerifyCommand(program: Command): void {
     .option('--consistency-proof <file>', 'proof between two checkpoints (GET /audit/proofs/consistency), when the export reaches only the older')
     .option('--online <url>', 'verify a running server: its latest checkpoint, export and proofs')
     .option('--token <token>', 'ledger_auditor bearer token for --online (default: env JOURNEY_TOKEN)')
-    .action(async (options: VerifyOptions) => {
+    .option(...JSON_OPTION)
+    .action(async (options: VerifyOptions & OutputOptions) => {
       if (options.online && !options.publicKey) {
         console.error('note: trusting the public key the server publishes; pin the one you hold with --public-key FILE');
       }
-      const report = await runVerify(options, progressBar());
-      console.log(report.ok ? `OK: ${report.message}` : `FAILED: ${report.message}`);
-      const { ok, events, seconds, checkpoint, index, problem } = report;
-      console.log(JSON.stringify({ ok, events, seconds: Number(seconds.toFixed(2)), size: checkpoint?.size, root: checkpoint?.rootHash, index, problem }));
+      const report = await runVerify(options, progressBar(options));
+      if (interactive(options)) console.log(report.ok ? `OK: ${report.message}` : `FAILED: ${report.message}`);
+      const { ok, events, seconds, checkpoint, index, problem, message } = report;
+      const summary = { ok, events, seconds: Number(seconds.toFixed(2)), size: checkpoint?.size, root: checkpoint?.rootHash, index, problem, message };
+      console.log(JSON.stringify(summary));
       if (!ok) process.exitCode = 2;
     });
 }
@@ -69,20 +71,17 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** A cli-progress bar on stderr, for exports large enough to need one (it draws nothing when stderr is no terminal). */
-function progressBar(): Progress {
-  const bar = new SingleBar({ format: ' verifying [{bar}] {percentage}% | {value}/{total} events | ETA {eta}s', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
-  let shown = false;
+/** A bar for exports large enough to need one, on a terminal only. */
+function progressBar(options: OutputOptions): Progress {
+  const bars = progressBars(options, ' {phase} [{bar}] {percentage}% | {value}/{total} events | ETA {eta}s');
+  let total = 0;
   return {
-    start(total) {
-      shown = total >= BAR_FROM_EVENTS;
-      if (shown) bar.start(total, 0);
+    start(events) {
+      total = events >= BAR_FROM_EVENTS ? events : 0;
     },
     update(done) {
-      if (shown) bar.update(done);
+      if (total > 0) bars.update('verifying', done, total);
     },
-    stop() {
-      if (shown) bar.stop();
-    },
+    stop: () => bars.stop(),
   };
 }

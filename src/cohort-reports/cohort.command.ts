@@ -1,10 +1,10 @@
 import canonicalize from 'canonicalize';
-import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { CohortBelowKError } from '../../projections/cohort/compute-report';
 import type { CohortReport } from '../../projections/cohort/report';
 import { loadCheckpointKey } from '../audit/checkpoint-key';
+import { JSON_OPTION, progressBars, type OutputOptions } from '../terminal/output';
 import { loadConfiguration } from '../config/configuration';
 import { createDataSource } from '../database/data-source';
 import { resilientPool } from '../database/pool';
@@ -16,9 +16,9 @@ import { cohortCodebook, cohortCsv } from './cohort-csv';
 import { parseCohortDefinition, type CohortDefinitionDto } from './cohort-definition.dto';
 import { CohortFactsQuery } from './cohort-facts.query';
 import { CohortReports, TreeSizeBeyondLogError } from './cohort-reports';
-import { standaloneSources, type CatchUpProgress } from './cohort-sources';
+import { standaloneSources } from './cohort-sources';
 
-interface CohortOptions {
+interface CohortOptions extends OutputOptions {
   format: 'json' | 'csv';
   out?: string;
   verify?: string;
@@ -44,22 +44,6 @@ function definitionFrom(json: unknown, file: string): CohortDefinitionDto {
   throw new CohortCommandError(`${file}: ${parsed.map((error) => `${error.field}: ${error.reason}`).join('; ')}`);
 }
 
-/** Bars on a terminal only: where output is kept (a file, a pipe, CI), they would be noise. */
-function progressBars(): { update: CatchUpProgress; stop(): void } {
-  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
-  const bars = new MultiBar({ format: ' {phase} [{bar}] {percentage}% | {value}/{total}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
-  const byPhase = new Map<string, SingleBar>();
-  return {
-    update(phase, done, total) {
-      const bar = byPhase.get(phase) ?? bars.create(total, 0, { phase: phase.padEnd(12) });
-      byPhase.set(phase, bar);
-      bar.setTotal(total);
-      bar.update(Math.min(done, total), { phase: phase.padEnd(12) });
-    },
-    stop: () => bars.stop(),
-  };
-}
-
 /**
  * `cohort DEFINITION.json [--format json|csv] [--out FILE] [--verify REPORT.json]`: the same report as
  * POST /cohort-reports, computed on the database directly (beside a running server or alone); with --verify, the
@@ -75,6 +59,7 @@ export function registerCohortCommand(program: Command): void {
     .option('--verify <report>', 'recompute this report from its own definition and say whether it matches')
     .option('--organisation <id>', 'the organisation whose persons (held at entry) the report is over; with --verify, the report names it')
     .option('--actor <id>', 'pseudonymous id written to the access log as the reader', 'cli-cohort')
+    .option(...JSON_OPTION)
     .action(async (definitionFile: string | undefined, options: CohortOptions) => {
       try {
         await runCohortCommand(definitionFile, options);
@@ -101,7 +86,7 @@ async function runCohortCommand(definitionFile: string | undefined, options: Coh
   const pool = resilientPool(database.url, 4);
   const store = new PostgresEventStore(pool);
   const dataSource = createDataSource(database.url);
-  const bars = progressBars();
+  const bars = progressBars(options);
   try {
     await dataSource.initialize();
     const log = new MerkleLog(pool);

@@ -1,6 +1,6 @@
-import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
+import { JSON_OPTION, progressBars, type OutputOptions } from '../terminal/output';
 import { loadConfiguration } from '../config/configuration';
 import { resilientPool } from '../database/pool';
 import { PostgresEventStore } from '../event-store/postgres-event-store';
@@ -20,7 +20,8 @@ export function registerImportCommand(program: Command): void {
     .argument('<file>', 'NDJSON file')
     .option('--dry-run', 'check every line against the rules, write nothing')
     .option('--actor <id>', 'pseudonymous id recorded as the actor of the imported events', 'cli-import')
-    .action(async (file: string, options: { dryRun?: boolean; actor: string }) => {
+    .option(...JSON_OPTION)
+    .action(async (file: string, options: { dryRun?: boolean; actor: string } & OutputOptions) => {
       if (!existsSync(file)) throw new Error(`No such file: ${file}`);
       const config = loadConfiguration();
       const database = await openDatabase(config);
@@ -28,24 +29,18 @@ export function registerImportCommand(program: Command): void {
       const store = new PostgresEventStore(pool);
       const sealer = new PersonalDataSeal(new PersonKeys(pool, await LocalKeyEncryptionKey.load(config)));
       const started = process.hrtime.bigint();
-      const bar = new SingleBar({ format: ' {phase} [{bar}] {percentage}% | {value}/{total} | ETA {eta}s', hideCursor: true }, Presets.shades_classic);
-      let phase: ImportProgress['phase'] | undefined;
+      const bars = progressBars(options);
       const onProgress = (progress: ImportProgress) => {
         if (progress.total === 0) return; // reading: the total is unknown until the end
-        if (progress.phase !== phase) {
-          if (phase) bar.stop();
-          phase = progress.phase;
-          bar.start(progress.total, 0, { phase: phase.padEnd(8) });
-        }
-        bar.update(progress.done, { phase: phase.padEnd(8) });
+        bars.update(progress.phase, progress.done, progress.total);
       };
       try {
         const summary = await importJourneys(linesOfFile(file), store, { dryRun: Boolean(options.dryRun), actor: options.actor, sealer, onProgress });
-        bar.stop();
+        bars.stop();
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         console.log(JSON.stringify({ ...summary, seconds: Number(seconds.toFixed(2)) }));
       } catch (error) {
-        bar.stop();
+        bars.stop();
         if (!(error instanceof ImportRejected)) throw error;
         for (const bad of error.errors) console.error(`line ${bad.line}: ${bad.field}: ${bad.reason}`);
         if (error.moreBadLines > 0) console.error(`... and ${error.moreBadLines} more bad line(s), not listed`);

@@ -1,5 +1,5 @@
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { interactive, JSON_OPTION, progressBars, type OutputOptions } from '../terminal/output';
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '../event-store/event-store';
 import { ProjectionRunner } from './projection-runner';
@@ -28,14 +28,11 @@ export function registerProjectionCommands(program: Command, connect: () => Prom
     .command('rebuild')
     .argument('[name]', `one of ${READ_MODEL_NAMES.join(', ')}; all when absent`)
     .description('Rebuild read models from the whole log into fresh tables, then swap them in')
-    .action(async (name?: string) => {
+    .option(...JSON_OPTION)
+    .action(async (name: string | undefined, options: OutputOptions) => {
       const dependencies = await connect();
-      const bar = new SingleBar({
-        format: 'rebuild {bar} {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}',
-        etaBuffer: 50,
-      });
+      const bars = progressBars(options, ' {phase} [{bar}] {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta}s');
       const started = Date.now();
-      let barStarted = false;
       let summary: RebuildSummary;
       try {
         summary = await rebuild(dependencies.store, dependencies.dataSource, {
@@ -43,15 +40,16 @@ export function registerProjectionCommands(program: Command, connect: () => Prom
           logTable: dependencies.logTable,
           onProgress(events, head) {
             const speed = Math.round(events / Math.max(0.001, (Date.now() - started) / 1000));
-            if (!barStarted) bar.start(head, 0, { speed });
-            barStarted = true;
-            bar.setTotal(head);
-            bar.update(events, { speed });
+            bars.update('rebuild', events, head, { speed });
           },
         });
       } finally {
-        if (barStarted) bar.stop();
+        bars.stop();
         await dependencies.close();
+      }
+      if (!interactive(options)) {
+        console.log(JSON.stringify(summary));
+        return;
       }
       console.log(
         `Rebuilt ${summary.projections.join(', ')} from ${summary.events} events up to position ${summary.position} ` +
