@@ -21,6 +21,8 @@ export interface TestApp {
   restart(): Promise<void>;
   /** The key the app trusts, for tests that sign tokens of their own making. */
   signingKey: LocalSigningKey;
+  /** The app's JOURNEY_DATA_DIR: its keys, which the CLI finds there too (`cli token` mints tokens the app trusts). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       testApp.app = app;
     },
     signingKey: key,
+    dataDir: keys,
     async close() {
       await app.close();
       await database.drop();
