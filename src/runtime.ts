@@ -13,9 +13,10 @@ export interface Database {
 
 /**
  * The database every entry point (server, CLI, bench) works on: DATABASE_URL when set, otherwise the embedded
- * PostgreSQL whose data lives in JOURNEY_DATA_DIR. Its schema is brought up to date before use.
+ * PostgreSQL whose data lives in JOURNEY_DATA_DIR. Its schema is brought up to date before use, unless `migrate` is
+ * false (TypeORM's own migration commands, which do it themselves).
  */
-export async function openDatabase(config: Configuration): Promise<Database> {
+export async function openDatabase(config: Configuration, options: { migrate?: boolean } = {}): Promise<Database> {
   // Loaded only when needed: the package is ESM, and test runs (DATABASE_URL set by their set-up) never need it.
   const database: Database = config.DATABASE_URL
     ? { url: config.DATABASE_URL, stop: async () => undefined }
@@ -26,7 +27,7 @@ export async function openDatabase(config: Configuration): Promise<Database> {
         durable: true,
       });
   try {
-    await migrate(database.url);
+    if (options.migrate ?? true) await migrate(database.url);
   } catch (error) {
     await database.stop();
     throw error;

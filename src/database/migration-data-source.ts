@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { loadConfiguration } from '../config/configuration';
+import { openDatabase } from '../runtime';
+import { createDataSource } from './data-source';
+
+/**
+ * The database TypeORM's CLI works on (`npm run migration:run`, `migration:revert`, `migration:generate`): DATABASE_URL's,
+ * or the embedded one, started as `npm start` starts it. The CLI destroys the data source when it is done; the
+ * embedded server is stopped with it, so the command ends instead of leaving a server behind.
+ */
+export const dataSource = openDatabase(loadConfiguration(), { migrate: false }).then((database) => {
+  const source = createDataSource(database.url);
+  const destroy = source.destroy.bind(source);
+  source.destroy = async () => {
+    await destroy();
+    await database.stop();
+  };
+  return source;
+});
