@@ -49,7 +49,7 @@ test('an export cut into chunks anywhere, even inside a line, verifies line by l
     ['CRLF, no final newline', Buffer.from(text.replaceAll('\n', '\r\n').slice(0, -2), 'latin1')],
   ] as const) {
     for (const size of [1, 2, 7, 64, 333, 1000, bytes.length]) {
-      const verifier = await ExportVerifier.create([checkpoint]);
+      const verifier = new ExportVerifier([checkpoint]);
       const lines = await feed(verifier, chunked(bytes, size), checkpoint.size);
       expect({ name, size, lines, verdict: verifier.finish() }).toMatchObject({ name, size, lines: 12, verdict: { ok: true, size: 12 } });
     }
@@ -61,13 +61,13 @@ test('a long export, with a line longer than a chunk, verifies whatever the chun
   const { text, checkpoint } = signedExport(200, (step) => (step === 77 ? 'x'.repeat(100_000) : `step ${step}`));
   const bytes = Buffer.from(text, 'latin1');
   for (const size of [4096, 100_000, 1 << 20]) {
-    const verifier = await ExportVerifier.create([checkpoint]);
+    const verifier = new ExportVerifier([checkpoint]);
     const lines = await feed(verifier, chunked(bytes, size), checkpoint.size);
     expect({ size, lines, verdict: verifier.finish() }).toMatchObject({ size, lines: 400, verdict: { ok: true, size: 400 } });
   }
   // A change deep inside is still named where it is.
   const tampered = Buffer.from(text.replace('"index":301,', '"index":302,'), 'latin1');
-  const verifier = await ExportVerifier.create([checkpoint]);
+  const verifier = new ExportVerifier([checkpoint]);
   await feed(verifier, chunked(tampered, 1 << 20), checkpoint.size);
   expect(verifier.finish()).toMatchObject({ ok: false, index: 301 });
 });

@@ -61,7 +61,7 @@ export async function verifyOffline(inputs: OfflineInputs, progress?: Progress):
     if (!checkpointsConsistent(older, newer, proof)) return inconsistent(older, newer, started);
     reached = [older];
   }
-  const verifier = await ExportVerifier.create(reached);
+  const verifier = new ExportVerifier(reached);
   const events = await feed(verifier, chunksOf(inputs.exportFile), reached[reached.length - 1].size, progress);
   const verdict = verifier.finish();
   return report(verdict, events, reached[reached.length - 1], started);
@@ -103,7 +103,7 @@ export async function verifyOnline(inputs: OnlineInputs, progress?: Progress): P
   }
 
   const tree = new PackedNodes(latest.size);
-  const verifier = await ExportVerifier.create([latest], tree.put);
+  const verifier = new ExportVerifier([latest], tree.put);
   const events = await feed(verifier, await server.stream(`/audit/export?from=0&to=${latest.size}`), latest.size, progress);
   const verdict = verifier.finish();
   if (verdict.ok || verdict.index !== null) return report(verdict, events, latest, started);
