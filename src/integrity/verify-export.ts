@@ -64,25 +64,26 @@ function parseLine(text: string): Line | undefined {
   return isLine ? (line as Line) : undefined;
 }
 
-/** What the chain check reads of an event, with the members the store writes beside them. */
+/** What the chain check reads of an event. */
 interface Envelope {
   streamId: string;
   streamRevision: number;
   prevEventHash: string;
 }
 
-function isEnvelope(event: unknown): event is Envelope {
-  if (typeof event !== 'object' || event === null) return false;
+/** The chain's members of an event envelope (checked with those the store writes beside them); else undefined. */
+function envelopeOf(event: unknown): Envelope | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
   const { streamId, streamRevision, prevEventHash, type, schemaVersion, recordedAt } = event as Record<string, unknown>;
-  return (
+  const isEnvelope =
     typeof streamId === 'string' &&
     isCount(streamRevision) &&
     typeof prevEventHash === 'string' &&
     prevEventHash.length === HEX_HASH_LENGTH &&
     typeof type === 'string' &&
     isCount(schemaVersion) &&
-    typeof recordedAt === 'string'
-  );
+    typeof recordedAt === 'string';
+  return isEnvelope ? { streamId, streamRevision, prevEventHash } : undefined;
 }
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
@@ -94,9 +95,75 @@ function paddedBase64Bytes(base64: string): number {
   return (base64.length / 4) * 3 - padding;
 }
 
+/** What is wrong with a line's event, seen on its own. */
+interface Fault {
+  problem: 'altered' | 'malformed';
+  detail: string;
+}
+
+const NOT_BASE64: Fault = { problem: 'malformed', detail: 'canonical is not padded base64 (RFC 4648)' };
+const NOT_ITS_HASH: Fault = { problem: 'altered', detail: 'the canonical bytes do not hash to the eventHash' };
+// The store writes no other bytes for an event: other bytes for the same JSON were written by someone else.
+const NOT_CANONICAL: Fault = { problem: 'altered', detail: 'the canonical bytes are not the RFC 8785 form of their JSON' };
+const NOT_AN_ENVELOPE: Fault = { problem: 'malformed', detail: 'the canonical bytes are not an event envelope' };
+
+/**
+ * What one export line tells on its own, before the lines around it are considered: its index, and its event's
+ * first fault, or its envelope, hash and leaf hash. The envelope is there for a faulty event too, when its bytes
+ * hold one: a gap before it may be looking for it.
+ */
+export type LineReading =
+  | { index: number; fault: Fault; envelope?: Envelope }
+  | { index: number; fault?: undefined; envelope: Envelope; eventHash: string; leaf: BinaryHash; leafHash?: string };
+
+/** The line's reading; undefined if it is not an export line. */
+export function readLine(text: string): LineReading | undefined {
+  const line = parseLine(text);
+  if (!line) return undefined;
+  const { index } = line;
+  const prefixed = decode(line.canonical);
+  if (!prefixed) return { index, fault: NOT_BASE64 };
+  const canonical = prefixed.subarray(1);
+  // Compared as hex, the export's form, so a hash in any other spelling fails too.
+  const eventHash = hash('sha256', canonical, 'hex');
+  const json = parseCanonical(canonical);
+  const envelope = envelopeOf(json?.value);
+  const fault = eventHash !== line.eventHash ? NOT_ITS_HASH : !json ? NOT_AN_ENVELOPE : !json.canonical ? NOT_CANONICAL : undefined;
+  if (fault || !envelope) return { index, fault: fault ?? NOT_AN_ENVELOPE, envelope };
+  return { index, envelope, eventHash, leaf: leafHashInPlace(prefixed), leafHash: line.leafHash };
+}
+
+/** The readings of a batch of whole export lines (LF or CRLF), in order; empty lines are skipped. */
+export function readLines(batch: Buffer): (LineReading | undefined)[] {
+  const readings: (LineReading | undefined)[] = [];
+  for (let start = 0; start < batch.length; ) {
+    let end = batch.indexOf(0x0a, start);
+    if (end < 0) end = batch.length;
+    const next = end + 1;
+    if (end > start && batch[end - 1] === 0x0d) end -= 1;
+    if (end > start) readings.push(readLine(batch.toString('utf8', start, end)));
+    start = next;
+  }
+  return readings;
+}
+
+/**
+ * Where `decode` writes each event's bytes, one byte in: byte 0 is left for the leaf prefix, so the leaf hash is
+ * taken without copying the event (see leafHashInPlace). One per thread; grows with the longest event.
+ */
+let input = Buffer.alloc(1 << 16);
+
+/** The event's bytes behind a free byte (see `input`), or undefined if `base64` is not exactly padded base64. */
+function decode(base64: string): Buffer | undefined {
+  const length = paddedBase64Bytes(base64);
+  if (length < 0) return undefined;
+  if (1 + length > input.length) input = Buffer.alloc(2 * (1 + length));
+  // Node skips characters that are not base64; one skipped makes the output shorter, so none slips through.
+  if (input.write(base64, 1, length, 'base64') !== length) return undefined;
+  return input.subarray(0, 1 + length);
+}
+
 const LEAF_HASH = /^[0-9a-f]{64}$/i;
-const NOT_ITS_HASH = 'the canonical bytes do not hash to the eventHash';
-const NOT_AN_ENVELOPE = 'the canonical bytes are not an event envelope';
 
 /** Where a stream's chain stands: its last event's revision and hash, and that event's index in the export. */
 interface PlacedHead extends StreamHead {
@@ -125,11 +192,6 @@ export class ExportVerifier {
   private readonly heads = new Map<string, PlacedHead>();
   private gap: Gap | undefined;
   private verdict: Verdict | undefined;
-  /**
-   * Where each event's bytes are decoded, one byte in: byte 0 is left for the leaf prefix, so the leaf hash is
-   * taken without copying the event (see leafHashInPlace). Grows with the longest event.
-   */
-  private input = Buffer.alloc(1 << 16);
   /** Size of the largest checkpoint whose root the export matched so far. */
   private matchedSize = 0;
   /** Whether every line so far carried the log's leaf hash: the second tree needs all of them. */
@@ -162,38 +224,25 @@ export class ExportVerifier {
 
   /** One line of the export, without its newline. */
   push(text: string): void {
-    if (this.verdict || text.length === 0) return;
-    const line = parseLine(text);
-    if (this.gap) return this.lookForGap(line);
-    const expected = this.frontier.size;
-    if (!line) return this.fail(expected, 'malformed', 'the line is not an export line');
-    if (line.index > expected) {
-      this.gap = { at: expected, wantedIndex: expected, detail: `the line after index ${expected - 1} has index ${line.index}` };
-      return;
-    }
-    if (line.index < expected) return this.fail(expected, 'inserted', `a line repeats index ${line.index}`);
-
-    const prefixed = this.decode(line.canonical);
-    if (!prefixed) return this.fail(expected, 'malformed', 'canonical is not padded base64 (RFC 4648)');
-    const canonical = prefixed.subarray(1);
-    // Compared as hex, the export's form, so a hash in any other spelling fails too.
-    const eventHash = hash('sha256', canonical, 'hex');
-    if (eventHash !== line.eventHash) return this.fail(expected, 'altered', NOT_ITS_HASH);
-    const json = parseCanonical(canonical);
-    if (!json) return this.fail(expected, 'malformed', NOT_AN_ENVELOPE);
-    // The store writes no other bytes for an event: other bytes for the same JSON were written by someone else.
-    if (!json.canonical) return this.fail(expected, 'altered', 'the canonical bytes are not the RFC 8785 form of their JSON');
-    if (!isEnvelope(json.value)) return this.fail(expected, 'malformed', NOT_AN_ENVELOPE);
-    if (!this.extendsStream(expected, json.value, eventHash)) return;
-    const leaf = leafHashInPlace(prefixed);
-    if (!this.followLoggedLeaf(expected, leaf, line.leafHash)) return;
-    this.frontier.append(leaf, this.onNode);
-    if (this.frontier.size === this.nextCheckpointSize) this.compareRoots();
+    if (!this.verdict && text.length > 0) this.take(readLine(text));
   }
 
-  /** The line `bytes[start, end)`, without its newline: how `feed` hands over lines, where they lie in its chunks. */
-  pushLine(bytes: Buffer, start: number, end: number): void {
-    if (!this.verdict) this.push(bytes.toString('utf8', start, end));
+  /** The reading of the export's next line (see `readLines`). */
+  take(reading: LineReading | undefined): void {
+    if (this.verdict) return;
+    if (this.gap) return this.lookForGap(reading);
+    const expected = this.frontier.size;
+    if (!reading) return this.fail(expected, 'malformed', 'the line is not an export line');
+    if (reading.index > expected) {
+      this.gap = { at: expected, wantedIndex: expected, detail: `the line after index ${expected - 1} has index ${reading.index}` };
+      return;
+    }
+    if (reading.index < expected) return this.fail(expected, 'inserted', `a line repeats index ${reading.index}`);
+    if (reading.fault) return this.fail(expected, reading.fault.problem, reading.fault.detail);
+    if (!this.extendsStream(expected, reading.envelope, reading.eventHash)) return;
+    if (!this.followLoggedLeaf(expected, reading.leaf, reading.leafHash)) return;
+    this.frontier.append(reading.leaf, this.onNode);
+    if (this.frontier.size === this.nextCheckpointSize) this.compareRoots();
   }
 
   finish(): Verdict {
@@ -254,28 +303,14 @@ export class ExportVerifier {
     return true;
   }
 
-  private lookForGap(line: Line | undefined): void {
+  private lookForGap(reading: LineReading | undefined): void {
     const gap = this.gap;
-    if (!gap || !line) return;
-    let found: boolean;
-    if ('wantedIndex' in gap) {
-      found = line.index === gap.wantedIndex;
-    } else {
-      const prefixed = this.decode(line.canonical);
-      const event = prefixed && parseCanonical(prefixed.subarray(1))?.value;
-      found = isEnvelope(event) && event.streamRevision === gap.wantedRevision && event.streamId === gap.stream;
-    }
+    if (!gap || !reading) return;
+    const found =
+      'wantedIndex' in gap
+        ? reading.index === gap.wantedIndex
+        : reading.envelope?.streamRevision === gap.wantedRevision && reading.envelope.streamId === gap.stream;
     if (found) this.fail(gap.at, 'reordered', `${gap.detail}; it comes later in the export`);
-  }
-
-  /** The event's bytes behind a free byte (see `input`), or undefined if `base64` is not exactly padded base64. */
-  private decode(base64: string): Buffer | undefined {
-    const length = paddedBase64Bytes(base64);
-    if (length < 0) return undefined;
-    if (1 + length > this.input.length) this.input = Buffer.alloc(2 * (1 + length));
-    // Node skips characters that are not base64; one skipped makes the output shorter, so none slips through.
-    if (this.input.write(base64, 1, length, 'base64') !== length) return undefined;
-    return this.input.subarray(0, 1 + length);
   }
 
   /** Compares the roots of the checkpoints of the export's size so far; none is due before `nextCheckpointSize`. */
