@@ -58,8 +58,7 @@ class Reader {
     const readings = new Promise<(LineReading | undefined)[]>((resolve, reject) => {
       if (this.stopped) return reject(this.stopped);
       this.waiting.push({ resolve, reject });
-      // Moved, not copied: a batch is a buffer of its own (see wholeLines), read by this thread only.
-      this.worker.postMessage(batch, [batch.buffer as ArrayBuffer]);
+      this.worker.postMessage(batch);
     });
     // Its failure is awaited in turn, maybe after other threads' answers: not an unhandled rejection meanwhile.
     readings.catch(() => undefined);
