@@ -315,6 +315,16 @@ describe('tampering behind the store is found by the verifier, through the real 
     }
   });
 
+  test('one event spelled otherwise with SQL (the same JSON, one space more), its hash recomputed: named where it is', async () => {
+    // The last event of its stream, so no chain shows it; nor does its hash. Only its bytes do: not canonical.
+    await pool.query(`UPDATE events SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), '"step":', '"step": '), 'UTF8') WHERE position = ${size}`);
+    await pool.query(`UPDATE events SET event_hash = sha256(canonical) WHERE position = ${size}`);
+    for (const report of [await verifyDownloaded(), await verifyOnline()]) {
+      expect(report).toMatchObject({ ok: false, index: size - 1, problem: 'altered' });
+      expect(report.message).toMatch(/not the RFC 8785 form of their JSON/);
+    }
+  });
+
   test('through the command line: the exit code says it and the output names the index', async () => {
     await pool.query('DELETE FROM events WHERE position = 13');
     const key = join(files, 'cli-key.txt');

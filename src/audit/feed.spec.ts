@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { NEW_STREAM_HEAD, sealEvents } from '../integrity/canonical';
+import { readInThreads } from '../integrity/line-readers';
 import { Frontier, leafHash } from '../integrity/merkle';
 import { ExportVerifier, exportLine } from '../integrity/verify-export';
 import { feed } from './verification';
@@ -49,7 +52,7 @@ test('an export cut into chunks anywhere, even inside a line, verifies line by l
     ['CRLF, no final newline', Buffer.from(text.replaceAll('\n', '\r\n').slice(0, -2), 'latin1')],
   ] as const) {
     for (const size of [1, 2, 7, 64, 333, 1000, bytes.length]) {
-      const verifier = await ExportVerifier.create([checkpoint]);
+      const verifier = new ExportVerifier([checkpoint]);
       const lines = await feed(verifier, chunked(bytes, size), checkpoint.size);
       expect({ name, size, lines, verdict: verifier.finish() }).toMatchObject({ name, size, lines: 12, verdict: { ok: true, size: 12 } });
     }
@@ -61,13 +64,52 @@ test('a long export, with a line longer than a chunk, verifies whatever the chun
   const { text, checkpoint } = signedExport(200, (step) => (step === 77 ? 'x'.repeat(100_000) : `step ${step}`));
   const bytes = Buffer.from(text, 'latin1');
   for (const size of [4096, 100_000, 1 << 20]) {
-    const verifier = await ExportVerifier.create([checkpoint]);
+    const verifier = new ExportVerifier([checkpoint]);
     const lines = await feed(verifier, chunked(bytes, size), checkpoint.size);
     expect({ size, lines, verdict: verifier.finish() }).toMatchObject({ size, lines: 400, verdict: { ok: true, size: 400 } });
   }
   // A change deep inside is still named where it is.
   const tampered = Buffer.from(text.replace('"index":301,', '"index":302,'), 'latin1');
-  const verifier = await ExportVerifier.create([checkpoint]);
+  const verifier = new ExportVerifier([checkpoint]);
   await feed(verifier, chunked(tampered, 1 << 20), checkpoint.size);
   expect(verifier.finish()).toMatchObject({ ok: false, index: 301 });
+});
+
+describe('with the lines read in worker threads, as the CLI reads them', () => {
+  // The CLI's threads run the compiled line-reader.worker; these run it from the sources.
+  const fromSources = () =>
+    new Worker(join(__dirname, '../../test/support/typescript-worker.js'), {
+      workerData: { module: join(__dirname, '../integrity/line-reader.worker.ts') },
+    });
+
+  test('an export cut into chunks anywhere verifies, and a change is named where it is, as on this thread', async () => {
+    const { text, checkpoint } = signedExport(200, (step) => (step === 77 ? 'x'.repeat(100_000) : `step ${step}`));
+    const exports = {
+      untouched: text,
+      'an index skipped': text.replace('"index":301,', '"index":302,'),
+      'a line repeated': text.replace(/(\{"index":250,[^\n]*\n)/, '$1$1'),
+      'a line cut short': text.replace(/"index":120,"canonical":"[^"]*"/, '"index":120,"canonical":"AAAA"'),
+    };
+    for (const [name, exported] of Object.entries(exports)) {
+      const bytes = Buffer.from(exported, 'latin1');
+      for (const size of [333, 1 << 20]) {
+        const here = new ExportVerifier([checkpoint]);
+        const linesHere = await feed(here, chunked(bytes, size), checkpoint.size);
+        const inThreads = new ExportVerifier([checkpoint]);
+        const linesInThreads = await feed(inThreads, chunked(bytes, size), checkpoint.size, undefined, readInThreads(2, fromSources));
+        const verdict = here.finish();
+        expect(verdict.ok).toBe(name === 'untouched');
+        expect({ name, size, lines: linesInThreads, verdict: inThreads.finish() }).toEqual({ name, size, lines: linesHere, verdict });
+      }
+    }
+  });
+
+  test('a reader thread that fails makes verification fail, not wait', async () => {
+    const { text, checkpoint } = signedExport();
+    const failing = () => new Worker('throw new Error("the reader failed")', { eval: true });
+    const verifier = new ExportVerifier([checkpoint]);
+    await expect(feed(verifier, chunked(Buffer.from(text, 'latin1'), 100), checkpoint.size, undefined, readInThreads(2, failing))).rejects.toThrow(
+      'the reader failed',
+    );
+  });
 });

@@ -2,6 +2,7 @@ import { open, readFile } from 'node:fs/promises';
 import { openCheckpoint, type Checkpoint } from '../integrity/checkpoint';
 import { rootHash, verifyConsistency } from '../integrity/merkle';
 import { NoteError, parseVerifierKey, type NoteVerifier } from '../integrity/signed-note';
+import { readOnThisThread, type LineReaders } from '../integrity/line-readers';
 import { ExportVerifier, checkpointsConsistent, type Problem, type Verdict } from '../integrity/verify-export';
 import { PackedNodes } from './packed-nodes';
 
@@ -44,7 +45,8 @@ export interface OfflineInputs {
   consistencyProofFile?: string;
 }
 
-export async function verifyOffline(inputs: OfflineInputs, progress?: Progress): Promise<VerificationReport> {
+/** `readers`: who reads the export's lines (see LineReaders); the CLI gives it worker threads. */
+export async function verifyOffline(inputs: OfflineInputs, progress?: Progress, readers?: LineReaders): Promise<VerificationReport> {
   const started = process.hrtime.bigint();
   const key = parseVerifierKey(await readFile(inputs.publicKeyFile, 'utf8'));
   const opened = await openCheckpoints(
@@ -61,8 +63,8 @@ export async function verifyOffline(inputs: OfflineInputs, progress?: Progress):
     if (!checkpointsConsistent(older, newer, proof)) return inconsistent(older, newer, started);
     reached = [older];
   }
-  const verifier = await ExportVerifier.create(reached);
-  const events = await feed(verifier, chunksOf(inputs.exportFile), reached[reached.length - 1].size, progress);
+  const verifier = new ExportVerifier(reached);
+  const events = await feed(verifier, chunksOf(inputs.exportFile), reached[reached.length - 1].size, progress, readers);
   const verdict = verifier.finish();
   return report(verdict, events, reached[reached.length - 1], started);
 }
@@ -84,7 +86,7 @@ export interface OnlineInputs {
  * the signed log's iff its root and the server's consistency proof k -> N verify against the signed root. A
  * lying server can only make a proof fail (naming an index too early), never make a changed prefix pass.
  */
-export async function verifyOnline(inputs: OnlineInputs, progress?: Progress): Promise<VerificationReport> {
+export async function verifyOnline(inputs: OnlineInputs, progress?: Progress, readers?: LineReaders): Promise<VerificationReport> {
   const started = process.hrtime.bigint();
   const server = new AuditServer(inputs.url, inputs.token);
   const key = parseVerifierKey(inputs.publicKey ?? (await server.text('/audit/public-key')));
@@ -103,8 +105,8 @@ export async function verifyOnline(inputs: OnlineInputs, progress?: Progress): P
   }
 
   const tree = new PackedNodes(latest.size);
-  const verifier = await ExportVerifier.create([latest], tree.put);
-  const events = await feed(verifier, await server.stream(`/audit/export?from=0&to=${latest.size}`), latest.size, progress);
+  const verifier = new ExportVerifier([latest], tree.put);
+  const events = await feed(verifier, await server.stream(`/audit/export?from=0&to=${latest.size}`), latest.size, progress, readers);
   const verdict = verifier.finish();
   if (verdict.ok || verdict.index !== null) return report(verdict, events, latest, started);
 
@@ -183,45 +185,48 @@ function report(verdict: Verdict, events: number, checkpoint: Checkpoint, starte
 const PROGRESS_EVERY = 4096;
 
 /**
- * Splits the export into lines for the verifier, with no per-line promise, and returns how many it read. Newlines
- * are found in the bytes (memchr; five times faster than searching a decoded string) and each line is handed over
- * where it lies in the chunk: the verifier reads it in place.
+ * Hands the export's lines to the verifier, read by `readers` (on this thread unless told otherwise), and returns
+ * how many it read.
  */
-export async function feed(verifier: ExportVerifier, chunks: AsyncIterable<Uint8Array>, expected: number, progress?: Progress): Promise<number> {
-  let rest: Buffer | undefined;
+export async function feed(
+  verifier: ExportVerifier,
+  chunks: AsyncIterable<Uint8Array>,
+  expected: number,
+  progress?: Progress,
+  readers: LineReaders = readOnThisThread,
+): Promise<number> {
   let lines = 0;
   progress?.start(expected);
-  const push = (bytes: Buffer, start: number, end: number) => {
-    verifier.pushLine(bytes, start, end > start && bytes[end - 1] === 0x0d ? end - 1 : end);
-    if (++lines % PROGRESS_EVERY === 0) progress?.update(lines);
-  };
   try {
-    for await (const chunk of chunks) {
-      const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      let start = 0;
-      let end = bytes.indexOf(0x0a);
-      if (rest && end >= 0) {
-        // Only the line that spans two chunks is joined; the rest is read where it lies.
-        const joined = Buffer.concat([rest, bytes.subarray(0, end)]);
-        push(joined, 0, joined.length);
-        rest = undefined;
-        start = end + 1;
-        end = bytes.indexOf(0x0a, start);
+    for await (const readings of readers(wholeLines(chunks))) {
+      for (const reading of readings) {
+        verifier.take(reading);
+        if (++lines % PROGRESS_EVERY === 0) progress?.update(lines);
       }
-      for (; end >= 0; end = bytes.indexOf(0x0a, start)) {
-        push(bytes, start, end);
-        start = end + 1;
-      }
-      // A copy: the chunk's memory is reused for the next read.
-      if (start < bytes.length) rest = rest ? Buffer.concat([rest, bytes.subarray(start)]) : Buffer.from(bytes.subarray(start));
-      if (verifier.settled) return lines;
+      if (verifier.settled) break;
     }
-    if (rest) push(rest, 0, rest.length);
     progress?.update(lines);
     return lines;
   } finally {
     progress?.stop();
   }
+}
+
+/** The export in batches of whole lines: each chunk up to its last newline, after what the chunk before left. */
+async function* wholeLines(chunks: AsyncIterable<Uint8Array>): AsyncIterable<Buffer> {
+  let rest = Buffer.alloc(0);
+  for await (const chunk of chunks) {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const end = bytes.lastIndexOf(0x0a) + 1;
+    // Copies: the chunk's memory is reused for the next read.
+    if (end === 0) {
+      rest = Buffer.concat([rest, bytes]);
+    } else {
+      yield Buffer.concat([rest, bytes.subarray(0, end)]);
+      rest = Buffer.from(bytes.subarray(end));
+    }
+  }
+  if (rest.length > 0) yield rest;
 }
 
 function parseProof(text: string): Buffer[] {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { interactive, JSON_OPTION, progressBars, type OutputOptions } from '../terminal/output';
+import type { LineReaders } from '../integrity/line-readers';
 import { verifyOffline, verifyOnline, type Progress, type VerificationReport } from './verification';
 
 // Smaller exports finish before a bar would tell anything.
@@ -10,8 +11,9 @@ const BAR_FROM_EVENTS = 100_000;
  * `verify --export FILE --checkpoint FILE [--checkpoint FILE [--consistency-proof FILE]] --public-key FILE`, offline,
  * or `verify --online URL [--token T] [--public-key FILE] [--checkpoint FILE...]` against a running server.
  * Exit code 0: all verified; 2: the log is not what was signed (the message names the first index found wrong).
+ * `readers` read the export's lines: the CLI's entry point gives it worker threads.
  */
-export function registerVerifyCommand(program: Command): void {
+export function registerVerifyCommand(program: Command, readers?: LineReaders): void {
   program
     .command('verify')
     .description('verify an export of the global log against signed checkpoints (offline), or a running server (--online)')
@@ -26,7 +28,7 @@ export function registerVerifyCommand(program: Command): void {
       if (options.online && !options.publicKey) {
         console.error('note: trusting the public key the server publishes; pin the one you hold with --public-key FILE');
       }
-      const report = await runVerify(options, progressBar(options));
+      const report = await runVerify(options, progressBar(options), readers);
       if (interactive(options)) console.log(report.ok ? `OK: ${report.message}` : `FAILED: ${report.message}`);
       const { ok, events, seconds, checkpoint, index, problem, message } = report;
       const summary = { ok, events, seconds: Number(seconds.toFixed(2)), size: checkpoint?.size, root: checkpoint?.rootHash, index, problem, message };
@@ -45,7 +47,7 @@ export interface VerifyOptions {
 }
 
 /** The command without the printing: what the tests call. */
-export async function runVerify(options: VerifyOptions, progress?: Progress): Promise<VerificationReport> {
+export async function runVerify(options: VerifyOptions, progress?: Progress, readers?: LineReaders): Promise<VerificationReport> {
   if (options.online) {
     if (options.export || options.consistencyProof) throw new Error('--online fetches the export and proofs itself: drop --export and --consistency-proof');
     return verifyOnline(
@@ -56,6 +58,7 @@ export async function runVerify(options: VerifyOptions, progress?: Progress): Pr
         earlierCheckpoints: await Promise.all(options.checkpoint.map((file) => readFile(file, 'utf8'))),
       },
       progress,
+      readers,
     );
   }
   if (!options.export || !options.publicKey || options.checkpoint.length === 0 || options.checkpoint.length > 2) {
@@ -64,6 +67,7 @@ export async function runVerify(options: VerifyOptions, progress?: Progress): Pr
   return verifyOffline(
     { exportFile: options.export, checkpointFiles: options.checkpoint, publicKeyFile: options.publicKey, consistencyProofFile: options.consistencyProof },
     progress,
+    readers,
   );
 }
 

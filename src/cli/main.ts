@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
+import { availableParallelism } from 'node:os';
 import { registerImportCommand } from '../imports/import.command';
 import { registerTokenCommand } from '../auth/token.command';
 import { registerVerifyCommand } from '../audit/verify.command';
 import { registerCohortCommand } from '../cohort-reports/cohort.command';
 import { ConfigurationError, loadConfiguration } from '../config/configuration';
+import { readInThreads } from '../integrity/line-readers';
 import { postgresProjectionDependencies } from '../projections/postgres-dependencies';
 import { registerProjectionCommands } from '../projections/projections.cli';
 import { openDatabase } from '../runtime';
@@ -16,7 +18,7 @@ export function cliProgram(): Command {
     .exitOverride();
   registerImportCommand(program);
   registerTokenCommand(program);
-  registerVerifyCommand(program);
+  registerVerifyCommand(program, readInThreads(availableParallelism()));
   registerCohortCommand(program);
   registerProjectionCommands(program, async () => {
     const database = await openDatabase(loadConfiguration());

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
-import { sealEvents, type StreamHead } from './canonical';
+import { sealEvents, sha256Hex, type StreamHead } from './canonical';
 import type { Checkpoint } from './checkpoint';
 import { MemoryNodeStore, Frontier, consistencyProof, leafHash } from './merkle';
 import { checkpointsConsistent, exportLine, verifyExport } from './verify-export';
@@ -60,6 +60,12 @@ const legacyLines = (exported: readonly Exported[]) =>
   exported.map((event, index) => exportLine(index, event.canonical, event.eventHash).slice(0, -1));
 const streams = ['journey-a', 'journey-b', 'journey-c'];
 
+/** The event with its envelope changed, in canonical form and rehashed: only its chain and the root can tell. */
+function withEnvelope(event: Exported, change: (envelope: Record<string, unknown>) => Record<string, unknown>): Exported {
+  const canonical = Buffer.from(canonicalize(change(JSON.parse(event.canonical.toString('utf8')))) as string, 'utf8');
+  return { ...event, canonical, eventHash: sha256Hex(canonical) };
+}
+
 function withByteChanged(event: Exported, rehash: boolean): Exported {
   const canonical = Buffer.from(event.canonical);
   const at = canonical.indexOf('"step":') + 7;
@@ -71,7 +77,7 @@ describe('verifying an export', () => {
   const log = globalLog(30, streams);
   const checkpoint = checkpointOf(log);
 
-  test('an export whose streams outgrow the first table of stream heads verifies (their memory grows mid-export)', async () => {
+  test('an export of many streams, interleaved, verifies', async () => {
     const many = globalLog(10_000, Array.from({ length: 5000 }, (_, i) => `journey-${i}`));
     expect(await verifyExport(lines(many), [checkpointOf(many)])).toMatchObject({ ok: true, size: 10_000 });
   });
@@ -210,11 +216,8 @@ describe('verifying an export', () => {
   });
 
   test('a prevEventHash that is not 64 lower-case hex digits breaks the chain or the envelope', async () => {
-    const rewritten = (index: number, prev: (hash: string) => string): Exported => {
-      const envelope = JSON.parse(log[index].canonical.toString('utf8')) as { prevEventHash: string };
-      const canonical = Buffer.from(canonicalize({ ...envelope, prevEventHash: prev(envelope.prevEventHash) }) as string);
-      return { ...log[index], canonical, eventHash: createHash('sha256').update(canonical).digest('hex') };
-    };
+    const rewritten = (index: number, prev: (hash: string) => string): Exported =>
+      withEnvelope(log[index], (envelope) => ({ ...envelope, prevEventHash: prev(envelope.prevEventHash as string) }));
     const at = (index: number, event: Exported) => log.map((original, i) => (i === index ? event : original));
     // Event 6 is its stream's third; its previous is event 3, named as the one the chain breaks after.
     expect(await verifyExport(lines(at(6, rewritten(6, (hash) => hash.toUpperCase()))), [checkpoint])).toMatchObject({ index: 3, problem: 'altered' });
@@ -257,5 +260,96 @@ describe('verifying an export', () => {
       }),
       { numRuns: 50 },
     );
+  });
+
+  test("an eventHash in upper case, or another event's, or one digit off, is altered", async () => {
+    const { eventHash } = log[5];
+    expect(eventHash).toMatch(/[a-f]/);
+    const digitOff = `${eventHash.slice(0, 63)}${eventHash.endsWith('0') ? '1' : '0'}`;
+    for (const claimed of [eventHash.toUpperCase(), log[6].eventHash, digitOff]) {
+      const exported = lines(log);
+      exported[5] = exported[5].replace(eventHash, claimed);
+      expect(await verifyExport(exported, [checkpoint])).toMatchObject({ ok: false, index: 5, problem: 'altered' });
+    }
+  });
+
+  test("a stream's first event chained onto anything but 64 zeros is altered", async () => {
+    const first = withEnvelope(log[1], (envelope) => ({ ...envelope, prevEventHash: '1'.repeat(64) }));
+    const tampered = log.map((event, index) => (index === 1 ? first : event));
+    expect(await verifyExport(lines(tampered), [checkpoint])).toMatchObject({ ok: false, index: 1, problem: 'altered' });
+  });
+
+  test('stream ids that share a prefix, differ in one byte, hold escapes, are empty or long are told apart', async () => {
+    const long = 'journey-'.padEnd(64, 'x');
+    const ids = ['journey-a', 'journey-ab', 'journey-b', 'journey-"a', 'journey-\\a', '', 'journey-A', 'journey-é', '0', '00'];
+    ids.push(long, `${long}a`, `${long}b`, `${long}ab`, `${long.slice(1)}a`, `${long}${'y'.repeat(300)}`);
+    const events = globalLog(2 * ids.length, ids); // each id's first event, then each id's second
+    expect(await verifyExport(lines(events), [checkpointOf(events)])).toMatchObject({ ok: true, size: 2 * ids.length });
+    // Each id's second event follows its own first event only: chained onto the next id's, it breaks its chain.
+    for (let i = 0; i < ids.length; i++) {
+      const second = ids.length + i;
+      const other = events[(i + 1) % ids.length];
+      const tampered = [...events];
+      tampered[second] = withEnvelope(events[second], (envelope) => ({ ...envelope, prevEventHash: other.eventHash }));
+      expect(await verifyExport(lines(tampered), [checkpointOf(events)])).toMatchObject({ ok: false, index: i, problem: 'altered' });
+    }
+  });
+
+  test('canonical bytes that are not an event envelope are malformed', async () => {
+    const negative = withEnvelope(log[3], (envelope) => ({ ...envelope, streamRevision: -1 })).canonical;
+    for (const canonical of [Buffer.alloc(0), Buffer.from('}'), Buffer.from('[]'), Buffer.from('{"type":"x"}'), negative]) {
+      const exported = lines(log);
+      exported[3] = exportLine(3, canonical, sha256Hex(canonical)).slice(0, -1);
+      expect(await verifyExport(exported, [checkpoint])).toMatchObject({ ok: false, index: 3, problem: 'malformed' });
+    }
+  });
+
+  test('an event far longer than most verifies', async () => {
+    const events = globalLog(3, ['journey-long'], (i) => ({ note: 'x'.repeat(200_000 * i) }));
+    expect(await verifyExport(lines(events), [checkpointOf(events)])).toMatchObject({ ok: true, size: 3 });
+  });
+});
+
+describe('verifying an export whose events are not all in RFC 8785 form', () => {
+  const log = globalLog(30, streams, (i) => ({ note: 'A', step: i }));
+
+  /**
+   * The log with event `index` spelled otherwise, its stream's later events chained onto its new hash, and the
+   * checkpoint signed over it all: as if a server had stored those bytes. Every hash, chain and root holds.
+   */
+  function respelled(index: number, spell: (text: string) => string): { events: Exported[]; checkpoint: Checkpoint } {
+    const rehashed = new Map<string, string>();
+    const events = log.map((event, i) => {
+      const envelope = JSON.parse(event.canonical.toString('utf8')) as { prevEventHash: string };
+      const prevEventHash = rehashed.get(envelope.prevEventHash);
+      const text = prevEventHash ? (canonicalize({ ...envelope, prevEventHash }) as string) : event.canonical.toString('utf8');
+      const canonical = Buffer.from(i === index ? spell(text) : text, 'utf8');
+      const eventHash = sha256Hex(canonical);
+      rehashed.set(event.eventHash, eventHash);
+      return { ...event, canonical, eventHash };
+    });
+    return { events, checkpoint: checkpointOf(events) };
+  }
+
+  test('a canonical export verifies', async () => {
+    const { events, checkpoint } = respelled(7, (text) => text);
+    expect(await verifyExport(lines(events), [checkpoint])).toMatchObject({ ok: true, size: 30 });
+  });
+
+  test.each([
+    ['a duplicate key', (text: string) => text.replace('"schemaVersion":1,', '"schemaVersion":1,"schemaVersion":1,')],
+    ['1.0 for 1', (text: string) => text.replace('"schemaVersion":1,', '"schemaVersion":1.0,')],
+    ['\\u0041 for A', (text: string) => text.replace('"note":"A"', '"note":"\\u0041"')],
+    ['unsorted keys', (text: string) => text.replace(/"note":"A","step":(\d+)/, '"step":$1,"note":"A"')],
+    ['extra whitespace', (text: string) => text.replace('"note":"A"', '"note": "A"')],
+  ])('an event spelled with %s, the same JSON in other bytes, is named as altered', async (_, spell) => {
+    const { events, checkpoint } = respelled(7, spell);
+    const [original, spelled] = [log[7], events[7]].map((event) => event.canonical.toString('utf8'));
+    expect(spelled).not.toBe(original);
+    expect(canonicalize(JSON.parse(spelled))).toBe(original);
+    expect(events[10].canonical).not.toEqual(log[10].canonical); // the stream's next event chains onto it
+    const verdict = await verifyExport(lines(events), [checkpoint]);
+    expect(verdict).toMatchObject({ ok: false, index: 7, problem: 'altered' });
+    expect(verdict).toMatchObject({ detail: 'the canonical bytes are not the RFC 8785 form of their JSON' });
   });
 });

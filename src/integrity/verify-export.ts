@@ -1,27 +1,24 @@
 import { hash } from 'node:crypto';
+import { NEW_STREAM_HEAD, parseCanonical, type StreamHead } from './canonical';
 import type { Checkpoint } from './checkpoint';
-import { Frontier, HASH_BYTES, HEX_HASH_LENGTH, leafHashInPlace, verifyConsistency, type BinaryHash, type NodeSink } from './merkle';
-import { Extension, StreamHeads } from './stream-heads';
+import { Frontier, HEX_HASH_LENGTH, leafHashInPlace, verifyConsistency, type BinaryHash, type NodeSink } from './merkle';
 
 /**
  * The offline verifier's core: replays an export (NDJSON, one line per leaf of the global Merkle log,
- * `{"index":i,"canonical":"<base64 canonical bytes>","eventHash":"<hex>","leafHash":"<hex>"}`) and checks every
- * event hash, every stream's chain and the tree roots against signed checkpoints, naming the first index that is
- * wrong.
+ * `{"index":i,"canonical":"<base64 canonical bytes>","eventHash":"<hex>","leafHash":"<hex>"}`) and names the
+ * first index that is wrong. Line by line, it checks that:
+ * - the index is the next one;
+ * - `canonical` is padded base64 (RFC 4648) and `eventHash` is the SHA-256 of its bytes, in lower-case hex;
+ * - those bytes are exactly the RFC 8785 form of their JSON, as the store writes every event;
+ * - they are an event envelope that follows its stream's last event: the next revision, its prevEventHash that
+ *   event's hash (64 zeros for a stream's first);
+ * - the tree of the events' leaf hashes has each signed checkpoint's root when it reaches the checkpoint's size.
  *
  * `leafHash` is the leaf hash the Merkle log itself holds for the index. Nothing is taken on trust from it: where
  * it parts from the event's own leaf hash, the verifier grows a second tree from the log's hashes, and only if
  * that tree's root is the signed one does it name the index where they parted, which a change that keeps every
  * line self-consistent (a row inserted, a replaced last event of a stream) otherwise leaves unplaced. Lines
  * without it (older exports) verify as before.
- *
- * Built for speed: the happy path neither JSON-parses the line nor the event, and reads the line where it lies in
- * the input, as bytes; only its values become a string (Node decodes base64 from strings). The line has a fixed
- * layout (`exportLine`); other layouts fall back to JSON.parse. Each event is decoded into the memory of
- * `StreamHeads`, which checks there, in WebAssembly, that the line's eventHash spells the event's hash and that the
- * event follows its stream's last one: it reads only the envelope's last members (RFC 8785's sorted keys put
- * prevEventHash, recordedAt, schemaVersion, streamId, streamRevision and type at the end); the event hash and the
- * Merkle root cover the rest.
  */
 
 export type Problem = 'altered' | 'missing' | 'inserted' | 'reordered' | 'malformed' | 'root-mismatch';
@@ -34,7 +31,7 @@ export type Verdict =
    */
   | { ok: false; index: number | null; problem: Problem; detail: string; within?: { from: number; to: number } };
 
-/** One export line, with its newline: the layout the verifier reads fastest. */
+/** One export line, with its newline, as the server writes it. */
 export function exportLine(index: number, canonical: Buffer, eventHash: string, leafHash?: Buffer): string {
   const logged = leafHash ? `,"leafHash":"${leafHash.toString('hex')}"` : '';
   return `{"index":${index},"canonical":"${canonical.toString('base64')}","eventHash":"${eventHash}"${logged}}\n`;
@@ -44,17 +41,52 @@ interface Line {
   index: number;
   /** Base64 of the canonical bytes. */
   canonical: string;
-  /** The eventHash the line claims, as the latin1 characters of its bytes (one character per byte). */
   eventHash: string;
   /** Hex, as the log holds it; absent in older exports. */
   leafHash?: string;
 }
 
-const HEAD = Buffer.from('{"index":', 'latin1');
-const CANONICAL = Buffer.from(',"canonical":"', 'latin1');
-const EVENT_HASH = Buffer.from('","eventHash":"', 'latin1');
-const LEAF_HASH = Buffer.from('","leafHash":"', 'latin1');
-const LINE_END = Buffer.from('"}', 'latin1');
+/** The line's members, if it is an object of these and no others. */
+function parseLine(text: string): Line | undefined {
+  let line: Partial<Record<keyof Line, unknown>>;
+  try {
+    line = JSON.parse(text) ?? {};
+  } catch {
+    return undefined;
+  }
+  const { index, canonical, eventHash, leafHash } = line;
+  const isLine =
+    Number.isSafeInteger(index) &&
+    typeof canonical === 'string' &&
+    typeof eventHash === 'string' &&
+    (leafHash === undefined || typeof leafHash === 'string') &&
+    Object.keys(line).length === (leafHash === undefined ? 3 : 4); // and no other members
+  return isLine ? (line as Line) : undefined;
+}
+
+/** What the chain check reads of an event. */
+interface Envelope {
+  streamId: string;
+  streamRevision: number;
+  prevEventHash: string;
+}
+
+/** The chain's members of an event envelope (checked with those the store writes beside them); else undefined. */
+function envelopeOf(event: unknown): Envelope | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const { streamId, streamRevision, prevEventHash, type, schemaVersion, recordedAt } = event as Record<string, unknown>;
+  const isEnvelope =
+    typeof streamId === 'string' &&
+    isCount(streamRevision) &&
+    typeof prevEventHash === 'string' &&
+    prevEventHash.length === HEX_HASH_LENGTH &&
+    typeof type === 'string' &&
+    isCount(schemaVersion) &&
+    typeof recordedAt === 'string';
+  return isEnvelope ? { streamId, streamRevision, prevEventHash } : undefined;
+}
+
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /** How many bytes padded base64 (RFC 4648) of this length decodes to; -1 if no such base64 has this length. */
 function paddedBase64Bytes(base64: string): number {
@@ -63,71 +95,82 @@ function paddedBase64Bytes(base64: string): number {
   return (base64.length / 4) * 3 - padding;
 }
 
-/** The line `bytes[start, end)`, read in place when it has exportLine's layout, else through JSON.parse. */
-function parseLine(bytes: Buffer, start: number, end: number): Line | undefined {
-  return exportLayout(bytes, start, end) ?? parsedLine(bytes.toString('latin1', start, end));
+/** What is wrong with a line's event, seen on its own. */
+interface Fault {
+  problem: 'altered' | 'malformed';
+  detail: string;
+}
+
+const NOT_BASE64: Fault = { problem: 'malformed', detail: 'canonical is not padded base64 (RFC 4648)' };
+const NOT_ITS_HASH: Fault = { problem: 'altered', detail: 'the canonical bytes do not hash to the eventHash' };
+// The store writes no other bytes for an event: other bytes for the same JSON were written by someone else.
+const NOT_CANONICAL: Fault = { problem: 'altered', detail: 'the canonical bytes are not the RFC 8785 form of their JSON' };
+const NOT_AN_ENVELOPE: Fault = { problem: 'malformed', detail: 'the canonical bytes are not an event envelope' };
+
+/**
+ * What one export line tells on its own, before the lines around it are considered: its index, and its event's
+ * first fault, or its envelope, hash and leaf hash. The envelope is there for a faulty event too, when its bytes
+ * hold one: a gap before it may be looking for it.
+ */
+export type LineReading =
+  | { index: number; fault: Fault; envelope?: Envelope }
+  | { index: number; fault?: undefined; envelope: Envelope; eventHash: string; leaf: BinaryHash; leafHash?: string };
+
+/** The line's reading; undefined if it is not an export line. */
+export function readLine(text: string): LineReading | undefined {
+  const line = parseLine(text);
+  if (!line) return undefined;
+  const { index } = line;
+  const prefixed = decode(line.canonical);
+  if (!prefixed) return { index, fault: NOT_BASE64 };
+  const canonical = prefixed.subarray(1);
+  // Compared as hex, the export's form, so a hash in any other spelling fails too.
+  const eventHash = hash('sha256', canonical, 'hex');
+  const json = parseCanonical(canonical);
+  const envelope = envelopeOf(json?.value);
+  const fault = eventHash !== line.eventHash ? NOT_ITS_HASH : !json ? NOT_AN_ENVELOPE : !json.canonical ? NOT_CANONICAL : undefined;
+  if (fault || !envelope) return { index, fault: fault ?? NOT_AN_ENVELOPE, envelope };
+  return { index, envelope, eventHash, leaf: leafHashInPlace(prefixed), leafHash: line.leafHash };
+}
+
+/** The readings of a batch of whole export lines (LF or CRLF), in order; empty lines are skipped. */
+export function readLines(batch: Buffer): (LineReading | undefined)[] {
+  const readings: (LineReading | undefined)[] = [];
+  for (let start = 0; start < batch.length; ) {
+    let end = batch.indexOf(0x0a, start);
+    if (end < 0) end = batch.length;
+    const next = end + 1;
+    if (end > start && batch[end - 1] === 0x0d) end -= 1;
+    if (end > start) readings.push(readLine(batch.toString('utf8', start, end)));
+    start = next;
+  }
+  return readings;
 }
 
 /**
- * The hashes have fixed lengths, so the fields are found from both ends without reading the canonical bytes'
- * base64 in between (decoding it checks that it is nothing else).
+ * Where `decode` writes each event's bytes, one byte in: byte 0 is left for the leaf prefix, so the leaf hash is
+ * taken without copying the event (see leafHashInPlace). One per thread; grows with the longest event.
  */
-function exportLayout(bytes: Buffer, start: number, end: number): Line | undefined {
-  const leafEnd = end - LINE_END.length;
-  if (leafEnd < start || !bytesAt(bytes, start, HEAD) || !bytesAt(bytes, leafEnd, LINE_END)) return undefined;
-  const leafKey = leafEnd - HEX_HASH_LENGTH - LEAF_HASH.length;
-  const withLeaf = leafKey >= start && bytesAt(bytes, leafKey, LEAF_HASH);
-  const hashEnd = withLeaf ? leafKey : leafEnd;
-  const hashKey = hashEnd - HEX_HASH_LENGTH - EVENT_HASH.length;
-  // The index, in canonical form: digits, no leading zero, at most 15 (a safe integer).
-  const digits = start + HEAD.length;
-  let at = digits;
-  let index = 0;
-  for (; at < hashKey && at - digits < 16 && bytes[at] >= 0x30 && bytes[at] <= 0x39; at++) index = index * 10 + bytes[at] - 0x30;
-  if (at === digits || at - digits > 15 || (bytes[digits] === 0x30 && at - digits > 1)) return undefined;
-  const canonical = at + CANONICAL.length;
-  if (canonical > hashKey || !bytesAt(bytes, at, CANONICAL) || !bytesAt(bytes, hashKey, EVENT_HASH)) return undefined;
-  // One string for all three values, sliced (a slice shares the string's characters): a call into Buffer costs
-  // more than copying the keys between them.
-  const text = bytes.toString('latin1', canonical, leafEnd);
-  const hashAt = hashKey + EVENT_HASH.length - canonical;
-  return {
-    index,
-    canonical: text.slice(0, hashKey - canonical),
-    eventHash: text.slice(hashAt, hashAt + HEX_HASH_LENGTH),
-    leafHash: withLeaf ? text.slice(text.length - HEX_HASH_LENGTH) : undefined,
-  };
+let input = Buffer.alloc(1 << 16);
+
+/** The event's bytes behind a free byte (see `input`), or undefined if `base64` is not exactly padded base64. */
+function decode(base64: string): Buffer | undefined {
+  const length = paddedBase64Bytes(base64);
+  if (length < 0) return undefined;
+  if (1 + length > input.length) input = Buffer.alloc(2 * (1 + length));
+  // Node skips characters that are not base64; one skipped makes the output shorter, so none slips through.
+  if (input.write(base64, 1, length, 'base64') !== length) return undefined;
+  return input.subarray(0, 1 + length);
 }
 
-function parsedLine(text: string): Line | undefined {
-  try {
-    const { index, canonical, eventHash, leafHash } = JSON.parse(text) as Record<string, unknown>;
-    if (
-      Number.isSafeInteger(index) &&
-      typeof canonical === 'string' &&
-      typeof eventHash === 'string' &&
-      (leafHash === undefined || typeof leafHash === 'string')
-    ) {
-      // Byte for byte, as the fast path reads it: a look-alike of a hex digit (say U+0161, whose low byte is "a")
-      // becomes two characters, and no hash is spelled with it.
-      return { index: index as number, canonical, eventHash: Buffer.from(eventHash, 'utf8').toString('latin1'), leafHash };
-    }
-  } catch {
-    // malformed: reported by the caller
-  }
-  return undefined;
+const LEAF_HASH = /^[0-9a-f]{64}$/i;
+
+/** Where a stream's chain stands: its last event's revision and hash, and that event's index in the export. */
+interface PlacedHead extends StreamHead {
+  index: number;
 }
 
-/** Whether `key` is at `at` in `bytes`: for keys this short, a loop beats a call into Buffer.compare. */
-function bytesAt(bytes: Buffer, at: number, key: Buffer): boolean {
-  for (let i = 0; i < key.length; i++) if (bytes[at + i] !== key[i]) return false;
-  return true;
-}
-
-const NOT_ITS_HASH = 'the canonical bytes do not hash to the eventHash';
-
-/** Views of the input kept at most (one per distinct line length). */
-const MAX_VIEWS = 4096;
+const NO_EVENT_YET: Readonly<PlacedHead> = { ...NEW_STREAM_HEAD, index: -1 };
 
 /** A gap seen in order: whether what is absent turns up later decides between 'reordered' and 'missing'. */
 type Gap =
@@ -142,11 +185,13 @@ type Gap =
 export class ExportVerifier {
   private readonly frontier = Frontier.empty();
   private readonly checkpoints: Checkpoint[];
+  /**
+   * Per stream id, where its chain stands. V8 hashes strings under a random seed per process, so an export cannot
+   * choose ids that make these lookups slow.
+   */
+  private readonly heads = new Map<string, PlacedHead>();
   private gap: Gap | undefined;
   private verdict: Verdict | undefined;
-  /** Views of the input in the heads' memory, per line length; for this memory and input address. */
-  private readonly views = new Map<number, [Buffer, Buffer]>();
-  private viewed: { memory: Buffer; at: number } = { memory: Buffer.alloc(0), at: -1 };
   /** Size of the largest checkpoint whose root the export matched so far. */
   private matchedSize = 0;
   /** Whether every line so far carried the log's leaf hash: the second tree needs all of them. */
@@ -162,21 +207,15 @@ export class ExportVerifier {
     /** The log's event at the parting index is in the export, later: something was put in before it. */
     loggedEventComesLater: boolean;
   };
-  private readonly loggedLeaf = Buffer.alloc(HASH_BYTES);
   private nextCheckpointSize = -1;
 
-  private constructor(
+  /** `onNode` sees every tree node the export's leaves make, for keeping the tree (to locate a root mismatch). */
+  constructor(
     checkpoints: readonly Checkpoint[],
-    private readonly streams: StreamHeads,
     private readonly onNode?: NodeSink,
   ) {
     this.checkpoints = [...checkpoints].sort((a, b) => a.size - b.size);
     this.compareRoots();
-  }
-
-  /** `onNode` sees every tree node the export's leaves make, for keeping the tree (to locate a root mismatch). */
-  static async create(checkpoints: readonly Checkpoint[], onNode?: NodeSink): Promise<ExportVerifier> {
-    return new ExportVerifier(checkpoints, await StreamHeads.create(), onNode);
   }
 
   get settled(): boolean {
@@ -185,34 +224,24 @@ export class ExportVerifier {
 
   /** One line of the export, without its newline. */
   push(text: string): void {
-    const bytes = Buffer.from(text, 'utf8');
-    this.pushLine(bytes, 0, bytes.length);
+    if (!this.verdict && text.length > 0) this.take(readLine(text));
   }
 
-  /** The line `bytes[start, end)`, without its newline: how `feed` hands over lines, where they lie in its chunks. */
-  pushLine(bytes: Buffer, start: number, end: number): void {
-    if (this.verdict || end <= start) return;
-    const line = parseLine(bytes, start, end);
-    if (this.gap) return this.lookForGap(line);
+  /** The reading of the export's next line (see `readLines`). */
+  take(reading: LineReading | undefined): void {
+    if (this.verdict) return;
+    if (this.gap) return this.lookForGap(reading);
     const expected = this.frontier.size;
-    if (!line) return this.fail(expected, 'malformed', 'the line is not an export line');
-    if (line.index > expected) {
-      this.gap = { at: expected, wantedIndex: expected, detail: `the line after index ${expected - 1} has index ${line.index}` };
+    if (!reading) return this.fail(expected, 'malformed', 'the line is not an export line');
+    if (reading.index > expected) {
+      this.gap = { at: expected, wantedIndex: expected, detail: `the line after index ${expected - 1} has index ${reading.index}` };
       return;
     }
-    if (line.index < expected) return this.fail(expected, 'inserted', `a line repeats index ${line.index}`);
-
-    const decoded = this.decode(line.canonical);
-    if (!decoded) return this.fail(expected, 'malformed', 'canonical is not padded base64 (RFC 4648)');
-    const [prefixed, canonical] = decoded;
-    // The event hash is compared as hex, the export's form, so a hash in any other spelling fails too.
-    if (line.eventHash.length !== HEX_HASH_LENGTH) return this.fail(expected, 'altered', NOT_ITS_HASH);
-    const eventHash = hash('sha256', canonical, 'binary');
-    // Both hashed before the chain check, which may grow the memory under the views.
-    const leaf = leafHashInPlace(prefixed);
-    if (!this.extendsStream(expected, canonical, eventHash, line)) return;
-    if (!this.followLoggedLeaf(expected, leaf, line.leafHash)) return;
-    this.frontier.append(leaf, this.onNode);
+    if (reading.index < expected) return this.fail(expected, 'inserted', `a line repeats index ${reading.index}`);
+    if (reading.fault) return this.fail(expected, reading.fault.problem, reading.fault.detail);
+    if (!this.extendsStream(expected, reading.envelope, reading.eventHash)) return;
+    if (!this.followLoggedLeaf(expected, reading.leaf, reading.leafHash)) return;
+    this.frontier.append(reading.leaf, this.onNode);
     if (this.frontier.size === this.nextCheckpointSize) this.compareRoots();
   }
 
@@ -224,30 +253,30 @@ export class ExportVerifier {
     return this.verdict ?? { ok: true, size, rootHash: this.frontier.root() };
   }
 
-  private extendsStream(index: number, canonical: Buffer, eventHash: BinaryHash, line: Line): boolean {
-    const streams = this.streams;
-    const answer = streams.extend(canonical.byteOffset, canonical.length, index, eventHash, line.eventHash);
-    if (answer === Extension.extended) return true;
-    if (answer === Extension.notItsHash) {
-      this.fail(index, 'altered', NOT_ITS_HASH);
-    } else if (answer === Extension.notAnEnvelope) {
-      this.fail(index, 'malformed', 'the canonical bytes are not an event envelope');
-    } else if (answer === Extension.ahead) {
-      const [revision, last] = [streams.revision(), streams.lastRevision()];
+  /** Moves the event's stream head to it if it follows that stream's last event; else records why not. */
+  private extendsStream(index: number, event: Envelope, eventHash: string): boolean {
+    const last = this.heads.get(event.streamId) ?? NO_EVENT_YET;
+    if (event.streamRevision > last.revision + 1) {
       this.gap = {
         at: index,
-        stream: streams.streamId(),
-        wantedRevision: last + 1,
-        detail: `revision ${revision} of its stream comes where revision ${last + 1} belongs`,
+        stream: event.streamId,
+        wantedRevision: last.revision + 1,
+        detail: `revision ${event.streamRevision} of its stream comes where revision ${last.revision + 1} belongs`,
       };
-    } else if (answer === Extension.repeated) {
-      this.fail(index, 'inserted', `revision ${streams.revision()} of its stream was already in the log`);
-    } else {
-      // Either the stream's previous event changed after this one was chained to it, or this one did: name the earlier.
-      const previous = streams.lastIndex();
-      this.fail(previous >= 0 ? previous : index, 'altered', `index ${index} does not chain onto the previous event of its stream (index ${previous})`);
+      return false;
     }
-    return false;
+    if (event.streamRevision <= last.revision) {
+      this.fail(index, 'inserted', `revision ${event.streamRevision} of its stream was already in the log`);
+      return false;
+    }
+    if (event.prevEventHash !== last.lastHash) {
+      // Either the stream's previous event changed after this one was chained to it, or this one did: name the earlier.
+      const named = last.index >= 0 ? last.index : index;
+      this.fail(named, 'altered', `index ${index} does not chain onto the previous event of its stream (index ${last.index})`);
+      return false;
+    }
+    this.heads.set(event.streamId, { revision: event.streamRevision, lastHash: eventHash, index });
+    return true;
   }
 
   /** Grows the tree of the log's own leaf hashes once they part from the events' (see the file's comment). */
@@ -256,11 +285,11 @@ export class ExportVerifier {
       this.everyLineLogged = false;
       return true;
     }
-    if (this.loggedLeaf.write(leafHash, 'hex') !== HASH_BYTES) {
+    if (!LEAF_HASH.test(leafHash)) {
       this.fail(index, 'malformed', 'the leafHash is not 64 hex digits');
       return false;
     }
-    const logged = this.loggedLeaf.toString('latin1');
+    const logged: BinaryHash = Buffer.from(leafHash, 'hex').toString('latin1');
     const parting = this.parting;
     if (!parting) {
       if (leaf === logged) return true;
@@ -274,48 +303,14 @@ export class ExportVerifier {
     return true;
   }
 
-  private lookForGap(line: Line | undefined): void {
+  private lookForGap(reading: LineReading | undefined): void {
     const gap = this.gap;
-    if (!gap || !line) return;
+    if (!gap || !reading) return;
     const found =
       'wantedIndex' in gap
-        ? line.index === gap.wantedIndex
-        : (() => {
-            const canonical = this.decode(line.canonical)?.[1];
-            const streams = this.streams;
-            return (
-              !!canonical &&
-              streams.parse(canonical.byteOffset, canonical.length) &&
-              streams.revision() === gap.wantedRevision &&
-              streams.streamId() === gap.stream
-            );
-          })();
+        ? reading.index === gap.wantedIndex
+        : reading.envelope?.streamRevision === gap.wantedRevision && reading.envelope.streamId === gap.stream;
     if (found) this.fail(gap.at, 'reordered', `${gap.detail}; it comes later in the export`);
-  }
-
-  /**
-   * Decodes base64 into the heads' input, one byte in, leaving byte 0 for the leaf prefix (see leafHashInPlace),
-   * and returns views of it with and without that byte: kept per length, since a view is an object and most
-   * lines share a handful of lengths.
-   */
-  private decode(base64: string): [prefixed: Buffer, canonical: Buffer] | undefined {
-    const expected = paddedBase64Bytes(base64);
-    if (expected < 0) return undefined;
-    const at = this.streams.input(1 + expected);
-    const memory = this.streams.memory;
-    if (memory !== this.viewed.memory || at !== this.viewed.at || this.views.size > MAX_VIEWS) {
-      this.views.clear();
-      this.viewed = { memory, at };
-    }
-    const written = memory.write(base64, at + 1, expected, 'base64');
-    // Node skips characters that are not base64; one skipped makes the output shorter, so none slips through.
-    if (written !== expected) return undefined;
-    let views = this.views.get(written);
-    if (!views) {
-      views = [memory.subarray(at, at + 1 + written), memory.subarray(at + 1, at + 1 + written)];
-      this.views.set(written, views);
-    }
-    return views;
   }
 
   /** Compares the roots of the checkpoints of the export's size so far; none is due before `nextCheckpointSize`. */
@@ -357,7 +352,7 @@ export async function verifyExport(
   lines: AsyncIterable<string> | Iterable<string>,
   checkpoints: readonly Checkpoint[],
 ): Promise<Verdict> {
-  const verifier = await ExportVerifier.create(checkpoints);
+  const verifier = new ExportVerifier(checkpoints);
   for await (const line of lines) {
     verifier.push(line);
     if (verifier.settled) break;

@@ -1,20 +1,6 @@
 // The crash test's child process: `node test/projections/run-projections.js DATABASE_URL BATCH_SIZE` runs
 // `projections run` from the TypeScript sources, compiled on load by @swc/core (as jest does), no build needed.
-const { readFileSync } = require('node:fs');
-const { transformSync } = require('@swc/core');
-
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    module: { type: 'commonjs' },
-    jsc: {
-      target: 'es2022',
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-    },
-  });
-  module._compile(code, filename);
-};
+require('../support/register-typescript');
 
 const { Command } = require('commander');
 const { registerProjectionCommands } = require('../../src/projections/projections.cli');
