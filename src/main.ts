@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { createApp } from './app';
-import { ConfigurationError, loadConfiguration } from './config/configuration';
+import { ConfigurationError, loadConfiguration, loadDotEnv } from './config/configuration';
 import { openDatabase, tokenVerifierFor } from './runtime';
 
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadConfiguration();
   const database = await openDatabase(config);
   let app;

@@ -5,7 +5,7 @@ import { registerImportCommand } from '../imports/import.command';
 import { registerTokenCommand } from '../auth/token.command';
 import { registerVerifyCommand } from '../audit/verify.command';
 import { registerCohortCommand } from '../cohort-reports/cohort.command';
-import { ConfigurationError, loadConfiguration } from '../config/configuration';
+import { ConfigurationError, loadConfiguration, loadDotEnv } from '../config/configuration';
 import { readInThreads } from '../integrity/line-readers';
 import { postgresProjectionDependencies } from '../projections/postgres-dependencies';
 import { registerProjectionCommands } from '../projections/projections.cli';
@@ -35,6 +35,7 @@ export function cliProgram(): Command {
 }
 
 if (require.main === module) {
+  loadDotEnv();
   cliProgram()
     .parseAsync(process.argv)
     .catch((error: unknown) => {

@@ -1,5 +1,9 @@
-import { inspect } from 'node:util';
-import { ConfigurationError, loadConfiguration, trustProxy } from './configuration';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect, promisify } from 'node:util';
+import { Configuration, ConfigurationError, loadConfiguration, settingNames, trustProxy } from './configuration';
 
 /** What loading these settings throws, as `npm start` would print it. */
 function refusal(env: Record<string, string>): string {
@@ -88,4 +92,29 @@ describe('configuration of tokens and proxies', () => {
       expect(() => loadConfiguration({ JOURNEY_TRUST_PROXY: setting })).toThrow(/JOURNEY_TRUST_PROXY must be a hop count/);
     }
   });
+});
+
+describe('.env', () => {
+  test('.env.example lists every setting, each with its default (or commented out when it has none)', () => {
+    const lines = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8').split('\n');
+    const given = lines.map((line) => /^([A-Z_]+)=(.*)$/.exec(line)).filter((match) => match !== null);
+    const unset = lines.map((line) => /^# ([A-Z_]+)=$/.exec(line)?.[1]).filter((name) => name !== undefined);
+    expect([...given.map((match) => match[1]), ...unset].sort()).toEqual(settingNames().sort());
+    const defaults = new Configuration() as unknown as Record<string, unknown>;
+    for (const [, name, value] of given) expect({ name, value }).toEqual({ name, value: String(defaults[name!]) });
+  });
+
+  test('the CLI reads a .env file beside it, and a variable already set wins', async () => {
+    // process.loadEnvFile writes the process's own environment, which jest's sandbox does not see: a real process.
+    const repo = join(__dirname, '..', '..');
+    const folder = mkdtempSync(join(tmpdir(), 'journey-ledger-env-'));
+    const fromFile = join(folder, 'from-file');
+    writeFileSync(join(folder, '.env'), `JOURNEY_DATA_DIR=${fromFile}\nLOG_LEVEL=not-a-level\n`);
+    const run = promisify(execFile);
+    const env = { ...process.env, LOG_LEVEL: 'error' };
+    delete env.JOURNEY_DATA_DIR;
+    await run(process.execPath, [join(repo, 'dist', 'src', 'cli', 'main.js'), 'token', '--role', 'caseworker', '--org', 'org-a'], { cwd: folder, env });
+    // The key was made where .env said; LOG_LEVEL's bad line lost to the environment's, or the command would have stopped.
+    expect(existsSync(join(fromFile, 'keys'))).toBe(true);
+  }, 120_000);
 });

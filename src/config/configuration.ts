@@ -3,6 +3,7 @@ import {
   IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate, validateSync, ValidatorConstraint, type ValidatorConstraintInterface,
 } from 'class-validator';
 import { isIP } from 'node:net';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 /**
@@ -143,7 +144,20 @@ const OPTIONAL_SETTINGS = [
   'JOURNEY_KEK', 'JOURNEY_KEK_FILE', 'JOURNEY_TRUST_PROXY', 'JOURNEY_LOG_FILE',
 ];
 
+/** Every setting's name: those with a default, then those that may stay unset. */
+export function settingNames(): string[] {
+  return [...new Set([...Object.keys(new Configuration()), ...OPTIONAL_SETTINGS])];
+}
+
 export class ConfigurationError extends Error {}
+
+/**
+ * Settings kept in a `.env` file (see `.env.example`), read into the environment at start when the file exists. A
+ * variable already set in the environment wins over the file, so a deployment can override any line of it.
+ */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
 
 /**
  * The text of the file a `..._FILE` setting names. A file that cannot be read is an error naming the setting, not
@@ -158,9 +172,8 @@ export async function readSettingFile(setting: string, path: string): Promise<st
 }
 
 export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Configuration {
-  const defaults = new Configuration();
   const given = Object.fromEntries(
-    Object.keys(defaults).concat(OPTIONAL_SETTINGS).filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]),
+    settingNames().filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]),
   );
   const config = plainToInstance(Configuration, given, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfiguration } from '../config/configuration';
+import { loadConfiguration, loadDotEnv } from '../config/configuration';
 import { openDatabase } from '../runtime';
 import { createDataSource } from './data-source';
 
@@ -8,6 +8,7 @@ import { createDataSource } from './data-source';
  * or the embedded one, started as `npm start` starts it. The CLI destroys the data source when it is done; the
  * embedded server is stopped with it, so the command ends instead of leaving a server behind.
  */
+loadDotEnv();
 export const dataSource = openDatabase(loadConfiguration(), { migrate: false }).then((database) => {
   const source = createDataSource(database.url);
   const destroy = source.destroy.bind(source);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,9 @@ import { freePort } from './free-port';
  * Each test file then creates its own database on it (see database.ts).
  */
 export default async function globalSetup(): Promise<void> {
+  // The tests that run the app as a user does (the README's block, the CLI, TypeORM's scripts) use dist: built once
+  // here, so that they never compile it at the same time.
+  execFileSync(process.execPath, [join(__dirname, '..', '..', 'scripts', 'build.js'), '--if-changed'], { stdio: 'inherit' });
   const skipped = eventStoreDbSkipReason();
   if (skipped) console.log(`\n[tests] the EventStoreDB contract run is skipped: ${skipped}`);
   if (process.env.DATABASE_URL) {
