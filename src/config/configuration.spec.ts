@@ -111,7 +111,7 @@ describe('.env', () => {
     const fromFile = join(folder, 'from-file');
     writeFileSync(join(folder, '.env'), `JOURNEY_DATA_DIR=${fromFile}\nLOG_LEVEL=not-a-level\n`);
     const run = promisify(execFile);
-    const env = { ...process.env, LOG_LEVEL: 'error' };
+    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'error' };
     delete env.JOURNEY_DATA_DIR;
     await run(process.execPath, [join(repo, 'dist', 'src', 'cli', 'main.js'), 'token', '--role', 'caseworker', '--org', 'org-a'], { cwd: folder, env });
     // The key was made where .env said; LOG_LEVEL's bad line lost to the environment's, or the command would have stopped.
