@@ -9,9 +9,9 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { badRequest, conflict, notFound } from '../http/problem';
-import { CheckpointSigner, InconsistentCheckpointError } from '../integrity/checkpoint-signer';
-import { MerkleLog, MerkleLogBuilder } from '../integrity/merkle-log';
 import { CheckpointSchedule } from './checkpoint-schedule';
+import { CheckpointSigner, InconsistentCheckpointError } from './checkpoint-signer';
+import { MerkleLog, MerkleLogBuilder } from './merkle-log';
 import { merkleLogReached } from './merkle-log-following';
 
 class InclusionProofResponse {

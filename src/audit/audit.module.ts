@@ -4,12 +4,12 @@ import type { Configuration } from '../config/configuration';
 import { DB_POOL } from '../database/database.module';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
-import { CheckpointSigner } from '../integrity/checkpoint-signer';
-import { MerkleLog, MerkleLogBuilder } from '../integrity/merkle-log';
 import { LedgerMetrics } from '../metrics/metrics';
 import { AuditController } from './audit.controller';
 import { loadCheckpointKey } from './checkpoint-key';
 import { CheckpointSchedule } from './checkpoint-schedule';
+import { CheckpointSigner } from './checkpoint-signer';
+import { MerkleLog, MerkleLogBuilder } from './merkle-log';
 import { MERKLE_LOG_BUILDER_OPTIONS } from './merkle-log-following';
 
 /**

@@ -262,7 +262,7 @@ function withStoredId(event: NewEvent): NewEvent {
   return eventId === event.eventId ? event : { ...event, eventId };
 }
 
-function storedEvent({ envelope, eventHash }: SealedEvent) {
+function storedEvent({ envelope, eventHash }: SealedEvent<EventMetadata>) {
   const { eventId, type, data, metadata, schemaVersion, occurredAt, recordedAt, prevEventHash } = envelope;
   const stored: StoredMetadata = { ...metadata, schemaVersion, occurredAt, recordedAt, prevEventHash, eventHash };
   return jsonEvent({ id: eventId, type, data, metadata: stored });

@@ -12,6 +12,7 @@ import {
   type AppendResult,
   type CanonicalEvent,
   type CanonicalLogOptions,
+  type EventMetadata,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
@@ -431,6 +432,6 @@ function canonicalEvent(row: EventRow): CanonicalEvent {
 
 /** The stored canonical bytes are the event; position and hash come from their columns. */
 function recordedEvent(row: EventRow): RecordedEvent {
-  const envelope = JSON.parse(row.canonical) as SealedEnvelope;
+  const envelope = JSON.parse(row.canonical) as SealedEnvelope<EventMetadata>;
   return { ...envelope, position: Number(row.position), eventHash: row.event_hash };
 }

@@ -1,4 +1,4 @@
-import { MerkleLogBuilder } from '../integrity/merkle-log';
+import { MerkleLogBuilder } from '../audit/merkle-log';
 import { ProjectionWorker } from '../projections/projections.module';
 import { startTestApp, type TestApp } from '../../test/support/app';
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { canonicalBytes, sha256Hex } from '../../src/integrity/canonical';
+import { canonicalBytes, NO_PREVIOUS_HASH, sha256Hex } from '../../src/integrity/canonical';
 import {
   DuplicateEventIdError,
-  NO_PREVIOUS_HASH,
   WrongExpectedRevisionError,
   type CanonicalEvent,
   type EventStore,

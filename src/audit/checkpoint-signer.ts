@@ -1,9 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../database/transaction';
-import { openCheckpoint, signCheckpoint, type Checkpoint } from './checkpoint';
+import { openCheckpoint, signCheckpoint, type Checkpoint } from '../integrity/checkpoint';
+import { verifyConsistency } from '../integrity/merkle';
+import { parseVerifierKey, type NoteSigner } from '../integrity/signed-note';
 import type { MerkleLog } from './merkle-log';
-import { verifyConsistency } from './merkle';
-import { parseVerifierKey, type NoteSigner } from './signed-note';
 
 /** A tree of the log and a checkpoint it signed are not one log: the larger does not extend the smaller. */
 export class InconsistentCheckpointError extends Error {

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../database/transaction';
 import type { CanonicalEvent, EventStore, Subscription } from '../event-store/event-store';
-import { sha256Hex } from './canonical';
+import { sha256Hex } from '../integrity/canonical';
 import {
   Frontier,
   HASH_BYTES,
@@ -12,8 +12,8 @@ import {
   rootHash,
   type NodeId,
   type NodeReader,
-} from './merkle';
-import { exportLine } from './verify-export';
+} from '../integrity/merkle';
+import { exportLine } from '../integrity/verify-export';
 
 /**
  * The global Merkle log on PostgreSQL (migrations 1763900000100-MerkleLog, 1763900000400-MerkleRuns): leaf i is
