@@ -77,7 +77,7 @@ export class AuditModule implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  // Module destruction runs before DatabaseModule closes the pool and store at application shutdown.
+  // Module destruction runs before the store closes and the pool ends, at application shutdown.
   async onModuleDestroy(): Promise<void> {
     await this.schedule.stop();
     await this.builder.stop();

@@ -1,5 +1,5 @@
-import { WrongExpectedRevisionError, type AppendResult, type EventStore } from '../event-store/event-store';
-import type { LedgerMetrics } from './metrics';
+import type { LedgerMetrics } from '../metrics/metrics';
+import { WrongExpectedRevisionError, type AppendResult, type EventStore } from './event-store';
 
 /** Counts and times appends around any adapter, so both adapters report the same figures. */
 export function meteredEventStore(store: EventStore, metrics: LedgerMetrics): EventStore {
