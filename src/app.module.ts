@@ -20,6 +20,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { PersonsModule } from './persons/persons.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { ProjectionsModule } from './projections/projections.module';
+import { QueriesModule } from './queries/queries.module';
 import { loggerOptions } from './logging';
 
 export interface AppOptions {
@@ -49,6 +50,7 @@ export class AppModule {
         AccessLogModule,
         ImportsModule.forRoot(options.config),
         ProjectionsModule.forRoot(),
+        QueriesModule,
         AuditModule.forRoot(options.config),
         CohortReportsModule,
       ],

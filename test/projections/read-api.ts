@@ -10,6 +10,7 @@ import { ProblemFilter } from '../../src/http/problem.filter';
 import { LedgerMetrics } from '../../src/metrics/metrics';
 import { strictValidationPipe } from '../../src/http/validation';
 import { ProjectionsModule } from '../../src/projections/projections.module';
+import { QueriesModule } from '../../src/queries/queries.module';
 import { ReadModelPosition } from '../../src/queries/read-your-writes';
 import { openReadModelDatabase, type ReadModelDatabase } from './read-model-database';
 
@@ -21,7 +22,7 @@ export interface ReadApi {
 }
 
 /**
- * ProjectionsModule in a Nest app wired as the app module does (EventStore under EVENT_STORE, metrics, TypeORM's
+ * ProjectionsModule and QueriesModule in a Nest app wired as the app module does (EventStore under EVENT_STORE, metrics, TypeORM's
  * DataSource, the reads of a person's record with their access log, the strict validation pipe and problem
  * filter), its runner following the log.
  */
@@ -38,6 +39,7 @@ export async function startReadApi(options: { runner?: boolean; readYourWritesTi
       TypeOrmModule.forRoot({ type: 'postgres', url: db.url, synchronize: false, logging: false }),
       EventStoreModule,
       ProjectionsModule.forRoot({ runner: options.runner ?? true }),
+      QueriesModule,
     ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
