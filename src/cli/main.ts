@@ -7,7 +7,7 @@ import { registerCohortCommand } from '../cohort-reports/cohort.command';
 import { ConfigurationError, loadConfiguration } from '../config/configuration';
 import { postgresProjectionDependencies } from '../projections/postgres-dependencies';
 import { registerProjectionCommands } from '../projections/projections.cli';
-import { openDatabase } from '../runtime';
+import { openDatabase } from '../database/open-database';
 
 /** One CLI entry point (`npm run cli -- <command>`); each feature registers its own commands. */
 export function cliProgram(): Command {

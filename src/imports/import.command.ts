@@ -8,7 +8,7 @@ import { ImportRejected } from '../application/errors';
 import { PersonalDataSeal } from '../personal-data/personal-data-seal';
 import { LocalKeyEncryptionKey } from '../personal-data/key-encryption-key';
 import { PersonKeys } from '../personal-data/person-keys';
-import { openDatabase } from '../runtime';
+import { openDatabase } from '../database/open-database';
 import { importJourneys, type ImportProgress } from './import-journeys';
 import { linesOfFile } from './ndjson';
 
