@@ -1,13 +1,13 @@
 import { getMetadataStorage } from 'class-validator';
 import { JOURNEY_EVENT_TYPES, type JourneyEventType } from '../src/journey/domain/events';
 import { mapFreeText } from '../src/journey/domain/free-text';
+import { upcast } from '../src/journey/domain/upcasters';
 import { EVENT_DATA } from '../src/journey/event-data/registry';
-import { upcast } from '../src/journey/upcasting/upcasters';
+import { givenStream } from '../test/support/projection-given';
 import { VALID } from '../test/support/valid-fact-data';
 import type { CohortFact } from './cohort/fact';
 import { COHORT_ENTRY_TYPES, cohortFacts } from './cohort-facts';
 import { effectiveHistory, isCorrection } from './corrections';
-import { givenStream } from './given';
 import type { ProjectedEvent } from './projection';
 
 /** The rows of a stream, folded as the runner folds them: events upcast, corrections recomputed from the history through them. */

@@ -1,5 +1,5 @@
 import { isJourneyEventType, JOURNEY_EVENT_TYPES, type JourneyEventData, type JourneyEventType } from '../src/journey/domain/events';
-import type { EmploymentStatusRecordedV2 } from '../src/journey/upcasting/upcasters';
+import type { EmploymentStatusRecordedV2 } from '../src/journey/domain/upcasters';
 import type { CohortFact } from './cohort/fact';
 import { isCorrection } from './corrections';
 import { personIdOf, type ProjectedEvent, type Projection, type ReadModelChange } from './projection';

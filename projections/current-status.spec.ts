@@ -1,7 +1,7 @@
 import fc from 'fast-check';
+import { givenStream } from '../test/support/projection-given';
 import { effectiveHistory } from './corrections';
 import { currentStatus, type CurrentStatusRow } from './current-status';
-import { givenStream } from './given';
 import type { ProjectedEvent } from './projection';
 
 /** Folds events the way the runner does: ordinary events applied, corrections recomputed from the history. */

@@ -1,5 +1,5 @@
+import { givenStream } from '../test/support/projection-given';
 import { effectiveHistory } from './corrections';
-import { givenStream } from './given';
 import { outcomeTimeline, type TimelinePoint } from './outcome-timeline';
 import type { ProjectedEvent } from './projection';
 

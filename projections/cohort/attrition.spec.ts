@@ -1,5 +1,5 @@
+import { givenEntrant, givenEntrants, memberOf, membersOf, type GivenPerson } from '../../test/support/cohort-given';
 import { attritionTables, followUpOf } from './attrition';
-import { givenEntrant, givenEntrants, memberOf, membersOf, type GivenPerson } from './given';
 
 const closed = (person: GivenPerson, reason: string, occurredAt: string) => person.add('CaseClosed', { reason }, occurredAt);
 

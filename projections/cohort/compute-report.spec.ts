@@ -1,7 +1,7 @@
+import { definitionOf, factsOf, FEMALE_MD_1990, givenEntrant, givenEntrants, givenPerson, type GivenPerson } from '../../test/support/cohort-given';
 import { addMonths } from './calendar';
 import { CohortBelowKError, computeCohort } from './compute-report';
 import type { CohortDefinition } from './definition';
-import { definitionOf, factsOf, FEMALE_MD_1990, givenEntrant, givenEntrants, givenPerson, type GivenPerson } from './given';
 
 const NOW = { lastPosition: Number.MAX_SAFE_INTEGER, organisationId: null, observationEnd: '2025-12-31T23:59:59Z' };
 

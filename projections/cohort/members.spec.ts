@@ -1,4 +1,4 @@
-import { definitionOf, EVERY_POSITION, factsOf, FEMALE_MD_1990, givenEntrant, givenPerson, memberOf, membersOf } from './given';
+import { definitionOf, EVERY_POSITION, factsOf, FEMALE_MD_1990, givenEntrant, givenPerson, memberOf, membersOf } from '../../test/support/cohort-given';
 import { cohortMembers } from './members';
 
 const entryOf = (...args: Parameters<typeof membersOf>) => membersOf(...args).map((member) => member.entry);

@@ -1,4 +1,4 @@
-import { definitionOf, givenEntrant, givenEntrants, memberOf, membersOf, type GivenPerson } from './given';
+import { definitionOf, givenEntrant, givenEntrants, memberOf, membersOf, type GivenPerson } from '../../test/support/cohort-given';
 import type { StatusAtOffsets } from './definition';
 import { statusAtOffsetsTables, statusOn } from './status-at-offsets';
 

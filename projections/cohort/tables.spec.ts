@@ -1,4 +1,4 @@
-import { givenEntrants, membersOf } from './given';
+import { givenEntrants, membersOf } from '../../test/support/cohort-given';
 import { ascending, compareCodes, groupsOf, measureTable, percentOf } from './tables';
 
 describe('what cohort tables share', () => {

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import type { ProjectedEvent } from '../../projections/projection';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
-import { upcast } from '../journey/upcasting/upcasters';
+import { upcast } from '../journey/domain/upcasters';
 import { lockCheckpoints, saveCheckpoints } from './checkpoints';
 import { inBatches } from './in-batches';
 import { logByStream } from './log-by-stream';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { CohortDefinition } from './definition';
-import type { CohortFact } from './fact';
-import { cohortMembers, type CohortMember } from './members';
+import type { CohortDefinition } from '../../projections/cohort/definition';
+import type { CohortFact } from '../../projections/cohort/fact';
+import { cohortMembers, type CohortMember } from '../../projections/cohort/members';
 
 /** Builds cohort_facts rows for specs: positions rise across every person, in the order facts are added. */
 
