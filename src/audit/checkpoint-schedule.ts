@@ -1,4 +1,4 @@
-import { CheckpointSigner, checkpointDue, type CheckpointPolicy, type SignedCheckpoint } from './checkpoint-signer';
+import { type CheckpointSigner, checkpointDue, type CheckpointPolicy, type SignedCheckpoint } from './checkpoint-signer';
 import type { MerkleLogHead } from './merkle-log';
 
 /**

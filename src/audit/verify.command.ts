@@ -1,5 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
-import { Command } from 'commander';
+import { type Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { verifyOffline, verifyOnline, type Progress, type VerificationReport } from './verification';
 

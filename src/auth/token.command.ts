@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { loadConfiguration } from '../config/configuration';
 import { ROLES, type Role } from './actor';

@@ -1,6 +1,6 @@
 import canonicalize from 'canonicalize';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { CohortBelowKError } from '../../projections/cohort/compute-report';
 import type { CohortReport } from '../../projections/cohort/report';

@@ -15,6 +15,7 @@ class EventStoreDbConnectionString implements ValidatorConstraintInterface {
     if (typeof value !== 'string') return false;
     try {
       // Makes a client object only: it connects on its first call, which never comes.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when the setting is set (see above)
       (require('@eventstore/db-client') as typeof import('@eventstore/db-client')).EventStoreDBClient.connectionString(value);
       return true;
     } catch {

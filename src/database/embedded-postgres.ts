@@ -77,9 +77,11 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Pro
     }
     await server.start();
   } catch (error) {
+    // The package rejects with an Error, or with nothing when the server exits before it is ready.
     throw new Error(
-      `Embedded PostgreSQL failed to start in ${dataDir} on port ${options.port}: ${String(error ?? 'exited early')}\n` +
+      `Embedded PostgreSQL failed to start in ${dataDir} on port ${options.port}: ${error instanceof Error ? String(error) : 'exited early'}\n` +
         recentLog.join('').slice(-2000),
+      { cause: error },
     );
   }
   try {

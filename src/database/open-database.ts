@@ -14,15 +14,9 @@ export interface Database {
  * PostgreSQL whose data lives in JOURNEY_DATA_DIR. Its schema is brought up to date before use.
  */
 export async function openDatabase(config: Configuration): Promise<Database> {
-  // Loaded only when needed: the package is ESM, and test runs (DATABASE_URL set by their set-up) never need it.
   const database: Database = config.DATABASE_URL
     ? { url: config.DATABASE_URL, stop: async () => undefined }
-    : await (require('./embedded-postgres') as typeof EmbeddedPostgres).startEmbeddedPostgres({
-        dataDir: join(resolve(config.JOURNEY_DATA_DIR), 'pg'),
-        port: config.JOURNEY_PG_PORT,
-        database: 'journey_ledger',
-        durable: true,
-      });
+    : await startEmbedded(config);
   try {
     await migrate(database.url);
   } catch (error) {
@@ -30,4 +24,16 @@ export async function openDatabase(config: Configuration): Promise<Database> {
     throw error;
   }
   return database;
+}
+
+function startEmbedded(config: Configuration): Promise<Database> {
+  // Loaded only when needed: the package is ESM, and test runs (DATABASE_URL set by their set-up) never need it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- so, not an import
+  const { startEmbeddedPostgres } = require('./embedded-postgres') as typeof EmbeddedPostgres;
+  return startEmbeddedPostgres({
+    dataDir: join(resolve(config.JOURNEY_DATA_DIR), 'pg'),
+    port: config.JOURNEY_PG_PORT,
+    database: 'journey_ledger',
+    durable: true,
+  });
 }

@@ -1,5 +1,5 @@
 import { SingleBar, Presets } from 'cli-progress';
-import { Command } from 'commander';
+import { type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { loadConfiguration } from '../config/configuration';
 import { resilientPool } from '../database/pool';

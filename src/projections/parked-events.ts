@@ -23,7 +23,7 @@ const DATA_ERROR_CLASSES: ReadonlySet<string> = new Set(['22', '23', '54']);
 
 /** The SQLSTATE of an error by which PostgreSQL refused the data itself; undefined for any other error. */
 export function dataErrorCode(error: unknown): string | undefined {
-  const cause = error instanceof QueryFailedError ? error.driverError : error;
+  const cause: unknown = error instanceof QueryFailedError ? error.driverError : error;
   const code = cause instanceof DatabaseError ? cause.code : undefined;
   return code !== undefined && DATA_ERROR_CLASSES.has(code.slice(0, 2)) ? code : undefined;
 }

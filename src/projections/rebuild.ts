@@ -115,7 +115,7 @@ export async function rebuild(store: EventStore, dataSource: DataSource, options
 
   const rows: Record<string, number> = {};
   for (const model of models) {
-    const [{ count }] = await dataSource.query(`SELECT count(*) AS count FROM ${model.table.name}`);
+    const [{ count }] = await dataSource.query<{ count: string }[]>(`SELECT count(*) AS count FROM ${model.table.name}`);
     rows[model.projection.name] = Number(count);
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -67,7 +67,7 @@ async function reportsInTheirOwnProcess(databaseUrl: string, definitions: readon
   const child = fork(join(__dirname, 'cohort-report-process.js'), [databaseUrl, ...definitions.map((definition) => JSON.stringify(definition))]);
   let times: CohortReportTimes | undefined;
   child.on('message', (message) => (times = message as CohortReportTimes));
-  const [code] = await once(child, 'exit');
+  const [code] = (await once(child, 'exit')) as [number | null];
   if (!times) throw new Error(`The report process exited with ${code} before it reported`);
   return times;
 }

@@ -180,7 +180,7 @@ export function describeEventStoreContract(
         outcomes.forEach((outcome, index) => {
           if (wrong(index)) {
             expect(outcome.status).toBe('rejected');
-            const { reason } = outcome as PromiseRejectedResult;
+            const reason: unknown = (outcome as PromiseRejectedResult).reason;
             expect(reason).toBeInstanceOf(WrongExpectedRevisionError);
             expect(reason).toMatchObject({ streamId: streams[index], expected: 5, actual: 0 });
           } else {

@@ -1,4 +1,5 @@
 import { Global, Module, type INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
@@ -42,7 +43,7 @@ export async function startReadApi(options: { runner?: boolean; readYourWritesTi
       QueriesModule,
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
   // Authentication is not what these specs test (src/auth's own specs and the access matrix do): the caller is a
   // programme manager of the organisation named by the x-test-org header (default org-a), as AuthGuard would set,
   // who states the purpose of their reads as every client must (quality_assurance unless the request says).

@@ -118,6 +118,9 @@ function check(command: JourneyCommand, state: JourneyState): void {
     case 'EventCorrected':
       checkCorrectionTarget(state, command.data.targetEventId, ['EnteredInError', 'EventCorrected', ...PERSONAL_DATA]);
       return;
+    default:
+      // The other facts need only the checks above: a registered person the organisation may access.
+      return;
   }
 }
 

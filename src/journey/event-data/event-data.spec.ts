@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { getMetadataStorage } from 'class-validator';
 import { VALID } from '../../../test/support/valid-fact-data';
-import { JOURNEY_EVENT_TYPES, JourneyEventType } from '../domain/events';
+import { JOURNEY_EVENT_TYPES, type JourneyEventType } from '../domain/events';
 import { EVENT_DATA } from './registry';
 import { parseEventData, validateCorrectedData, validateEventData } from './validate';
 

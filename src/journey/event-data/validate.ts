@@ -4,8 +4,8 @@
  * text.
  */
 import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
-import { DataOf, isJourneyEventType, JourneyEventType } from '../domain/events';
+import { validateSync, type ValidationError } from 'class-validator';
+import { type DataOf, isJourneyEventType, type JourneyEventType } from '../domain/events';
 import { FREE_TEXT_CHARACTERS, isFreeTextString, isPlainString, KEY_CHARACTERS } from './characters';
 import { EVENT_DATA } from './registry';
 
