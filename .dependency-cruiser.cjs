@@ -36,7 +36,8 @@ module.exports = {
     },
     {
       name: 'integrity-imports-no-other-folder',
-      comment: 'The integrity core (canonical bytes, hash chain, Merkle trees, checkpoints, the verifier) is what an auditor reads: the store, the database and the audit routes build on it, not the reverse.',
+      comment:
+        'The integrity core (canonical bytes, hash chain, Merkle trees, checkpoints, the verifier) is what an auditor reads: the store, the database and the audit routes build on it, not the reverse.',
       severity: 'error',
       from: { path: '^src/integrity/' },
       to: { path: '^(src|projections)/', pathNot: '^src/integrity/' },
@@ -50,7 +51,7 @@ module.exports = {
     },
     {
       name: 'composition-root-imported-by-no-folder',
-      comment: "The files at the root of src/ (app, app.module, main, logging) put the folders together; no folder imports them.",
+      comment: 'The files at the root of src/ (app, app.module, main, logging) put the folders together; no folder imports them.',
       severity: 'error',
       from: { path: '^src/[^/]+/' },
       to: { path: '^src/[^/]+$' },
