@@ -1,13 +1,13 @@
 import { getMetadataStorage } from 'class-validator';
 import { JOURNEY_EVENT_TYPES, type JourneyEventType } from '../src/journey/domain/events';
 import { mapFreeText } from '../src/journey/domain/free-text';
+import { upcast } from '../src/journey/domain/upcasters';
 import { EVENT_DATA } from '../src/journey/event-data/registry';
-import { upcast } from '../src/journey/upcasting/upcasters';
+import { givenStream } from '../test/support/projection-given';
 import { VALID } from '../test/support/valid-fact-data';
 import type { CohortFact } from './cohort/fact';
 import { COHORT_ENTRY_TYPES, cohortFacts } from './cohort-facts';
 import { effectiveHistory, isCorrection } from './corrections';
-import { givenStream } from './given';
 import type { ProjectedEvent } from './projection';
 
 /** The rows of a stream, folded as the runner folds them: events upcast, corrections recomputed from the history through them. */
@@ -48,8 +48,21 @@ describe('cohort_facts', () => {
     stream.add('PersonRegistered', { gender: 'female', birthYear: 1990, citizenship: 'MD', pseudonymCode: 'P-17' }, '2024-01-10');
     stream.add('CaseTransferred', { toOrganisationId: 'org-c', reason: 'moved to Chișinău with her sister' }, '2024-02-01');
     stream.add('AssistanceDeclined', { scope: 'assistance', reason: 'her husband forbade it' }, '2024-03-01');
-    stream.add('ReintegrationPlanAgreed', { goals: [{ domain: 'employment_economic', goal: 'work at the bakery on Str. Puskin' }, { domain: 'accommodation', goal: 'a flat' }] }, '2024-03-02');
-    stream.add('RSSAdministered', { round: 2, items: { q1: 3 }, scores: { economic: 0.4, social: 0.6, psychosocial: 0.5, composite: 0.5 }, scoringVersion: 'iom-2019' }, '2024-04-01');
+    stream.add(
+      'ReintegrationPlanAgreed',
+      {
+        goals: [
+          { domain: 'employment_economic', goal: 'work at the bakery on Str. Puskin' },
+          { domain: 'accommodation', goal: 'a flat' },
+        ],
+      },
+      '2024-03-02',
+    );
+    stream.add(
+      'RSSAdministered',
+      { round: 2, items: { q1: 3 }, scores: { economic: 0.4, social: 0.6, psychosocial: 0.5, composite: 0.5 }, scoringVersion: 'iom-2019' },
+      '2024-04-01',
+    );
     stream.add('EmploymentStatusRecorded', { status: 'self_employed' }, '2024-05', 1);
     stream.add('CaseReopened', { reason: 'she asked again' }, '2024-06-01');
     expect(dataOf(project(stream.events))).toEqual([
@@ -79,7 +92,15 @@ describe('cohort_facts', () => {
 
   test('a person can enter a cohort on any fact that gives a row, but a correction', () => {
     expect(COHORT_ENTRY_TYPES).toEqual(expect.arrayContaining(['PersonRegistered', 'CaseOpened', 'ReturnCompleted', 'EmploymentStatusRecorded']));
-    for (const type of ['PersonalDataRecorded', 'PersonalDataErased', 'ConsentGranted', 'ConsentWithdrawn', 'SharingOverrideRecorded', 'EnteredInError', 'EventCorrected']) {
+    for (const type of [
+      'PersonalDataRecorded',
+      'PersonalDataErased',
+      'ConsentGranted',
+      'ConsentWithdrawn',
+      'SharingOverrideRecorded',
+      'EnteredInError',
+      'EventCorrected',
+    ]) {
       expect(COHORT_ENTRY_TYPES).not.toContain(type);
     }
     expect(COHORT_ENTRY_TYPES).toHaveLength(JOURNEY_EVENT_TYPES.length - 7);
@@ -89,7 +110,11 @@ describe('cohort_facts', () => {
     const stream = givenStream();
     const transfer = stream.add('CaseTransferred', { toOrganisationId: 'org-b', reason: 'typo in the organisation' }, '2024-02-01');
     const closed = stream.add('CaseClosed', { reason: 'moved_away' }, '2024-03-01');
-    const corrected = stream.add('EventCorrected', { targetEventId: transfer.eventId, reason: 'wrong organisation', correctedData: { toOrganisationId: 'org-c', reason: 'moved to the city' } }, '2024-03-02');
+    const corrected = stream.add(
+      'EventCorrected',
+      { targetEventId: transfer.eventId, reason: 'wrong organisation', correctedData: { toOrganisationId: 'org-c', reason: 'moved to the city' } },
+      '2024-03-02',
+    );
     const voided = stream.add('EnteredInError', { targetEventId: closed.eventId, reason: 'another person' }, '2024-03-03');
     const rows = project(stream.events);
     expect(dataOf(rows)).toEqual([
@@ -166,7 +191,11 @@ describe('no free text ever reaches a row', () => {
     for (const type of JOURNEY_EVENT_TYPES) {
       if (isCorrection({ type })) continue;
       const target = stream.add(type, withFreeText(type, text), '2024-01-01');
-      stream.add('EventCorrected', { ...withFreeText('EventCorrected', text), targetEventId: target.eventId, correctedData: withFreeText(type, text) }, '2024-02-01');
+      stream.add(
+        'EventCorrected',
+        { ...withFreeText('EventCorrected', text), targetEventId: target.eventId, correctedData: withFreeText(type, text) },
+        '2024-02-01',
+      );
       stream.add('EnteredInError', { ...withFreeText('EnteredInError', text), targetEventId: target.eventId }, '2024-03-01');
     }
     const rows = project(stream.events);

@@ -1,5 +1,5 @@
 import { isJourneyEventType, JOURNEY_EVENT_TYPES, type JourneyEventData, type JourneyEventType } from '../src/journey/domain/events';
-import type { EmploymentStatusRecordedV2 } from '../src/journey/upcasting/upcasters';
+import type { EmploymentStatusRecordedV2 } from '../src/journey/domain/upcasters';
 import type { CohortFact } from './cohort/fact';
 import { isCorrection } from './corrections';
 import { personIdOf, type ProjectedEvent, type Projection, type ReadModelChange } from './projection';
@@ -16,10 +16,7 @@ import { personIdOf, type ProjectedEvent, type Projection, type ReadModelChange 
 type CurrentData<T extends JourneyEventType> = T extends 'EmploymentStatusRecorded' ? EmploymentStatusRecordedV2 : JourneyEventData[T];
 
 /** How a type's data is kept: these fields, a function for a nested shape, or `skip`: the event gives no row. */
-type Keeping<T extends JourneyEventType> =
-  | readonly (keyof CurrentData<T> & string)[]
-  | ((data: CurrentData<T>) => Record<string, unknown>)
-  | 'skip';
+type Keeping<T extends JourneyEventType> = readonly (keyof CurrentData<T> & string)[] | ((data: CurrentData<T>) => Record<string, unknown>) | 'skip';
 
 /** Every type must be listed: a new one does not compile until someone decides what of it cohort studies keep. */
 const KEPT: { readonly [T in JourneyEventType]: Keeping<T> } = {

@@ -1,5 +1,5 @@
+import { givenStream } from '../test/support/projection-given';
 import { effectiveHistory } from './corrections';
-import { givenStream } from './given';
 
 describe('effective history', () => {
   test('the latest correction of an event wins, and takes the recordedAt of that correction', () => {

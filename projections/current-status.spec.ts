@@ -1,7 +1,7 @@
 import fc from 'fast-check';
+import { givenStream } from '../test/support/projection-given';
 import { effectiveHistory } from './corrections';
 import { currentStatus, type CurrentStatusRow } from './current-status';
-import { givenStream } from './given';
 import type { ProjectedEvent } from './projection';
 
 /** Folds events the way the runner does: ordinary events applied, corrections recomputed from the history. */
@@ -61,10 +61,7 @@ describe('current_status', () => {
     stream.add('ConsentGranted', { scope: 'assistance' }, '2021-03-02');
     stream.add('ConsentGranted', { scope: 'sharing', organisationId: 'org-c' }, '2021-03-03');
     stream.add('ConsentWithdrawn', { scope: 'sharing', organisationId: 'org-b' }, '2021-04-01');
-    expect(project(stream.events)?.activeConsents).toEqual([
-      { scope: 'assistance' },
-      { scope: 'sharing', organisationId: 'org-c' },
-    ]);
+    expect(project(stream.events)?.activeConsents).toEqual([{ scope: 'assistance' }, { scope: 'sharing', organisationId: 'org-c' }]);
   });
 
   test('employment and outcomes keep the latest by occurredAt, even when older news is recorded later', () => {
@@ -122,11 +119,7 @@ describe('current_status', () => {
   test('a corrected event counts with its corrected data; correcting the correction away restores the original', () => {
     const stream = registered();
     const closed = stream.add('CaseClosed', { reason: 'moved_away' }, '2022-01-01');
-    const correction = stream.add(
-      'EventCorrected',
-      { targetEventId: closed.eventId, reason: 'typo', correctedData: { reason: 'goals_met' } },
-      '2022-01-01',
-    );
+    const correction = stream.add('EventCorrected', { targetEventId: closed.eventId, reason: 'typo', correctedData: { reason: 'goals_met' } }, '2022-01-01');
     expect(project(stream.events)?.closureReason).toBe('goals_met');
     stream.add('EnteredInError', { targetEventId: correction.eventId, reason: 'the first was right' }, '2022-01-02');
     expect(project(stream.events)?.closureReason).toBe('moved_away');

@@ -1,6 +1,6 @@
 import type { JourneyEventData } from '../src/journey/domain/events';
 import type { Programme } from '../src/journey/domain/vocabulary';
-import type { EmploymentStatusRecordedV2 } from '../src/journey/upcasting/upcasters';
+import type { EmploymentStatusRecordedV2 } from '../src/journey/domain/upcasters';
 import { isLaterOrSame, personIdOf, type ProjectedEvent, type Projection } from './projection';
 
 /**

@@ -1,5 +1,5 @@
+import { givenStream } from '../test/support/projection-given';
 import { effectiveHistory } from './corrections';
-import { givenStream } from './given';
 import { outcomeTimeline, type TimelinePoint } from './outcome-timeline';
 import type { ProjectedEvent } from './projection';
 
@@ -23,12 +23,16 @@ describe('outcome_timeline', () => {
     stream.add('ServiceDelivered', { domain: 'accommodation', serviceType: 'shelter' }, '2020-01-11');
     stream.add('EmploymentStatusRecorded', { status: 'in_training', employed: false }, '2020-09');
     stream.add('OutcomeAssessed', { domain: 'mental_health', indicator: 'phq9', value: 12 }, '2021-01-05');
-    stream.add('RSSAdministered', {
-      round: 1,
-      items: { q1: 3 },
-      scores: { economic: 0.4, social: 0.6, psychosocial: 0.5, composite: 0.5 },
-      scoringVersion: 'iom-2019',
-    }, '2021-07-01');
+    stream.add(
+      'RSSAdministered',
+      {
+        round: 1,
+        items: { q1: 3 },
+        scores: { economic: 0.4, social: 0.6, psychosocial: 0.5, composite: 0.5 },
+        scoringVersion: 'iom-2019',
+      },
+      '2021-07-01',
+    );
     stream.add('CaseClosed', { reason: 'goals_met' }, '2025-01-01');
     expect(project(stream.events)).toEqual([
       { seq: 0, kind: 'service', domain: 'accommodation', indicator: 'shelter', value: true, occurredAt: '2020-01-11' },
@@ -47,14 +51,24 @@ describe('outcome_timeline', () => {
     const stream = givenStream();
     const assessed = stream.add('OutcomeAssessed', { domain: 'legal_status', indicator: 'has_documents', value: true }, '2019-05');
     const [point] = outcomeTimeline.apply(assessed, undefined).rows;
-    expect(point).toMatchObject({ personId: stream.personId, eventId: assessed.eventId, occurredAt: '2019-05', recordedAt: assessed.recordedAt, position: assessed.position });
+    expect(point).toMatchObject({
+      personId: stream.personId,
+      eventId: assessed.eventId,
+      occurredAt: '2019-05',
+      recordedAt: assessed.recordedAt,
+      position: assessed.position,
+    });
   });
 
   test('corrections: a point entered in error disappears, a corrected point shows its corrected value', () => {
     const stream = givenStream();
     const wrong = stream.add('OutcomeAssessed', { domain: 'accommodation', indicator: 'safe_housing', value: 'no' }, '2021-01-01');
     const mistaken = stream.add('ReTraffickingReported', {}, '2021-02-01');
-    stream.add('EventCorrected', { targetEventId: wrong.eventId, reason: 'misread', correctedData: { domain: 'accommodation', indicator: 'safe_housing', value: 'yes' } }, '2021-03-01');
+    stream.add(
+      'EventCorrected',
+      { targetEventId: wrong.eventId, reason: 'misread', correctedData: { domain: 'accommodation', indicator: 'safe_housing', value: 'yes' } },
+      '2021-03-01',
+    );
     stream.add('EnteredInError', { targetEventId: mistaken.eventId, reason: 'other person' }, '2021-03-01');
     expect(project(stream.events)).toEqual([
       { seq: 0, kind: 'outcome', domain: 'accommodation', indicator: 'safe_housing', value: 'yes', occurredAt: '2021-01-01' },

@@ -1,5 +1,5 @@
 import type { Answer, JourneyEventData } from '../src/journey/domain/events';
-import type { EmploymentStatusRecordedV2 } from '../src/journey/upcasting/upcasters';
+import type { EmploymentStatusRecordedV2 } from '../src/journey/domain/upcasters';
 import { personIdOf, type ProjectedEvent, type Projection } from './projection';
 
 /**

@@ -1,15 +1,25 @@
-import type { RecordedEvent } from '../src/event-store/event-store';
-
 /**
  * A projection turns the events of one person's stream into changes of a read model, without I/O: the runner
  * (src/projections/) reads the log, hands events over, and writes the changes with its checkpoint.
  */
 
-/** What a projection reads of a recorded event, already upcast to the current schema. */
-export type ProjectedEvent = Pick<
-  RecordedEvent,
-  'eventId' | 'streamId' | 'streamRevision' | 'position' | 'type' | 'schemaVersion' | 'occurredAt' | 'recordedAt' | 'data' | 'metadata'
->;
+/**
+ * What a projection reads of a recorded event (the store's RecordedEvent, src/event-store/event-store.ts), already
+ * upcast to the current schema. Declared here so that projections depend on nothing but the domain.
+ */
+export interface ProjectedEvent {
+  eventId: string;
+  streamId: string;
+  streamRevision: number;
+  position: number;
+  type: string;
+  schemaVersion: number;
+  occurredAt: string;
+  recordedAt: string;
+  data: Record<string, unknown>;
+  /** Of who recorded it, projections read only the organisation. */
+  metadata: { organisationId: string };
+}
 
 /** A change of the rows of one read model. */
 export type ReadModelChange<Row> =

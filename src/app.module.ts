@@ -12,13 +12,15 @@ import type { Configuration } from './config/configuration';
 import { CohortReportsModule } from './cohort-reports/cohort-reports.module';
 import { DatabaseModule } from './database/database.module';
 import { ErasureModule } from './erasure/erasure.module';
+import { EventStoreModule } from './event-store/event-store.module';
 import { HealthController, READINESS_THRESHOLDS } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { ImportsModule } from './imports/imports.module';
-import { MetricsController } from './metrics/metrics.controller';
+import { MetricsModule } from './metrics/metrics.module';
 import { PersonsModule } from './persons/persons.module';
 import { PersonalDataModule } from './personal-data/personal-data.module';
 import { ProjectionsModule } from './projections/projections.module';
+import { QueriesModule } from './queries/queries.module';
 import { loggerOptions } from './logging';
 
 export interface AppOptions {
@@ -36,11 +38,10 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(options.config.LOG_LEVEL, options.config.JOURNEY_LOG_FILE)),
         CqrsModule.forRoot(),
         TerminusModule,
-        DatabaseModule.forRoot({
-          url: options.databaseUrl,
-          poolSize: options.config.JOURNEY_DB_POOL_SIZE,
-          eventStoreDb: options.config.EVENTSTORE_CONNECTION_STRING,
-        }),
+        MetricsModule,
+        DatabaseModule.forRoot({ url: options.databaseUrl, poolSize: options.config.JOURNEY_DB_POOL_SIZE }),
+        // After DatabaseModule: shut down before it, the store closes before the pool ends.
+        EventStoreModule.forRoot({ eventStoreDb: options.config.EVENTSTORE_CONNECTION_STRING }),
         AuthModule.forRoot({ tokenVerifier: options.tokenVerifier, authFailuresPerMinute: options.config.JOURNEY_AUTH_FAILURES_PER_MINUTE }),
         ApplicationModule,
         PersonsModule,
@@ -49,10 +50,11 @@ export class AppModule {
         AccessLogModule,
         ImportsModule.forRoot(options.config),
         ProjectionsModule.forRoot(),
+        QueriesModule,
         AuditModule.forRoot(options.config),
         CohortReportsModule,
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
         {

@@ -1,4 +1,3 @@
-import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -13,7 +12,7 @@ import { httpMetrics } from './metrics/http-metrics';
 import { LedgerMetrics } from './metrics/metrics';
 
 /** The HTTP application, configured the same for `npm start` and for the end-to-end tests. */
-export async function createApp(options: AppOptions): Promise<INestApplication> {
+export async function createApp(options: AppOptions): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
     bodyParser: false,
     bufferLogs: true,

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { createApp } from './app';
+import { tokenVerifierFor } from './auth/configured-token-verifier';
 import { ConfigurationError, loadConfiguration, loadDotEnv } from './config/configuration';
-import { openDatabase, tokenVerifierFor } from './runtime';
+import { openDatabase } from './database/open-database';
 
 async function main(): Promise<void> {
   loadDotEnv();

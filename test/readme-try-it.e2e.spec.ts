@@ -27,7 +27,10 @@ describe('the README\u2019s "Try it" block', () => {
       env: { ...process.env, URL: `http://127.0.0.1:${address.port}`, JOURNEY_DATA_DIR: t.dataDir, DATABASE_URL: t.databaseUrl },
       timeout: 120_000,
     });
-    const [events, status] = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const [events, status] = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(events.map((event: { type: string }) => event.type)).toEqual(['PersonRegistered', 'ConsentGranted']);
     expect(status).toMatchObject({ status: { activeConsents: [{ scope: 'assistance' }] } });
   }, 180_000);

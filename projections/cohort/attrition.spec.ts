@@ -1,5 +1,5 @@
+import { givenEntrant, givenEntrants, memberOf, membersOf, type GivenPerson } from '../../test/support/cohort-given';
 import { attritionTables, followUpOf } from './attrition';
-import { givenEntrant, givenEntrants, memberOf, membersOf, type GivenPerson } from './given';
 
 const closed = (person: GivenPerson, reason: string, occurredAt: string) => person.add('CaseClosed', { reason }, occurredAt);
 
@@ -83,7 +83,16 @@ describe('attrition', () => {
             // The four entrants of 15 November are censored on 31 December, in their second month.
             { month: 2, followed: 9, left: [{ reason: 're_trafficked', n: 1 }], censored: 4, retention: 0.8 },
             // 0.8 × (1 - 2/4): those censored are no longer at risk.
-            { month: 3, followed: 4, left: [{ reason: 'declined', n: 1 }, { reason: 'lost_contact', n: 1 }], censored: 0, retention: 0.4 },
+            {
+              month: 3,
+              followed: 4,
+              left: [
+                { reason: 'declined', n: 1 },
+                { reason: 'lost_contact', n: 1 },
+              ],
+              censored: 0,
+              retention: 0.4,
+            },
           ],
         },
       ]);
@@ -109,7 +118,10 @@ describe('attrition', () => {
         {
           month: 1,
           followed: 40,
-          left: [{ reason: 'closed:goals_met', suppressed: true }, { reason: 'declined', suppressed: true }],
+          left: [
+            { reason: 'closed:goals_met', suppressed: true },
+            { reason: 'declined', suppressed: true },
+          ],
           censored: 0,
           retention: 0.625,
           suppressed: true,
@@ -131,10 +143,7 @@ describe('attrition', () => {
     });
 
     test('by a grouping: one table per group, without an offset', () => {
-      const people = [
-        ...givenEntrants(11, '2024-01-01'),
-        ...givenEntrants(11, '2024-01-01', () => {}, { gender: 'male', birthYear: 1990, citizenship: 'MD' }),
-      ];
+      const people = [...givenEntrants(11, '2024-01-01'), ...givenEntrants(11, '2024-01-01', () => {}, { gender: 'male', birthYear: 1990, citizenship: 'MD' })];
       const tables = attritionTables(membersOf(people), { kind: 'attrition', months: 1, by: 'gender' }, '2025-12-31', 11);
       expect(tables).toEqual(
         ['female', 'male'].map((gender) => ({

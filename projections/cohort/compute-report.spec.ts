@@ -1,7 +1,7 @@
+import { definitionOf, factsOf, FEMALE_MD_1990, givenEntrant, givenEntrants, givenPerson, type GivenPerson } from '../../test/support/cohort-given';
 import { addMonths } from './calendar';
 import { CohortBelowKError, computeCohort } from './compute-report';
 import type { CohortDefinition } from './definition';
-import { definitionOf, factsOf, FEMALE_MD_1990, givenEntrant, givenEntrants, givenPerson, type GivenPerson } from './given';
 
 const NOW = { lastPosition: Number.MAX_SAFE_INTEGER, organisationId: null, observationEnd: '2025-12-31T23:59:59Z' };
 
@@ -24,10 +24,7 @@ describe('computing a cohort report', () => {
   });
 
   test('tables in the definition’s order of measures, then by offset, then by group', () => {
-    const people = [
-      ...givenEntrants(12, '2024-03-01'),
-      ...givenEntrants(11, '2024-03-01', () => {}, { gender: 'male', birthYear: 1990, citizenship: 'UA' }),
-    ];
+    const people = [...givenEntrants(12, '2024-03-01'), ...givenEntrants(11, '2024-03-01', () => {}, { gender: 'male', birthYear: 1990, citizenship: 'UA' })];
     const definition = definitionOf({
       measures: [
         { kind: 'attrition', months: 1, by: 'citizenship' },

@@ -1,6 +1,6 @@
+import { givenEntrant, givenEntrants, memberOf, membersOf, type GivenPerson } from '../../test/support/cohort-given';
 import type { DomainTrajectories } from './definition';
 import { assessmentNear, domainTrajectoriesTables, isAchieved } from './domain-trajectories';
-import { givenEntrant, givenEntrants, memberOf, membersOf, type GivenPerson } from './given';
 
 const assessed = (person: GivenPerson, domain: string, indicator: string, value: unknown, occurredAt: string) =>
   person.add('OutcomeAssessed', { domain, indicator, value }, occurredAt);

@@ -1,4 +1,4 @@
-import { definitionOf, EVERY_POSITION, factsOf, FEMALE_MD_1990, givenEntrant, givenPerson, memberOf, membersOf } from './given';
+import { definitionOf, EVERY_POSITION, factsOf, FEMALE_MD_1990, givenEntrant, givenPerson, memberOf, membersOf } from '../../test/support/cohort-given';
 import { cohortMembers } from './members';
 
 const entryOf = (...args: Parameters<typeof membersOf>) => membersOf(...args).map((member) => member.entry);
@@ -70,7 +70,9 @@ describe('cohort members', () => {
       person.add('PersonRegistered', FEMALE_MD_1990, '2024-01-10');
       person.add('CaseOpened', { programme: 'recovery' }, '2024-02-01');
       expect(membersOf([person])).toEqual([]);
-      const withTwoKeys = definitionOf({ entry: { type: 'ReturnCompleted', where: { destinationCountry: 'MD', receivingOrganisation: 'x' }, from: '2024-01', to: '2024-12' } });
+      const withTwoKeys = definitionOf({
+        entry: { type: 'ReturnCompleted', where: { destinationCountry: 'MD', receivingOrganisation: 'x' }, from: '2024-01', to: '2024-12' },
+      });
       const returned = givenPerson();
       returned.add('PersonRegistered', FEMALE_MD_1990, '2024-01-10');
       returned.add('ReturnCompleted', { destinationCountry: 'MD' }, '2024-02-01');
@@ -152,7 +154,10 @@ describe('cohort members', () => {
       givenEntrant('2024-03-01', { gender: 'female', birthYear: 1980, citizenship: 'RO' }),
       givenEntrant('2024-03-01', { gender: 'female', ageBand: '18-24', citizenship: 'UA' }),
     ];
-    const kept = (filters: object) => membersOf(people(), definitionOf({ filters })).map((member) => Object.values(member.attributes).slice(0, 3).join(' ')).sort();
+    const kept = (filters: object) =>
+      membersOf(people(), definitionOf({ filters }))
+        .map((member) => Object.values(member.attributes).slice(0, 3).join(' '))
+        .sort();
 
     test('gender, citizenship and the age band at entry; an empty or absent list keeps everyone', () => {
       expect(kept({})).toEqual(['female 18-20 MD', 'female 39-47 RO', 'female unknown UA', 'male 21-23 UA']);
@@ -206,13 +211,11 @@ describe('cohort members', () => {
       const monthOnly = person.add('ContactReestablished', {}, '2024-04');
       const sameDaySecond = person.add('ContactLost', {}, '2024-04-02');
       // `2024-04` is 1 April, logged after the other event of that day.
-      expect(memberOf(person).timeline.slice(2).map((fact) => fact.eventId)).toEqual([
-        firstOfMonth.eventId,
-        monthOnly.eventId,
-        sameDayFirst.eventId,
-        sameDaySecond.eventId,
-        late.eventId,
-      ]);
+      expect(
+        memberOf(person)
+          .timeline.slice(2)
+          .map((fact) => fact.eventId),
+      ).toEqual([firstOfMonth.eventId, monthOnly.eventId, sameDayFirst.eventId, sameDaySecond.eventId, late.eventId]);
     });
   });
 });

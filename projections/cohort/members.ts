@@ -65,8 +65,7 @@ function countedBy(lastPosition: number, asKnownAt: string | null): (fact: Cohor
   const knownBy = Date.parse(asKnownAt);
   const knownByText = new Date(knownBy).toISOString();
   return (fact) =>
-    fact.position <= lastPosition &&
-    (isCanonicalInstant(fact.recordedAt) ? fact.recordedAt <= knownByText : Date.parse(fact.recordedAt) <= knownBy);
+    fact.position <= lastPosition && (isCanonicalInstant(fact.recordedAt) ? fact.recordedAt <= knownByText : Date.parse(fact.recordedAt) <= knownBy);
 }
 
 const isCanonicalInstant = (instant: string) => instant.length === 24 && instant[10] === 'T' && instant[19] === '.' && instant[23] === 'Z';
@@ -108,8 +107,7 @@ function holderAt(history: readonly CohortFact[], entry: CohortFact): string | u
 
 const codeOf = (value: unknown): string => (typeof value === 'string' ? value : 'unknown');
 
-const keeps = (allowed: readonly string[] | undefined, value: string): boolean =>
-  allowed === undefined || allowed.length === 0 || allowed.includes(value);
+const keeps = (allowed: readonly string[] | undefined, value: string): boolean => allowed === undefined || allowed.length === 0 || allowed.includes(value);
 
 function memberOf(
   personId: string,

@@ -1,4 +1,4 @@
-import { definitionOf, givenEntrant, givenEntrants, memberOf, membersOf, type GivenPerson } from './given';
+import { definitionOf, givenEntrant, givenEntrants, memberOf, membersOf, type GivenPerson } from '../../test/support/cohort-given';
 import type { StatusAtOffsets } from './definition';
 import { statusAtOffsetsTables, statusOn } from './status-at-offsets';
 
@@ -121,7 +121,11 @@ describe('status at offsets', () => {
 
     test('by a grouping: one table per offset and group, in order; a group under k hidden, with the next smallest group', () => {
       const women = givenEntrants(30, '2024-03-01', (person) => employed(person, 'student', '2024-09-01'));
-      const men = givenEntrants(12, '2024-03-01', (person) => employed(person, 'student', '2024-09-01'), { gender: 'male', birthYear: 1990, citizenship: 'MD' });
+      const men = givenEntrants(12, '2024-03-01', (person) => employed(person, 'student', '2024-09-01'), {
+        gender: 'male',
+        birthYear: 1990,
+        citizenship: 'MD',
+      });
       const other = givenEntrants(4, '2024-03-01', () => {}, { gender: 'other', birthYear: 1990, citizenship: 'MD' });
       const tables = statusAtOffsetsTables(membersOf([...women, ...men, ...other]), { kind: 'statusAtOffsets', offsetsMonths: [6, 0], by: 'gender' }, k);
       expect(tables.map(({ offsetMonths, group, groupSize, suppressed }) => ({ offsetMonths, group, groupSize, suppressed }))).toEqual([

@@ -1,4 +1,4 @@
-import { givenEntrants, membersOf } from './given';
+import { givenEntrants, membersOf } from '../../test/support/cohort-given';
 import { ascending, compareCodes, groupsOf, measureTable, percentOf } from './tables';
 
 describe('what cohort tables share', () => {
@@ -44,6 +44,9 @@ describe('what cohort tables share', () => {
       suppressed: true,
       rows: [],
     });
-    expect(measureTable('attrition', undefined, undefined, { members, suppressed: false }, rows)).toEqual({ kind: 'attrition', rows: [{ category: 'unknown' }] });
+    expect(measureTable('attrition', undefined, undefined, { members, suppressed: false }, rows)).toEqual({
+      kind: 'attrition',
+      rows: [{ category: 'unknown' }],
+    });
   });
 });

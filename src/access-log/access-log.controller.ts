@@ -9,15 +9,23 @@ import { AccessLog, type AccessLogPage } from './access-log';
 
 export class AccessLogParams {
   @ApiPropertyOptional({ description: '`next` of the previous page', minimum: 0, default: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   after?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   limit?: number;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only the reads of this person\u2019s record' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   personId?: string;
 }
 

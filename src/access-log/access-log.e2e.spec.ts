@@ -51,7 +51,10 @@ describe('the access log and the ledger export', () => {
     const ledgerAuditor = await t.token('ledger_auditor', 'org-b');
     const exported = await t.http().get('/audit/export?from=0&to=2').set(as(ledgerAuditor));
     expect(exported.status).toBe(200);
-    const lines = exported.text.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = exported.text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => Object.keys(line))).toEqual([
       ['index', 'canonical', 'eventHash'],
       ['index', 'canonical', 'eventHash'],
@@ -67,11 +70,27 @@ describe('the access log and the ledger export', () => {
 
     const exports = (await accessLog(await t.token('auditor', 'org-b'))).filter((entry) => entry.resource === '/audit/export' && entry.actor === 'ledger-1');
     expect(exports).toEqual([
-      { id: expect.any(Number), accessedAt: expect.any(String), actor: 'ledger-1', organisationId: 'org-b', resource: '/audit/export', range: { from: 1, to: 2 } },
-      { id: expect.any(Number), accessedAt: expect.any(String), actor: 'ledger-1', organisationId: 'org-b', resource: '/audit/export', range: { from: 0, to: 2 } },
+      {
+        id: expect.any(Number),
+        accessedAt: expect.any(String),
+        actor: 'ledger-1',
+        organisationId: 'org-b',
+        resource: '/audit/export',
+        range: { from: 1, to: 2 },
+      },
+      {
+        id: expect.any(Number),
+        accessedAt: expect.any(String),
+        actor: 'ledger-1',
+        organisationId: 'org-b',
+        resource: '/audit/export',
+        range: { from: 0, to: 2 },
+      },
     ]);
     for (const entry of exports) expect(Date.parse(entry.accessedAt as string)).toBeGreaterThanOrEqual(before - 1000);
-    expect(await accessLog(await t.token('auditor', 'org-b'), `?personId=${personB}`)).not.toContainEqual(expect.objectContaining({ resource: '/audit/export' }));
+    expect(await accessLog(await t.token('auditor', 'org-b'), `?personId=${personB}`)).not.toContainEqual(
+      expect.objectContaining({ resource: '/audit/export' }),
+    );
   });
 
   test('HEAD on a person is a read like GET: it states a purpose, answers 404 outside the organisation, and is logged', async () => {

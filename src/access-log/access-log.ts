@@ -51,17 +51,23 @@ export class AccessLog {
   constructor(@Inject(DB_POOL) private readonly pool: Pool) {}
 
   async record(read: RecordRead): Promise<void> {
-    await this.pool.query(
-      'INSERT INTO access_log (actor, organisation_id, person_id, resource, purpose) VALUES ($1, $2, $3, $4, $5)',
-      [read.actor, read.organisationId, read.personId, read.resource, read.purpose],
-    );
+    await this.pool.query('INSERT INTO access_log (actor, organisation_id, person_id, resource, purpose) VALUES ($1, $2, $3, $4, $5)', [
+      read.actor,
+      read.organisationId,
+      read.personId,
+      read.resource,
+      read.purpose,
+    ]);
   }
 
   async recordExport(exported: LedgerExport): Promise<void> {
-    await this.pool.query(
-      'INSERT INTO access_log (actor, organisation_id, resource, range_from, range_to) VALUES ($1, $2, $3, $4, $5)',
-      [exported.actor, exported.organisationId, exported.resource, exported.range.from, exported.range.to],
-    );
+    await this.pool.query('INSERT INTO access_log (actor, organisation_id, resource, range_from, range_to) VALUES ($1, $2, $3, $4, $5)', [
+      exported.actor,
+      exported.organisationId,
+      exported.resource,
+      exported.range.from,
+      exported.range.to,
+    ]);
   }
 
   /** One organisation's entries, oldest first, `limit` of them after the entry id `after`; optionally one person's only. */

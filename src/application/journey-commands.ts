@@ -103,8 +103,7 @@ export class JourneyCommands {
 
   private async write(personId: string, journey: LoadedJourney, actor: Actor, request: WriteRequest): Promise<Appended> {
     const { command, expectedRevision, idempotencyKey } = request;
-    const eventId = (index: number) =>
-      idempotencyKey ? nameBasedUuid('http', actor.org, personId, idempotencyKey, String(index)) : randomUUID();
+    const eventId = (index: number) => (idempotencyKey ? nameBasedUuid('http', actor.org, personId, idempotencyKey, String(index)) : randomUUID());
     if (idempotencyKey) {
       const earlier = journey.events.find((event) => event.eventId === eventId(0));
       if (earlier) {

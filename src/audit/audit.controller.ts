@@ -9,9 +9,9 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { badRequest, conflict, notFound } from '../http/problem';
-import { CheckpointSigner, InconsistentCheckpointError } from '../integrity/checkpoint-signer';
-import { MerkleLog, MerkleLogBuilder } from '../integrity/merkle-log';
 import { CheckpointSchedule } from './checkpoint-schedule';
+import { CheckpointSigner, InconsistentCheckpointError } from './checkpoint-signer';
+import { MerkleLog, MerkleLogBuilder } from './merkle-log';
 import { merkleLogReached } from './merkle-log-following';
 
 class InclusionProofResponse {
@@ -29,7 +29,10 @@ const TEXT = 'text/plain; charset=utf-8';
 // checked again (ETag) before each use, since a new one is signed every few seconds or events.
 const PUBLIC_KEY_CACHING = 'public, max-age=3600';
 const LATEST_CHECKPOINT_CACHING = 'public, no-cache';
-const SIGNED_NOTE = { description: 'A C2SP signed note holding a C2SP tlog-checkpoint (origin, tree size, base64 root hash), signed with Ed25519', schema: { type: 'string' } };
+const SIGNED_NOTE = {
+  description: 'A C2SP signed note holding a C2SP tlog-checkpoint (origin, tree size, base64 root hash), signed with Ed25519',
+  schema: { type: 'string' },
+};
 // Export lines are sent in chunks of about this many characters, each once the client has taken the previous one.
 const EXPORT_CHUNK = 64 * 1024;
 
@@ -68,7 +71,8 @@ export class AuditController {
   @Header('content-type', TEXT)
   @ApiOperation({
     summary: 'Sign a checkpoint now over every event appended so far',
-    description: 'Waits for the Merkle log to include every event committed before the request. If nothing was appended since the last checkpoint, answers that one again.',
+    description:
+      'Waits for the Merkle log to include every event committed before the request. If nothing was appended since the last checkpoint, answers that one again.',
   })
   @ApiProduces('text/plain')
   @ApiOkResponse(SIGNED_NOTE)

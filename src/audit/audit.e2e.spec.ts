@@ -135,7 +135,10 @@ describe('the audit API', () => {
     const older = openCheckpoint((await app.sign()).text, key);
     await appendSteps(app.store, 4, 100);
     const newer = openCheckpoint((await app.sign()).text, key);
-    const lines = (await app.exported(`?from=0&to=${newer.size}`)).text.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = (await app.exported(`?from=0&to=${newer.size}`)).text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(newer.size);
     for (const index of [0, older.size - 1, newer.size - 1]) {
       const proof = (await app.get(`/audit/proofs/inclusion?index=${index}&treeSize=${newer.size}`)).body;
@@ -150,7 +153,7 @@ describe('the audit API', () => {
     expect(verifyConsistency(older.size, newer.size, hashes, older.rootHash, newer.rootHash)).toBe(true);
   });
 
-  test('two checkpoints: offline the export reaches both, or the older with a consistency proof; online by the server\'s proof', async () => {
+  test("two checkpoints: offline the export reaches both, or the older with a consistency proof; online by the server's proof", async () => {
     const folder = await mkdtemp(join(tmpdir(), 'journey-ledger-audit-'));
     const save = async (name: string, text: string) => {
       await writeFile(join(folder, name), text);
@@ -194,7 +197,10 @@ describe('the audit API', () => {
     const answer = await app.exported('?from=3&to=7');
     expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toMatch(/^application\/x-ndjson/);
-    const lines = answer.text.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = answer.text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.index)).toEqual([3, 4, 5, 6]);
     for (const line of lines) {
       expect(Object.keys(line)).toEqual(['index', 'canonical', 'eventHash']);
@@ -202,7 +208,7 @@ describe('the audit API', () => {
     }
   });
 
-  test('metrics show the Merkle log\'s size and its lag behind the event log', async () => {
+  test("metrics show the Merkle log's size and its lag behind the event log", async () => {
     await appendSteps(app.store, 3, 100);
     const signed = await app.sign(); // waits for the builder to log everything committed before it
     expect(signed.status).toBe(200);
@@ -216,7 +222,10 @@ describe('the audit API', () => {
   test("with include=leafHash each line also carries the log's leaf hash of its index", async () => {
     const answer = await app.exported('?from=3&to=7&include=leafHash');
     expect(answer.status).toBe(200);
-    const lines = answer.text.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = answer.text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.index)).toEqual([3, 4, 5, 6]);
     for (const line of lines) {
       expect(Object.keys(line)).toEqual(['index', 'canonical', 'eventHash', 'leafHash']);
@@ -251,7 +260,12 @@ describe('the audit API', () => {
     const paths = Object.keys((await app.t.http().get('/docs/openapi.json')).body.paths);
     expect(paths).toEqual(
       expect.arrayContaining([
-        '/audit/checkpoint', '/audit/checkpoints', '/audit/public-key', '/audit/proofs/inclusion', '/audit/proofs/consistency', '/audit/export',
+        '/audit/checkpoint',
+        '/audit/checkpoints',
+        '/audit/public-key',
+        '/audit/proofs/inclusion',
+        '/audit/proofs/consistency',
+        '/audit/export',
       ]),
     );
   });
@@ -317,7 +331,9 @@ describe('tampering behind the store is found by the verifier, through the real 
 
   test('one event spelled otherwise with SQL (the same JSON, one space more), its hash recomputed: named where it is', async () => {
     // The last event of its stream, so no chain shows it; nor does its hash. Only its bytes do: not canonical.
-    await pool.query(`UPDATE events SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), '"step":', '"step": '), 'UTF8') WHERE position = ${size}`);
+    await pool.query(
+      `UPDATE events SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), '"step":', '"step": '), 'UTF8') WHERE position = ${size}`,
+    );
     await pool.query(`UPDATE events SET event_hash = sha256(canonical) WHERE position = ${size}`);
     for (const report of [await verifyDownloaded(), await verifyOnline()]) {
       expect(report).toMatchObject({ ok: false, index: size - 1, problem: 'altered' });
@@ -336,11 +352,20 @@ describe('tampering behind the store is found by the verifier, through the real 
     try {
       const program = new Command().exitOverride();
       registerVerifyCommand(program);
-      await program.parseAsync(['verify', '--online', app.url, '--token', app.ledgerAuditor, '--public-key', key, '--checkpoint', checkpoint], { from: 'user' });
+      await program.parseAsync(['verify', '--online', app.url, '--token', app.ledgerAuditor, '--public-key', key, '--checkpoint', checkpoint], {
+        from: 'user',
+      });
       expect(process.exitCode).toBe(2);
       // Not a terminal (as under jest): the one JSON summary line, which names the index and says what is wrong.
       expect(printed).toHaveLength(1);
-      expect(JSON.parse(printed[0]!)).toMatchObject({ ok: false, index: 12, problem: 'missing', size, events: size - 1, message: expect.stringMatching(/^index 12: missing/) });
+      expect(JSON.parse(printed[0]!)).toMatchObject({
+        ok: false,
+        index: 12,
+        problem: 'missing',
+        size,
+        events: size - 1,
+        message: expect.stringMatching(/^index 12: missing/),
+      });
     } finally {
       print.mockRestore();
       process.exitCode = undefined;

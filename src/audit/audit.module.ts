@@ -4,12 +4,12 @@ import type { Configuration } from '../config/configuration';
 import { DB_POOL } from '../database/database.module';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
-import { CheckpointSigner } from '../integrity/checkpoint-signer';
-import { MerkleLog, MerkleLogBuilder } from '../integrity/merkle-log';
 import { LedgerMetrics } from '../metrics/metrics';
 import { AuditController } from './audit.controller';
 import { loadCheckpointKey } from './checkpoint-key';
 import { CheckpointSchedule } from './checkpoint-schedule';
+import { CheckpointSigner } from './checkpoint-signer';
+import { MerkleLog, MerkleLogBuilder } from './merkle-log';
 import { MERKLE_LOG_BUILDER_OPTIONS } from './merkle-log-following';
 
 /**
@@ -45,8 +45,7 @@ export class AuditModule implements OnModuleInit, OnModuleDestroy {
         },
         {
           provide: CheckpointSigner,
-          useFactory: async (pool: Pool, log: MerkleLog) =>
-            new CheckpointSigner(pool, log, await loadCheckpointKey(config), config.JOURNEY_CHECKPOINT_ORIGIN),
+          useFactory: async (pool: Pool, log: MerkleLog) => new CheckpointSigner(pool, log, await loadCheckpointKey(config), config.JOURNEY_CHECKPOINT_ORIGIN),
           inject: [DB_POOL, MerkleLog],
         },
         {
@@ -77,7 +76,7 @@ export class AuditModule implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  // Module destruction runs before DatabaseModule closes the pool and store at application shutdown.
+  // Module destruction runs before the store closes and the pool ends, at application shutdown.
   async onModuleDestroy(): Promise<void> {
     await this.schedule.stop();
     await this.builder.stop();

@@ -1,5 +1,5 @@
-import { CheckpointSigner, checkpointDue, type CheckpointPolicy, type SignedCheckpoint } from '../integrity/checkpoint-signer';
-import type { MerkleLogHead } from '../integrity/merkle-log';
+import { type CheckpointSigner, checkpointDue, type CheckpointPolicy, type SignedCheckpoint } from './checkpoint-signer';
+import type { MerkleLogHead } from './merkle-log';
 
 /**
  * Signs a checkpoint every N logged events or T seconds (`checkpointDue`), and on demand. It polls the builder's

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ProblemError } from '../http/problem';
-import type { MerkleLogBuilder, MerkleLogBuilderOptions } from '../integrity/merkle-log';
+import type { MerkleLogBuilder, MerkleLogBuilderOptions } from './merkle-log';
 
 /**
  * The builder reads the log every 50 ms once caught up (never woken per append) and commits a batch at most

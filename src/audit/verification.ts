@@ -166,7 +166,8 @@ function inconsistent(older: Checkpoint, newer: Checkpoint, started: bigint): Ve
 function report(verdict: Verdict, events: number, checkpoint: Checkpoint, started: bigint): VerificationReport {
   const summary = { events, seconds: elapsed(started), checkpoint: { size: checkpoint.size, rootHash: checkpoint.rootHash.toString('base64') } };
   if (verdict.ok) {
-    const beyond = verdict.size > checkpoint.size ? `; the ${verdict.size - checkpoint.size} events after it are not yet signed (hashes and chains checked only)` : '';
+    const beyond =
+      verdict.size > checkpoint.size ? `; the ${verdict.size - checkpoint.size} events after it are not yet signed (hashes and chains checked only)` : '';
     return { ok: true, ...summary, index: null, message: `${verdict.size} events verified against the signed checkpoint of size ${checkpoint.size}${beyond}` };
   }
   if (verdict.index !== null) {

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { type Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { interactive, JSON_OPTION, progressBars, type OutputOptions } from '../terminal/output';
 import type { LineReaders } from '../integrity/line-readers';

@@ -38,7 +38,11 @@ function routesOf(t: TestApp): Route[] {
   const layers = (express.router ?? express._router).stack as { route?: { path: string; methods: Record<string, boolean> } }[];
   return layers
     .filter((layer) => layer.route && !layer.route.path.includes('{*'))
-    .flatMap(({ route }) => Object.keys(route!.methods).filter((method) => method !== '_all').map((method) => ({ method, path: route!.path })));
+    .flatMap(({ route }) =>
+      Object.keys(route!.methods)
+        .filter((method) => method !== '_all')
+        .map((method) => ({ method, path: route!.path })),
+    );
 }
 
 describe('access matrix: every role against every route', () => {
@@ -52,8 +56,13 @@ describe('access matrix: every role against every route', () => {
     t = await startTestApp({ JOURNEY_AUTH_FAILURES_PER_MINUTE: '1000000' });
     for (const role of ROLES) tokens.set(role, await t.token(role, 'org-a'));
     const register = async (org: string) =>
-      (await t.http().post('/persons').set('authorization', `Bearer ${await t.token('caseworker', org)}`).send({ gender: 'female', citizenship: 'NG', occurredAt: '2024-01' }))
-        .body.personId as string;
+      (
+        await t
+          .http()
+          .post('/persons')
+          .set('authorization', `Bearer ${await t.token('caseworker', org)}`)
+          .send({ gender: 'female', citizenship: 'NG', occurredAt: '2024-01' })
+      ).body.personId as string;
     ownPerson = await register('org-a');
     otherPerson = await register('org-b');
     routes = routesOf(t);

@@ -10,7 +10,10 @@ const SWEEP_ABOVE = 10_000;
 export class AuthFailureLimiter {
   private readonly windows = new Map<string, { startedAt: number; failures: number }>();
 
-  constructor(private readonly failuresPerMinute: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly failuresPerMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Seconds the client must wait, or 0 when it may try. */
   retryAfter(client: string): number {

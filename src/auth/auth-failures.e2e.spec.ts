@@ -21,10 +21,20 @@ describe('authentication limits', () => {
         .setIssuer(LOCAL_ISSUER)
         .setIssuedAt()
         .sign(t.signingKey.privateKey);
-      const answer = await t.http().get('/caseload').set({ authorization: `Bearer ${everlasting}` });
+      const answer = await t
+        .http()
+        .get('/caseload')
+        .set({ authorization: `Bearer ${everlasting}` });
       expect(answer.status).toBe(401);
       const manager = await t.token('programme_manager', 'org-a');
-      expect((await t.http().get('/caseload').set({ authorization: `Bearer ${manager}` })).status).toBe(200);
+      expect(
+        (
+          await t
+            .http()
+            .get('/caseload')
+            .set({ authorization: `Bearer ${manager}` })
+        ).status,
+      ).toBe(200);
     });
 
     test('over the limit, failing requests answer 429 while a valid token still passes', async () => {
@@ -34,7 +44,11 @@ describe('authentication limits', () => {
       expect(refused.status).toBe(429);
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       expect((await t.http().post('/persons').send({})).status).toBe(429);
-      const person = await t.http().post('/persons').set(await valid(t)).send({ gender: 'female', citizenship: 'MD', occurredAt: '2024-02' });
+      const person = await t
+        .http()
+        .post('/persons')
+        .set(await valid(t))
+        .send({ gender: 'female', citizenship: 'MD', occurredAt: '2024-02' });
       expect(person.status).toBe(201);
       expect((await t.http().post('/persons').set(bad(10)).send({})).status).toBe(429);
     });

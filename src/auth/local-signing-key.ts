@@ -13,7 +13,10 @@ export const TOKEN_TTL = { default: 3600, max: 12 * 3600 } as const;
  * owner only. Production verifies tokens from an OIDC issuer instead and never needs it.
  */
 export class LocalSigningKey {
-  private constructor(readonly privateKey: KeyLike, readonly publicKey: KeyObject) {}
+  private constructor(
+    readonly privateKey: KeyLike,
+    readonly publicKey: KeyObject,
+  ) {}
 
   static async loadOrCreate(dataDir: string): Promise<LocalSigningKey> {
     const path = join(dataDir, 'keys', 'token-signing-key.pem');

@@ -2,7 +2,7 @@ import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfiguration } from '../config/configuration';
-import { tokenVerifierFor } from '../runtime';
+import { tokenVerifierFor } from './configured-token-verifier';
 import type { TokenVerifier } from './token-verifier';
 
 /** The production mode: tokens of an OIDC issuer, its keys fetched from a real JWKS endpoint on this machine. */

@@ -10,6 +10,7 @@ import { TokenVerifier } from './token-verifier';
 describe('cli token', () => {
   let folder: string;
   let output: string[];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back onto process.stderr, where it came from
   const saved = { dataDir: process.env.JOURNEY_DATA_DIR, log: console.log, stderr: process.stderr.write };
 
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { loadConfiguration } from '../config/configuration';
 import { ROLES, type Role } from './actor';
@@ -27,7 +27,8 @@ function ttlSeconds(value: string): number {
   const match = /^(\d+)([smh]?)$/.exec(value.trim());
   if (!match || Number(match[1]) === 0) throw new InvalidArgumentError('must be a positive duration such as 3600, 30m or 2h');
   const seconds = Number(match[1]) * UNIT_SECONDS[match[2] || 's'];
-  if (seconds > TOKEN_TTL.max) throw new InvalidArgumentError(`must be at most ${TOKEN_TTL.max / 3600}h: local tokens are short-lived, mint a new one when it expires`);
+  if (seconds > TOKEN_TTL.max)
+    throw new InvalidArgumentError(`must be at most ${TOKEN_TTL.max / 3600}h: local tokens are short-lived, mint a new one when it expires`);
   return seconds;
 }
 

@@ -9,7 +9,7 @@ import { ConfigurationError, loadConfiguration, loadDotEnv } from '../config/con
 import { readInThreads } from '../integrity/line-readers';
 import { postgresProjectionDependencies } from '../projections/postgres-dependencies';
 import { registerProjectionCommands } from '../projections/projections.cli';
-import { openDatabase } from '../runtime';
+import { openDatabase } from '../database/open-database';
 
 /** One CLI entry point (`npm run cli -- <command>`); each feature registers its own commands. */
 export function cliProgram(): Command {

@@ -49,7 +49,9 @@ const DAY_OR_MONTH = 'must be a date as YYYY-MM-DD, or YYYY-MM for the first day
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
 
 const isAnswer = (value: unknown): value is Answer =>
-  (typeof value === 'string' && isPlainString(value) && value.length <= 200) || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+  (typeof value === 'string' && isPlainString(value) && value.length <= 200) ||
+  typeof value === 'boolean' ||
+  (typeof value === 'number' && Number.isFinite(value));
 
 /** A class-validator rule whose message says exactly what is wrong: `reasonOf` gives it, or null when all is well. */
 function Checked(name: string, reasonOf: (value: unknown, args: ValidationArguments) => string | null) {
@@ -97,7 +99,12 @@ export class CohortEntryDto {
   @IsIn(COHORT_ENTRY_TYPES)
   type!: JourneyEventType;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { programme: 'reintegration' }, description: 'Every key must equal the entry event\u2019s data at that key' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { programme: 'reintegration' },
+    description: 'Every key must equal the entry event\u2019s data at that key',
+  })
   @IsOptional()
   @Checked('where', whereReason)
   where?: Record<string, Answer>;
@@ -213,18 +220,34 @@ export class CohortDefinitionDto {
   @Type(() => MeasureDto)
   measures!: MeasureDto[];
 
-  @ApiPropertyOptional({ example: '2025-12-31T23:59:59Z', nullable: true, description: 'Count only events recorded at or before this instant (ISO 8601 with its time zone); null or absent: every event of the tree' })
+  @ApiPropertyOptional({
+    example: '2025-12-31T23:59:59Z',
+    nullable: true,
+    description: 'Count only events recorded at or before this instant (ISO 8601 with its time zone); null or absent: every event of the tree',
+  })
   @IsOptional()
-  @Checked('instant', (value) => (typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value)) ? null : 'must be an ISO 8601 instant with its time zone, e.g. 2025-12-31T23:59:59Z'))
+  @Checked('instant', (value) =>
+    typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value))
+      ? null
+      : 'must be an ISO 8601 instant with its time zone, e.g. 2025-12-31T23:59:59Z',
+  )
   asKnownAt?: string | null;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'Count only the first treeSize events of the log (a signed checkpoint\u2019s size). Default: the whole log when the request arrives' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    description: 'Count only the first treeSize events of the log (a signed checkpoint\u2019s size). Default: the whole log when the request arrives',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   treeSize?: number;
 
-  @ApiPropertyOptional({ minimum: DEFAULT_K, maximum: 1000, default: DEFAULT_K, description: 'The smallest count shown; may be raised above CTDC\u2019s 11, never lowered' })
+  @ApiPropertyOptional({
+    minimum: DEFAULT_K,
+    maximum: 1000,
+    default: DEFAULT_K,
+    description: 'The smallest count shown; may be raised above CTDC\u2019s 11, never lowered',
+  })
   @IsOptional()
   @IsInt()
   @Min(DEFAULT_K)
@@ -285,7 +308,11 @@ export function normalisedDefinition(dto: CohortDefinitionDto, treeSize: number)
   return {
     entry: {
       type: dto.entry.type,
-      where: Object.fromEntries(Object.keys(where).sort().map((key) => [key, where[key]!])),
+      where: Object.fromEntries(
+        Object.keys(where)
+          .sort()
+          .map((key) => [key, where[key]!]),
+      ),
       from: dto.entry.from,
       to: dto.entry.to,
     },

@@ -67,11 +67,17 @@ beforeAll(async () => {
   // Opened in the month of the window's end: counts as its first day.
   await append(ben, [fact('PersonRegistered', { gender: 'male', citizenship: 'UA' }, '2024-01-01'), fact('CaseOpened', { programme: 'recovery' }, '2024-12')]);
   // Opened after the window (the 15th is after the 1st of December)
-  [, caraOpened] = await append(cara, [fact('PersonRegistered', { gender: 'female', citizenship: 'UA' }, '2024-01-01'), fact('CaseOpened', { programme: 'return' }, '2024-12-15')]);
+  [, caraOpened] = await append(cara, [
+    fact('PersonRegistered', { gender: 'female', citizenship: 'UA' }, '2024-01-01'),
+    fact('CaseOpened', { programme: 'return' }, '2024-12-15'),
+  ]);
   // Never opened a case, only registered in the window
   await append(dan, [fact('PersonRegistered', { gender: 'female', citizenship: 'RO' }, '2024-05-01')]);
   // Opened before the window
-  await append(eve, [fact('PersonRegistered', { gender: 'other', citizenship: 'AL' }, '2023-01-01'), fact('CaseOpened', { programme: 'recovery' }, '2023-12-31')]);
+  await append(eve, [
+    fact('PersonRegistered', { gender: 'other', citizenship: 'AL' }, '2023-01-01'),
+    fact('CaseOpened', { programme: 'recovery' }, '2023-12-31'),
+  ]);
   beforeLater = annaEvents[annaEvents.length - 1]!.recordedAt;
   await sleep(5);
   const status = annaEvents[4]!;
@@ -88,10 +94,7 @@ test('the counted rows of the types asked, corrections included, of the persons 
   const facts = await query.load(request());
   expect(personsIn(facts)).toEqual([anna, ben]);
   const [registered, , opened, , status] = annaEvents;
-  expect(facts).toEqual([
-    ...rowsOf(anna, [registered!, opened!, status!, ...annaLater]),
-    ...rowsOf(ben, recorded.get(ben)!),
-  ]);
+  expect(facts).toEqual([...rowsOf(anna, [registered!, opened!, status!, ...annaLater]), ...rowsOf(ben, recorded.get(ben)!)]);
   // recordedAt exactly as the store gave it: ISO 8601, UTC, milliseconds
   expect(facts[0]!.recordedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   expect(facts.slice(0, 6).map((row) => row.data)).toEqual([

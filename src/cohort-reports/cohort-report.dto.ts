@@ -28,7 +28,10 @@ class MeasureTableDto {
     description:
       'statusAtOffsets: `{category, n, percent}`; domainTrajectories: `{domain, indicator, observed, achieved, missing, percentAchieved}`; ' +
       'attrition: `{month, followed, left: [{reason, n}], censored, retention}`. A hidden figure is absent and the row has `suppressed: true`.',
-    example: [{ category: 'private_business', n: 93, percent: 28 }, { category: 'self_employed', suppressed: true }],
+    example: [
+      { category: 'private_business', n: 93, percent: 28 },
+      { category: 'self_employed', suppressed: true },
+    ],
   })
   rows!: Record<string, unknown>[];
 }

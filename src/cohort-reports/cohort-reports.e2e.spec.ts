@@ -33,7 +33,11 @@ describe('cohort reports (POST /cohort-reports)', () => {
   let t: TestApp;
   let evaluator: string;
   const report = (token: string, definition: unknown = DEFINITION, accept = 'application/json') =>
-    t.http().post('/cohort-reports').set({ authorization: `Bearer ${token}`, accept }).send(definition as object);
+    t
+      .http()
+      .post('/cohort-reports')
+      .set({ authorization: `Bearer ${token}`, accept })
+      .send(definition as object);
   const importLines = async (org: string, lines: string[]) => {
     const answer = await t
       .http()
@@ -46,7 +50,10 @@ describe('cohort reports (POST /cohort-reports)', () => {
   beforeAll(async () => {
     t = await startTestApp();
     evaluator = await t.token('evaluator', 'org-a');
-    await importLines('org-a', STATUSES_A.flatMap((status, index) => journeyLines('org-a', index, status, index < 5 ? 'UA' : 'MD')));
+    await importLines(
+      'org-a',
+      STATUSES_A.flatMap((status, index) => journeyLines('org-a', index, status, index < 5 ? 'UA' : 'MD')),
+    );
     await importLines('org-b', Array.from({ length: 20 }, (_, index) => journeyLines('org-b', index, 'student', 'MD')).flat());
   });
   afterAll(() => t.close());
@@ -83,14 +90,27 @@ describe('cohort reports (POST /cohort-reports)', () => {
     const answer = await report(evaluator, {
       entry: { type: 'PersonalDataRecorded', from: '2024-13', to: '2024-01-01' },
       filters: { ageBand: ['18-24'] },
-      measures: [{ kind: 'statusAtOffsets', offsetsMonths: [], months: 3 }, { kind: 'domainTrajectories', offsetsMonths: [0], achieved: { housing: { indicator: 'x', equals: 1 } } }],
+      measures: [
+        { kind: 'statusAtOffsets', offsetsMonths: [], months: 3 },
+        { kind: 'domainTrajectories', offsetsMonths: [0], achieved: { housing: { indicator: 'x', equals: 1 } } },
+      ],
       k: 5,
       treeSize: 0,
       surprise: true,
     });
     expect(answer.status).toBe(400);
     const fields = answer.body.errors.map((error: { field: string }) => error.field);
-    for (const field of ['entry.type', 'entry.from', 'filters.ageBand', 'measures.0.offsetsMonths', 'measures.0.months', 'measures.1.achieved', 'k', 'treeSize', 'surprise']) {
+    for (const field of [
+      'entry.type',
+      'entry.from',
+      'filters.ageBand',
+      'measures.0.offsetsMonths',
+      'measures.0.months',
+      'measures.1.achieved',
+      'k',
+      'treeSize',
+      'surprise',
+    ]) {
       expect(fields).toContain(field);
     }
     const beyond = await report(evaluator, { ...DEFINITION, treeSize: 10_000_000 });
@@ -102,7 +122,10 @@ describe('cohort reports (POST /cohort-reports)', () => {
     expect((await report(await t.token('caseworker', 'org-a'))).status).toBe(403);
     expect((await report(await t.token('auditor', 'org-a'))).status).toBe(403);
     expect((await t.http().post('/cohort-reports').send(DEFINITION)).status).toBe(401);
-    const status = await t.http().get(`/persons/${personOf('org-a', 0)}/status`).set({ authorization: `Bearer ${evaluator}`, 'x-access-purpose': 'evaluation' });
+    const status = await t
+      .http()
+      .get(`/persons/${personOf('org-a', 0)}/status`)
+      .set({ authorization: `Bearer ${evaluator}`, 'x-access-purpose': 'evaluation' });
     expect(status.status).toBe(403);
   });
 
@@ -124,7 +147,10 @@ describe('cohort reports (POST /cohort-reports)', () => {
 
   test('every report is written to the access log, with who asked and over which leaves', async () => {
     const answer = await report(evaluator);
-    const log = await t.http().get('/audit/access-log').set('authorization', `Bearer ${await t.token('auditor', 'org-a')}`);
+    const log = await t
+      .http()
+      .get('/audit/access-log')
+      .set('authorization', `Bearer ${await t.token('auditor', 'org-a')}`);
     expect(log.status).toBe(200);
     expect(log.body.entries).toContainEqual(
       expect.objectContaining({ actor: 'user-evaluator', resource: '/cohort-reports', range: { from: 0, to: answer.body.checkpoint.treeSize } }),
@@ -175,7 +201,10 @@ describe('cohort reports (POST /cohort-reports)', () => {
     const checkpoint = openCheckpoint(note, parseVerifierKey(publicKey));
     expect(checkpoint.size).toBe(treeSize);
     expect(checkpoint.rootHash.toString('base64')).toBe(first.body.checkpoint.rootHash);
-    const served = await t.http().get(`/audit/checkpoints?size=${treeSize}`).set('authorization', `Bearer ${await t.token('auditor', 'org-a')}`);
+    const served = await t
+      .http()
+      .get(`/audit/checkpoints?size=${treeSize}`)
+      .set('authorization', `Bearer ${await t.token('auditor', 'org-a')}`);
     expect(served.text).toBe(note);
   });
 });

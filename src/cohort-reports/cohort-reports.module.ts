@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccessLog } from '../access-log/access-log';
+import { CheckpointSigner } from '../audit/checkpoint-signer';
+import { MerkleLog, MerkleLogBuilder } from '../audit/merkle-log';
 import { merkleLogReached } from '../audit/merkle-log-following';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
-import { CheckpointSigner } from '../integrity/checkpoint-signer';
-import { MerkleLog, MerkleLogBuilder } from '../integrity/merkle-log';
 import { ReadModelPosition } from '../queries/read-your-writes';
 import { CohortFactsQuery } from './cohort-facts.query';
 import { CohortReports } from './cohort-reports';

@@ -1,8 +1,8 @@
 import { computeCohort } from '../../projections/cohort/compute-report';
 import type { CohortReport } from '../../projections/cohort/report';
+import type { CheckpointSigner } from '../audit/checkpoint-signer';
+import type { MerkleLog } from '../audit/merkle-log';
 import type { EventStore } from '../event-store/event-store';
-import type { CheckpointSigner } from '../integrity/checkpoint-signer';
-import type { MerkleLog } from '../integrity/merkle-log';
 import { normalisedDefinition, type CohortDefinitionDto } from './cohort-definition.dto';
 import type { CohortFactsQuery } from './cohort-facts.query';
 

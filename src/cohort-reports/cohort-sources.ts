@@ -1,9 +1,9 @@
 import type { Pool } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AccessLog } from '../access-log/access-log';
+import { MerkleLog, MerkleLogBuilder } from '../audit/merkle-log';
 import { MERKLE_LOG_BUILDER_OPTIONS } from '../audit/merkle-log-following';
 import type { EventStore } from '../event-store/event-store';
-import { MerkleLog, MerkleLogBuilder } from '../integrity/merkle-log';
 import { readCheckpoints } from '../projections/checkpoints';
 import { parkedEvents } from '../projections/parked-events';
 import { ProjectionRunner } from '../projections/projection-runner';

@@ -1,17 +1,17 @@
 import canonicalize from 'canonicalize';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { CohortBelowKError } from '../../projections/cohort/compute-report';
 import type { CohortReport } from '../../projections/cohort/report';
 import { loadCheckpointKey } from '../audit/checkpoint-key';
 import { JSON_OPTION, progressBars, type OutputOptions } from '../terminal/output';
+import { CheckpointSigner } from '../audit/checkpoint-signer';
+import { MerkleLog } from '../audit/merkle-log';
 import { loadConfiguration } from '../config/configuration';
 import { createDataSource } from '../database/data-source';
+import { openDatabase } from '../database/open-database';
 import { resilientPool } from '../database/pool';
 import { PostgresEventStore } from '../event-store/postgres-event-store';
-import { CheckpointSigner } from '../integrity/checkpoint-signer';
-import { MerkleLog } from '../integrity/merkle-log';
-import { openDatabase } from '../runtime';
 import { cohortCodebook, cohortCsv } from './cohort-csv';
 import { parseCohortDefinition, type CohortDefinitionDto } from './cohort-definition.dto';
 import { CohortFactsQuery } from './cohort-facts.query';
@@ -94,7 +94,8 @@ async function runCohortCommand(definitionFile: string | undefined, options: Coh
     const reports = new CohortReports(store, log, signer, new CohortFactsQuery(dataSource), standaloneSources(pool, store, dataSource, bars.update));
     const report = await reports.report(definition, { actor: options.actor, organisationId }).catch((error: unknown) => {
       if (error instanceof TreeSizeBeyondLogError) throw new CohortCommandError(`treeSize ${error.message}`);
-      if (error instanceof CohortBelowKError) throw new CohortCommandError('The cohort is smaller than k: a report over it could expose individuals (cohort_below_k)');
+      if (error instanceof CohortBelowKError)
+        throw new CohortCommandError('The cohort is smaller than k: a report over it could expose individuals (cohort_below_k)');
       throw error;
     });
     bars.stop();

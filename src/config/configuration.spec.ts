@@ -54,7 +54,11 @@ describe('configuration', () => {
   });
 
   test("an EventStoreDB connection string its client cannot parse stops the start, without the client's quote of it", () => {
-    for (const value of ['esdb://admin:s3cret@es.internal:notaport?tls=true', 'esdb://admin:s3cret@es.internal:2113?tls=maybe', 'kurrentdb://admin:s3cret@es:2113']) {
+    for (const value of [
+      'esdb://admin:s3cret@es.internal:notaport?tls=true',
+      'esdb://admin:s3cret@es.internal:2113?tls=maybe',
+      'kurrentdb://admin:s3cret@es:2113',
+    ]) {
       const printed = refusal({ EVENTSTORE_CONNECTION_STRING: value });
       expect(printed).toContain('EVENTSTORE_CONNECTION_STRING must be an esdb://');
       expect(printed).not.toContain('s3cret');
@@ -87,7 +91,12 @@ describe('configuration of tokens and proxies', () => {
   test('JOURNEY_TRUST_PROXY takes a hop count or addresses, subnets and names, as Express does', () => {
     expect(trustProxy(loadConfiguration({}))).toBe(false);
     expect(trustProxy(loadConfiguration({ JOURNEY_TRUST_PROXY: '1' }))).toBe(1);
-    expect(trustProxy(loadConfiguration({ JOURNEY_TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, 192.0.2.7' }))).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.7']);
+    expect(trustProxy(loadConfiguration({ JOURNEY_TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, 192.0.2.7' }))).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      'fd00::/8',
+      '192.0.2.7',
+    ]);
     for (const setting of ['true', '0', 'everyone', '10.0.0.0/33', '10.0.0.1/8/8', 'loopback/8']) {
       expect(() => loadConfiguration({ JOURNEY_TRUST_PROXY: setting })).toThrow(/JOURNEY_TRUST_PROXY must be a hop count/);
     }

@@ -1,6 +1,16 @@
 import { plainToInstance, Type } from 'class-transformer';
 import {
-  IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate, validateSync, ValidatorConstraint, type ValidatorConstraintInterface,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  Validate,
+  validateSync,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
 import { isIP } from 'node:net';
 import { existsSync } from 'node:fs';
@@ -16,6 +26,7 @@ class EventStoreDbConnectionString implements ValidatorConstraintInterface {
     if (typeof value !== 'string') return false;
     try {
       // Makes a client object only: it connects on its first call, which never comes.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when the setting is set (see above)
       (require('@eventstore/db-client') as typeof import('@eventstore/db-client')).EventStoreDBClient.connectionString(value);
       return true;
     } catch {
@@ -34,18 +45,23 @@ class EventStoreDbConnectionString implements ValidatorConstraintInterface {
  */
 export class Configuration {
   /** HTTP port. */
-  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   /** An external PostgreSQL; when unset, the embedded one is started. */
-  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// connection URL' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// connection URL' })
   DATABASE_URL?: string;
 
   /**
    * Production option: keep the event log in EventStoreDB (e.g. `esdb://host:2113?tls=true`); PostgreSQL still
    * holds read models, the Merkle log and keys. Unset: the log lives in PostgreSQL.
    */
-  @IsOptional() @Validate(EventStoreDbConnectionString)
+  @IsOptional()
+  @Validate(EventStoreDbConnectionString)
   EVENTSTORE_CONNECTION_STRING?: string;
 
   /** Where the embedded PostgreSQL and local keys live. */
@@ -53,7 +69,10 @@ export class Configuration {
   JOURNEY_DATA_DIR = './.data';
 
   /** Port of the embedded PostgreSQL (loopback only). */
-  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   JOURNEY_PG_PORT = 5433;
 
   /** Largest JSON body, e.g. `1mb`; larger requests answer 413. */
@@ -68,19 +87,25 @@ export class Configuration {
   LOG_LEVEL = 'info';
 
   /** Production: the OpenID Connect issuer whose tokens are accepted (e.g. a Keycloak realm URL). */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JOURNEY_OIDC_ISSUER?: string;
 
   /** Production: where the issuer publishes its signing keys (JWKS), over https. Required with JOURNEY_OIDC_ISSUER. */
-  @IsOptional() @Matches(/^https?:\/\/.+/, { message: 'JOURNEY_OIDC_JWKS_URL must be an http(s) URL' })
+  @IsOptional()
+  @Matches(/^https?:\/\/.+/, { message: 'JOURNEY_OIDC_JWKS_URL must be an http(s) URL' })
   JOURNEY_OIDC_JWKS_URL?: string;
 
   /** The `aud` a token must carry to be accepted. Required with JOURNEY_OIDC_ISSUER. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JOURNEY_OIDC_AUDIENCE?: string;
 
   /** Connections in the pool used by the event store and read models. */
-  @Type(() => Number) @IsInt() @Min(2) @Max(200)
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(200)
   JOURNEY_DB_POOL_SIZE = 20;
 
   /** The log's name in its signed checkpoints (C2SP tlog-checkpoint origin line), also the signing key's name. */
@@ -88,34 +113,44 @@ export class Configuration {
   JOURNEY_CHECKPOINT_ORIGIN = 'journey-ledger.local/log';
 
   /** Checkpoint signing key (Ed25519 PKCS#8 PEM, or a PRIVATE+KEY+... signer key) given inline; wins over the file. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JOURNEY_CHECKPOINT_KEY?: string;
 
   /** Checkpoint signing key file; default `<JOURNEY_DATA_DIR>/keys/checkpoint-signing-key.pem`, made on first use. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JOURNEY_CHECKPOINT_KEY_FILE?: string;
 
   /** A checkpoint is signed once this many events were logged since the last one... */
-  @Type(() => Number) @IsInt() @Min(1)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   JOURNEY_CHECKPOINT_EVERY_EVENTS = 1000;
 
   /** ...or once this many seconds have passed since it, if anything was logged. */
-  @Type(() => Number) @IsInt() @Min(1)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   JOURNEY_CHECKPOINT_EVERY_SECONDS = 60;
 
   /**
    * The key-encryption key that wraps every person's data key: 32 bytes, base64, given inline; wins over the file.
    * Never quoted in errors.
    */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JOURNEY_KEK?: string;
 
   /** Key-encryption key file (32 bytes, base64); default `<JOURNEY_DATA_DIR>/keys/key-encryption-key`, made on first use. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JOURNEY_KEK_FILE?: string;
 
   /** Failed authentications a client address may make per minute; beyond it every request answers 429 until the minute ends. */
-  @Type(() => Number) @IsInt() @Min(1)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   JOURNEY_AUTH_FAILURES_PER_MINUTE = 30;
 
   /**
@@ -123,25 +158,39 @@ export class Configuration {
    * list of addresses, CIDR subnets and `loopback`, `linklocal`, `uniquelocal`. Only then is a client's address
    * taken from `X-Forwarded-For`; unset, it is the connection's address.
    */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JOURNEY_TRUST_PROXY?: string;
 
   /** Readiness (`/health/ready`) fails while a read model trails the log by more than this many events. */
-  @Type(() => Number) @IsInt() @Min(1)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   JOURNEY_READY_MAX_PROJECTION_LAG = 10000;
 
   /** Readiness fails while the Merkle log trails the event log by more than this many events. */
-  @Type(() => Number) @IsInt() @Min(1)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   JOURNEY_READY_MAX_MERKLE_LAG = 10000;
 
   /** Write the structured logs to this file instead of standard output. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   JOURNEY_LOG_FILE?: string;
 }
 
 const OPTIONAL_SETTINGS = [
-  'DATABASE_URL', 'JOURNEY_OIDC_ISSUER', 'JOURNEY_OIDC_JWKS_URL', 'JOURNEY_OIDC_AUDIENCE', 'JOURNEY_CHECKPOINT_KEY', 'JOURNEY_CHECKPOINT_KEY_FILE',
-  'JOURNEY_KEK', 'JOURNEY_KEK_FILE', 'JOURNEY_TRUST_PROXY', 'JOURNEY_LOG_FILE',
+  'DATABASE_URL',
+  'JOURNEY_OIDC_ISSUER',
+  'JOURNEY_OIDC_JWKS_URL',
+  'JOURNEY_OIDC_AUDIENCE',
+  'JOURNEY_CHECKPOINT_KEY',
+  'JOURNEY_CHECKPOINT_KEY_FILE',
+  'JOURNEY_KEK',
+  'JOURNEY_KEK_FILE',
+  'JOURNEY_TRUST_PROXY',
+  'JOURNEY_LOG_FILE',
 ];
 
 /** Every setting's name: those with a default, then those that may stay unset. */
@@ -173,7 +222,9 @@ export async function readSettingFile(setting: string, path: string): Promise<st
 
 export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Configuration {
   const given = Object.fromEntries(
-    settingNames().filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]),
+    settingNames()
+      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .map((key) => [key, env[key]]),
   );
   const config = plainToInstance(Configuration, given, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true });

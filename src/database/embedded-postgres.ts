@@ -50,10 +50,14 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Pro
     if (recentLog.length > 40) recentLog.shift();
   };
   const flags = [
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'unix_socket_directories=',
-    '-c', 'max_connections=200',
-    '-c', 'shared_buffers=256MB',
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=200',
+    '-c',
+    'shared_buffers=256MB',
     ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
   ];
   const server = new EmbeddedPostgres({
@@ -77,9 +81,11 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Pro
     }
     await server.start();
   } catch (error) {
+    // The package rejects with an Error, or with nothing when the server exits before it is ready.
     throw new Error(
-      `Embedded PostgreSQL failed to start in ${dataDir} on port ${options.port}: ${String(error ?? 'exited early')}\n` +
+      `Embedded PostgreSQL failed to start in ${dataDir} on port ${options.port}: ${error instanceof Error ? String(error) : 'exited early'}\n` +
         recentLog.join('').slice(-2000),
+      { cause: error },
     );
   }
   try {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfiguration, loadDotEnv } from '../config/configuration';
-import { openDatabase } from '../runtime';
+import { openDatabase } from './open-database';
 import { createDataSource } from './data-source';
 
 /**

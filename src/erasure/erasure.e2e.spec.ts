@@ -29,9 +29,9 @@ describe('erasure (crypto-shredding)', () => {
   });
 
   const as = (token: string) => ({ authorization: `Bearer ${token}`, 'x-access-purpose': 'data_subject_request' });
-  const erase = (personId: string, token = admin, basis = 'person_request') =>
-    t.http().post(`/persons/${personId}/erasure`).set(as(token)).send({ basis });
-  const keyRows = async (personId: string) => (await pool.query('SELECT 1 FROM person_data_keys WHERE person_id = $1 AND wrapped_key IS NOT NULL', [personId])).rowCount;
+  const erase = (personId: string, token = admin, basis = 'person_request') => t.http().post(`/persons/${personId}/erasure`).set(as(token)).send({ basis });
+  const keyRows = async (personId: string) =>
+    (await pool.query('SELECT 1 FROM person_data_keys WHERE person_id = $1 AND wrapped_key IS NOT NULL', [personId])).rowCount;
   const canonicalOf = async (personId: string, type: string) =>
     (await pool.query(`SELECT canonical FROM events WHERE stream_id = $1 AND type = $2`, [`journey-${personId}`, type])).rows.map(
       (row: { canonical: Buffer }) => row.canonical.toString('hex'),
@@ -64,7 +64,11 @@ describe('erasure (crypto-shredding)', () => {
 
     const stream = await t.http().get(`/persons/${personId}/events`).set(as(caseworker));
     expect(stream.body.map((e: { type: string }) => e.type)).toEqual([
-      'PersonRegistered', 'ConsentGranted', 'EmploymentStatusRecorded', 'PersonalDataRecorded', 'PersonalDataErased',
+      'PersonRegistered',
+      'ConsentGranted',
+      'EmploymentStatusRecorded',
+      'PersonalDataRecorded',
+      'PersonalDataErased',
     ]);
     expect(stream.body[4].data).toEqual({ basis: 'person_request' });
     expect(stream.body[2].data).toEqual({ status: 'student' });
@@ -98,7 +102,14 @@ describe('erasure (crypto-shredding)', () => {
     const personId = await personWithData();
     await erase(personId);
     const auditor = await t.token('auditor', 'org-audit');
-    expect((await t.http().post('/audit/checkpoints').set({ authorization: `Bearer ${auditor}` })).status).toBeLessThan(300);
+    expect(
+      (
+        await t
+          .http()
+          .post('/audit/checkpoints')
+          .set({ authorization: `Bearer ${auditor}` })
+      ).status,
+    ).toBeLessThan(300);
     const report = await runVerify({ online: await t.app.getUrl(), token: await t.token('ledger_auditor', 'org-audit'), checkpoint: [] });
     expect(report).toMatchObject({ ok: true, index: null });
     expect(report.events).toBe(Number((await pool.query('SELECT count(*) FROM events')).rows[0].count));

@@ -37,11 +37,25 @@ describe('erasure leaves no free text readable', () => {
     'x-access-purpose': 'data_subject_request',
   });
   const register = async () =>
-    (await t.http().post('/persons').set(await as('caseworker')).send({ gender: 'female', citizenship: 'MD', occurredAt: '2024-02-10' })).body
-      .personId as string;
-  const events = async (personId: string) => (await t.http().get(`/persons/${personId}/events`).set(await as('caseworker'))).body;
+    (
+      await t
+        .http()
+        .post('/persons')
+        .set(await as('caseworker'))
+        .send({ gender: 'female', citizenship: 'MD', occurredAt: '2024-02-10' })
+    ).body.personId as string;
+  const events = async (personId: string) =>
+    (
+      await t
+        .http()
+        .get(`/persons/${personId}/events`)
+        .set(await as('caseworker'))
+    ).body;
   const exported = async () => {
-    const answer = await t.http().get('/audit/export').set(await as(EXPORT_ROLE));
+    const answer = await t
+      .http()
+      .get('/audit/export')
+      .set(await as(EXPORT_ROLE));
     expect(answer.status).toBe(200);
     return answer.text
       .split('\n')
@@ -54,14 +68,20 @@ describe('erasure leaves no free text readable', () => {
     const { rows: tables } = await pool.query<{ name: string }>(
       `SELECT quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
     );
-    const dumps = await Promise.all(tables.map(async ({ name }) => (await pool.query(`SELECT t::text AS row FROM ${name} t`)).rows.map((r) => r.row).join('\n')));
+    const dumps = await Promise.all(
+      tables.map(async ({ name }) => (await pool.query(`SELECT t::text AS row FROM ${name} t`)).rows.map((r) => r.row).join('\n')),
+    );
     return dumps.join('\n');
   };
   const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex');
 
   test('is shown in plain text to those who may read the person, and stored as ciphertext only', async () => {
     const personId = await register();
-    const declined = await t.http().post(`/persons/${personId}/assistance-declines`).set(await as('caseworker')).send({ scope: 'assistance', reason, occurredAt: '2024-03-01' });
+    const declined = await t
+      .http()
+      .post(`/persons/${personId}/assistance-declines`)
+      .set(await as('caseworker'))
+      .send({ scope: 'assistance', reason, occurredAt: '2024-03-01' });
     expect(declined.status).toBe(201);
     const decline = (await events(personId)).find((event: { type: string }) => event.type === 'AssistanceDeclined');
     expect(decline.data).toEqual({ scope: 'assistance', reason });
@@ -76,15 +96,42 @@ describe('erasure leaves no free text readable', () => {
 
   test('after erasure the text is nowhere: events API, audit export, read models, access log, server log', async () => {
     const personId = await register();
-    await t.http().post(`/persons/${personId}/assistance-declines`).set(await as('caseworker')).send({ scope: 'assistance', reason, occurredAt: '2024-03-01' });
-    await t.http().post(`/persons/${personId}/cases`).set(await as('caseworker')).send({ programme: 'reintegration', occurredAt: '2024-03-02' });
+    await t
+      .http()
+      .post(`/persons/${personId}/assistance-declines`)
+      .set(await as('caseworker'))
+      .send({ scope: 'assistance', reason, occurredAt: '2024-03-01' });
+    await t
+      .http()
+      .post(`/persons/${personId}/cases`)
+      .set(await as('caseworker'))
+      .send({ programme: 'reintegration', occurredAt: '2024-03-02' });
     const plan = { goals: [{ domain: 'employment_economic', goal: `Work with ${NAME}` }], occurredAt: '2024-03-03' };
-    const planned = await t.http().post(`/persons/${personId}/reintegration-plans`).set(await as('caseworker')).send(plan);
+    const planned = await t
+      .http()
+      .post(`/persons/${personId}/reintegration-plans`)
+      .set(await as('caseworker'))
+      .send(plan);
     expect(planned.status).toBe(201);
     // The read models have the person before the erasure, so that they are searched too.
-    expect((await t.http().get(`/persons/${personId}/status?minPosition=${planned.body.position}`).set(await as('caseworker'))).status).toBe(200);
+    expect(
+      (
+        await t
+          .http()
+          .get(`/persons/${personId}/status?minPosition=${planned.body.position}`)
+          .set(await as('caseworker'))
+      ).status,
+    ).toBe(200);
 
-    expect((await t.http().post(`/persons/${personId}/erasure`).set(await as('admin')).send({ basis: 'person_request' })).status).toBe(200);
+    expect(
+      (
+        await t
+          .http()
+          .post(`/persons/${personId}/erasure`)
+          .set(await as('admin'))
+          .send({ basis: 'person_request' })
+      ).status,
+    ).toBe(200);
 
     const stream = await events(personId);
     expect(stream.find((event: { type: string }) => event.type === 'AssistanceDeclined').data).toEqual({ scope: 'assistance', reason: { erased: true } });
@@ -101,8 +148,12 @@ describe('erasure leaves no free text readable', () => {
   test('the import seals free text as the API does', async () => {
     const personId = await register();
     const line = { personId, type: 'AssistanceDeclined', occurredAt: '2024-03-01', organisationId: 'org-a', data: { scope: 'assistance', reason } };
-    const imported = await t.http().post('/imports').set({ authorization: `Bearer ${await t.token('programme_manager', 'org-a')}` })
-      .set('content-type', 'application/x-ndjson').send(`${JSON.stringify(line)}\n`);
+    const imported = await t
+      .http()
+      .post('/imports')
+      .set({ authorization: `Bearer ${await t.token('programme_manager', 'org-a')}` })
+      .set('content-type', 'application/x-ndjson')
+      .send(`${JSON.stringify(line)}\n`);
     expect(imported.status).toBe(200);
     expect(imported.body.written).toBe(1);
     expect((await events(personId)).find((event: { type: string }) => event.type === 'AssistanceDeclined').data.reason).toBe(reason);
@@ -113,18 +164,34 @@ describe('erasure leaves no free text readable', () => {
 
   test('no free text is recorded after erasure (it would be readable again); facts without it still are', async () => {
     const personId = await register();
-    await t.http().post(`/persons/${personId}/erasure`).set(await as('admin')).send({ basis: 'person_request' });
-    const withText = await t.http().post(`/persons/${personId}/assistance-declines`).set(await as('caseworker')).send({ scope: 'assistance', reason, occurredAt: '2024-04-01' });
+    await t
+      .http()
+      .post(`/persons/${personId}/erasure`)
+      .set(await as('admin'))
+      .send({ basis: 'person_request' });
+    const withText = await t
+      .http()
+      .post(`/persons/${personId}/assistance-declines`)
+      .set(await as('caseworker'))
+      .send({ scope: 'assistance', reason, occurredAt: '2024-04-01' });
     expect(withText.status).toBe(422);
     expect(withText.body.rule).toBe('personal_data_erased');
-    const without = await t.http().post(`/persons/${personId}/assistance-declines`).set(await as('caseworker')).send({ scope: 'assistance', occurredAt: '2024-04-01' });
+    const without = await t
+      .http()
+      .post(`/persons/${personId}/assistance-declines`)
+      .set(await as('caseworker'))
+      .send({ scope: 'assistance', occurredAt: '2024-04-01' });
     expect(without.status).toBe(201);
   });
 
   test('an idempotent retry of a fact with free text is recognised as the same request', async () => {
     const personId = await register();
     const send = async (text: string) =>
-      t.http().post(`/persons/${personId}/assistance-declines`).set({ ...(await as('caseworker')), 'idempotency-key': 'decline-1' }).send({ scope: 'assistance', reason: text, occurredAt: '2024-03-01' });
+      t
+        .http()
+        .post(`/persons/${personId}/assistance-declines`)
+        .set({ ...(await as('caseworker')), 'idempotency-key': 'decline-1' })
+        .send({ scope: 'assistance', reason: text, occurredAt: '2024-03-01' });
     const first = await send(reason);
     expect((await send(reason)).body).toEqual(first.body);
     expect((await send(`${reason}!`)).body.rule).toBe('idempotency_key_reused');
@@ -144,11 +211,30 @@ describe('erasure is all or nothing', () => {
   const as = async (role: 'caseworker' | 'admin') => ({ authorization: `Bearer ${await t.token(role, 'org-a')}`, 'x-access-purpose': 'data_subject_request' });
   const unrecorded = async () => (await keys().unrecordedErasures()).map((erasure) => erasure.personId);
   const erasures = async (personId: string) =>
-    (await t.http().get(`/persons/${personId}/events`).set(await as('caseworker'))).body.filter((event: { type: string }) => event.type === 'PersonalDataErased');
+    (
+      await t
+        .http()
+        .get(`/persons/${personId}/events`)
+        .set(await as('caseworker'))
+    ).body.filter((event: { type: string }) => event.type === 'PersonalDataErased');
   /** A person with personal data whose erasure stopped after the key was destroyed (the process died there). */
   const interruptedErasure = async () => {
-    const personId = (await t.http().post('/persons').set(await as('caseworker')).send({ gender: 'male', citizenship: 'AL', occurredAt: '2023-05' })).body.personId;
-    expect((await t.http().put(`/persons/${personId}/personal-data`).set(await as('caseworker')).send({ fullName: 'Arben Krasniqi' })).status).toBe(200);
+    const personId = (
+      await t
+        .http()
+        .post('/persons')
+        .set(await as('caseworker'))
+        .send({ gender: 'male', citizenship: 'AL', occurredAt: '2023-05' })
+    ).body.personId;
+    expect(
+      (
+        await t
+          .http()
+          .put(`/persons/${personId}/personal-data`)
+          .set(await as('caseworker'))
+          .send({ fullName: 'Arben Krasniqi' })
+      ).status,
+    ).toBe(200);
     await keys().destroy({ personId, basis: 'person_request', actor: 'user-admin', organisationId: 'org-a' });
     expect(await erasures(personId)).toEqual([]);
     return personId;
@@ -156,17 +242,36 @@ describe('erasure is all or nothing', () => {
 
   test('no key can be made again once destroyed, even before the event is appended', async () => {
     const personId = await interruptedErasure();
-    expect((await t.http().get(`/persons/${personId}/personal-data`).set(await as('caseworker'))).body).toEqual({ status: 'erased' });
-    const write = await t.http().put(`/persons/${personId}/personal-data`).set(await as('caseworker')).send({ fullName: 'Arben Krasniqi' });
+    expect(
+      (
+        await t
+          .http()
+          .get(`/persons/${personId}/personal-data`)
+          .set(await as('caseworker'))
+      ).body,
+    ).toEqual({ status: 'erased' });
+    const write = await t
+      .http()
+      .put(`/persons/${personId}/personal-data`)
+      .set(await as('caseworker'))
+      .send({ fullName: 'Arben Krasniqi' });
     expect(write.status).toBe(422);
     expect(await keys().forReading(personId)).toBeUndefined();
   });
 
   test('asking again completes it, once', async () => {
     const personId = await interruptedErasure();
-    const again = await t.http().post(`/persons/${personId}/erasure`).set(await as('admin')).send({ basis: 'person_request' });
+    const again = await t
+      .http()
+      .post(`/persons/${personId}/erasure`)
+      .set(await as('admin'))
+      .send({ basis: 'person_request' });
     expect(again.status).toBe(200);
-    const once = await t.http().post(`/persons/${personId}/erasure`).set(await as('admin')).send({ basis: 'person_request' });
+    const once = await t
+      .http()
+      .post(`/persons/${personId}/erasure`)
+      .set(await as('admin'))
+      .send({ basis: 'person_request' });
     expect(once.body).toEqual(again.body);
     expect(await erasures(personId)).toHaveLength(1);
     expect(await unrecorded()).not.toContain(personId);

@@ -66,11 +66,8 @@ export class AppendQueue<A extends StreamAppend> {
     let eventCount = 0;
     for (const pending of this.waiting) {
       const ids = pending.appends.flatMap((append) => append.events.map((event) => event.eventId.toLowerCase()));
-      const clashes =
-        pending.appends.some((append) => streams.has(append.streamId)) || ids.some((id) => eventIds.has(id));
-      const fits =
-        batch.length === 0 ||
-        (streamCount + pending.appends.length <= this.limits.streams && eventCount + ids.length <= this.limits.events);
+      const clashes = pending.appends.some((append) => streams.has(append.streamId)) || ids.some((id) => eventIds.has(id));
+      const fits = batch.length === 0 || (streamCount + pending.appends.length <= this.limits.streams && eventCount + ids.length <= this.limits.events);
       for (const append of pending.appends) streams.add(append.streamId);
       for (const id of ids) eventIds.add(id);
       if (clashes || !fits) {

@@ -3,6 +3,7 @@
  * default; EventStoreDB, the production option) are honest implementations of one contract
  * (test/contract/event-store.contract.ts).
  */
+import type { SealedEnvelope, UnsealedEvent } from '../integrity/canonical';
 
 /** Who did it and why, never who it is about: no personal data here. */
 export interface EventMetadata {
@@ -15,30 +16,17 @@ export interface EventMetadata {
   causationId: string | null;
 }
 
-/** An event to append. */
-export interface NewEvent {
-  /** UUID; appending the same id again at the same place is a no-op (idempotence). */
-  eventId: string;
-  type: string;
-  schemaVersion: number;
-  /** When it happened in the world: `YYYY-MM-DD`, or `YYYY-MM` when only the month is known. */
-  occurredAt: string;
-  data: Record<string, unknown>;
-  metadata: EventMetadata;
-}
+/** An event to append: its envelope's fields (src/integrity/canonical.ts) that the writer gives. */
+export type NewEvent = UnsealedEvent<EventMetadata>;
 
-/** An event as stored: immutable, chained to the previous event of its stream. */
-export interface RecordedEvent extends NewEvent {
-  streamId: string;
-  /** 0-based, dense within the stream. */
-  streamRevision: number;
+/**
+ * An event as stored: immutable, its envelope chained to the previous event of its stream (the fields its hash
+ * covers, src/integrity/canonical.ts).
+ */
+export interface RecordedEvent extends SealedEnvelope<EventMetadata> {
   /** Position in the global log: strictly increasing in commit order (dense on PostgreSQL, not on EventStoreDB). */
   position: number;
-  /** When the system learned it (server clock, ISO 8601 UTC with milliseconds). */
-  recordedAt: string;
-  /** Hex SHA-256 of the previous event of the stream's canonical bytes; 64 zeros for the first. */
-  prevEventHash: string;
-  /** Hex SHA-256 of this event's canonical bytes (src/integrity/canonical.ts). */
+  /** Hex SHA-256 of this event's canonical bytes. */
   eventHash: string;
 }
 
@@ -150,5 +138,3 @@ export class DuplicateEventIdError extends Error {
     this.name = 'DuplicateEventIdError';
   }
 }
-
-export const NO_PREVIOUS_HASH = '0'.repeat(64);

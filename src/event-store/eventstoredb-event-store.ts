@@ -197,11 +197,7 @@ export class EventStoreDbEventStore implements EventStore {
    * Where the events go: the head to chain onto, or the first answer when they are a retry. Throws when the
    * expectation is not met, or when an id the reads saw is in the stream but not as a retry.
    */
-  private async placeFor(
-    streamId: string,
-    events: readonly NewEvent[],
-    expected: ExpectedRevision,
-  ): Promise<{ head: StreamHead } | { prior: AppendResult }> {
+  private async placeFor(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<{ head: StreamHead } | { prior: AppendResult }> {
     const { seen, head } = await this.readAround(streamId, events, expected);
     const prior = priorAppend(streamId, events, expected, seen);
     if (prior) return { prior };
@@ -262,7 +258,7 @@ function withStoredId(event: NewEvent): NewEvent {
   return eventId === event.eventId ? event : { ...event, eventId };
 }
 
-function storedEvent({ envelope, eventHash }: SealedEvent) {
+function storedEvent({ envelope, eventHash }: SealedEvent<EventMetadata>) {
   const { eventId, type, data, metadata, schemaVersion, occurredAt, recordedAt, prevEventHash } = envelope;
   const stored: StoredMetadata = { ...metadata, schemaVersion, occurredAt, recordedAt, prevEventHash, eventHash };
   return jsonEvent({ id: eventId, type, data, metadata: stored });

@@ -12,6 +12,7 @@ import {
   type AppendResult,
   type CanonicalEvent,
   type CanonicalLogOptions,
+  type EventMetadata,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
@@ -211,9 +212,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribeToAll(options: ReadAllOptions = {}): AllSubscription {
-    return this.follow({ after: options.after ?? 0 }, (after, limit) =>
-      this.readLogPage(after, options.filter, limit, recordedEvent),
-    );
+    return this.follow({ after: options.after ?? 0 }, (after, limit) => this.readLogPage(after, options.filter, limit, recordedEvent));
   }
 
   subscribeToCanonicalLog(options: CanonicalLogOptions = {}): Subscription<CanonicalEvent> {
@@ -306,9 +305,7 @@ export class PostgresEventStore implements EventStore {
       ...READ_HEADS,
       values: [writes.map((write) => write.append.streamId)],
     });
-    return new Map(
-      rows.map((row) => [row.stream_id, { revision: Number(row.stream_revision), lastHash: row.event_hash.toString('hex') }]),
-    );
+    return new Map(rows.map((row) => [row.stream_id, { revision: Number(row.stream_revision), lastHash: row.event_hash.toString('hex') }]));
   }
 
   /** Sets each write's head to its stream's current one; answers the writes whose expectation it does not meet. */
@@ -431,6 +428,6 @@ function canonicalEvent(row: EventRow): CanonicalEvent {
 
 /** The stored canonical bytes are the event; position and hash come from their columns. */
 function recordedEvent(row: EventRow): RecordedEvent {
-  const envelope = JSON.parse(row.canonical) as SealedEnvelope;
+  const envelope = JSON.parse(row.canonical) as SealedEnvelope<EventMetadata>;
   return { ...envelope, position: Number(row.position), eventHash: row.event_hash };
 }

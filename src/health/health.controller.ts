@@ -2,11 +2,11 @@ import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/co
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
+import { MerkleLogBuilder } from '../audit/merkle-log';
 import { Public } from '../auth/auth.guard';
-import { ProblemError } from '../http/problem';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
-import { MerkleLogBuilder } from '../integrity/merkle-log';
+import { ProblemError } from '../http/problem';
 import { projectionStatus } from '../projections/projection-status';
 
 /** How far behind the log the followers may be while the app still says it is ready (from configuration). */

@@ -1,4 +1,4 @@
-import { MerkleLogBuilder } from '../integrity/merkle-log';
+import { MerkleLogBuilder } from '../audit/merkle-log';
 import { ProjectionWorker } from '../projections/projections.module';
 import { startTestApp, type TestApp } from '../../test/support/app';
 
@@ -8,7 +8,11 @@ describe('health: live and ready', () => {
   afterAll(() => t.close());
 
   const register = async () =>
-    t.http().post('/persons').set('authorization', `Bearer ${await t.token('caseworker')}`).send({ gender: 'female', citizenship: 'MD', occurredAt: '2024-02-10' });
+    t
+      .http()
+      .post('/persons')
+      .set('authorization', `Bearer ${await t.token('caseworker')}`)
+      .send({ gender: 'female', citizenship: 'MD', occurredAt: '2024-02-10' });
 
   test('ready (and /health, the same) names the database, the event store, the read models and the Merkle log, each up', async () => {
     for (const path of ['/health/ready', '/health']) {

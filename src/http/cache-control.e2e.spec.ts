@@ -14,7 +14,14 @@ describe('Cache-Control', () => {
     personId = registered.body.personId;
     expect((await t.http().put(`/persons/${personId}/personal-data`).set(as(manager)).send({ phone: '+373 69 555 012' })).status).toBe(200);
     expect((await t.http().get(`/persons/${personId}/events`).set(as(manager))).status).toBe(200);
-    expect((await t.http().post('/audit/checkpoints').set(as(await t.token('auditor', 'org-a')))).status).toBe(200);
+    expect(
+      (
+        await t
+          .http()
+          .post('/audit/checkpoints')
+          .set(as(await t.token('auditor', 'org-a')))
+      ).status,
+    ).toBe(200);
   });
   afterAll(() => t.close());
 

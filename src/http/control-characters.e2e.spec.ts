@@ -25,7 +25,11 @@ describe('text fields refuse control characters and lone surrogates', () => {
     return t.http().post(path).set(as(token)).send(body);
   }
   const importFile = (lines: object[]) =>
-    t.http().post('/imports').set({ ...as(manager), 'content-type': 'application/x-ndjson' }).send(lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+    t
+      .http()
+      .post('/imports')
+      .set({ ...as(manager), 'content-type': 'application/x-ndjson' })
+      .send(lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
   const eventCount = async () => (await t.http().get(`/persons/${personId}/events`).set(as(caseworker))).body.length as number;
 
   const BAD = [

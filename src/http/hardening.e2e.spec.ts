@@ -71,12 +71,39 @@ describe('hardening', () => {
     expect((await t.http().get(personalData).set(as(caseworker))).body.fullName).toBe(values.fullName);
     expect((await t.http().get(`/persons/${personId}/events`).set(as(caseworker))).status).toBe(200);
     // Refused input carrying the values: bad fields, an unknown field, a bad purpose, values in a query string.
-    expect((await t.http().put(personalData).set(as(caseworker)).send({ ...values, dateOfBirth: `${values.fullName}` })).status).toBe(400);
-    expect((await t.http().put(personalData).set(as(caseworker)).send({ ...values, [values.notes]: values.address })).status).toBe(400);
+    expect(
+      (
+        await t
+          .http()
+          .put(personalData)
+          .set(as(caseworker))
+          .send({ ...values, dateOfBirth: `${values.fullName}` })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await t
+          .http()
+          .put(personalData)
+          .set(as(caseworker))
+          .send({ ...values, [values.notes]: values.address })
+      ).status,
+    ).toBe(400);
     expect((await t.http().get(personalData).set(as(caseworker, values.fullName))).status).toBe(400);
-    expect((await t.http().get(`${personalData}?name=${encodeURIComponent(values.fullName)}`).set(as(caseworker))).status).toBe(200);
+    expect(
+      (
+        await t
+          .http()
+          .get(`${personalData}?name=${encodeURIComponent(values.fullName)}`)
+          .set(as(caseworker))
+      ).status,
+    ).toBe(200);
     expect((await t.http().post(`/persons/${personId}/case-notes`).set(as(caseworker)).send({ text: values.notes })).status).toBe(404);
-    const erasure = await t.http().post(`/persons/${personId}/erasure`).set(as(await t.token('admin', 'org-a'))).send({ basis: 'person_request' });
+    const erasure = await t
+      .http()
+      .post(`/persons/${personId}/erasure`)
+      .set(as(await t.token('admin', 'org-a')))
+      .send({ basis: 'person_request' });
     expect(erasure.status).toBe(200);
     expect((await t.http().get(personalData).set(as(caseworker))).body).toEqual({ status: 'erased' });
 

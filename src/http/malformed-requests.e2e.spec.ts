@@ -40,7 +40,12 @@ describe('malformed requests', () => {
     // superagent would send a Buffer under a JSON content type as JSON; this serializer sends its bytes as they are.
     const asItIs = (bytes: Buffer) => bytes as unknown as string;
     const gzipped = (path: string, token: string, contentType: string, body: Buffer) =>
-      t.http().post(path).set({ ...as(token), 'content-type': contentType, 'content-encoding': 'gzip' }).serialize(asItIs).send(body);
+      t
+        .http()
+        .post(path)
+        .set({ ...as(token), 'content-type': contentType, 'content-encoding': 'gzip' })
+        .serialize(asItIs)
+        .send(body);
     const garbage = Buffer.from('this is not a gzip stream at all');
     expectBadRequest(await gzipped('/persons', caseworker, 'application/json', garbage), ['body']);
     expectBadRequest(await gzipped('/persons', caseworker, 'application/json', gzipSync(registration).subarray(0, 20)), ['body']);
@@ -52,7 +57,13 @@ describe('malformed requests', () => {
   test('a minPosition beyond the head of the log answers 400 at once, naming it', async () => {
     for (const path of [`/persons/${personId}/status`, `/persons/${personId}/timeline`, '/caseload']) {
       const started = Date.now();
-      expectBadRequest(await t.http().get(`${path}?minPosition=${position + 1000}`).set(as(manager)), ['minPosition']);
+      expectBadRequest(
+        await t
+          .http()
+          .get(`${path}?minPosition=${position + 1000}`)
+          .set(as(manager)),
+        ['minPosition'],
+      );
       expect(Date.now() - started).toBeLessThan(2000);
       expect((await t.http().get(`${path}?minPosition=${position}`).set(as(manager))).status).toBe(200);
     }

@@ -14,13 +14,40 @@ interface OpenApiDocument {
 
 /** The routes that record an event, as the README lists them. */
 const EVENT_ROUTES = [
-  'consents', 'consent-withdrawals', 'sharing-overrides', 'cases', 'case-closures', 'case-reopenings', 'case-transfers',
-  'services', 'assistance-declines', 'employment-statuses', 'outcome-assessments', 'rss-administrations',
-  'follow-up-contacts', 'contact-losses', 'contact-reestablishments', 're-trafficking-reports', 'identifications',
-  'trafficking-experiences', 'nrm-referrals', 'grounds-decisions', 'reflection-periods', 'reflection-period-ends',
-  'residence-permit-decisions', 'referrals', 'referral-resolutions', 'assessments', 'reintegration-plans',
-  'return-risk-assessments', 'return-decisions', 'returns', 'legal-proceeding-milestones', 'compensation-decisions',
-  'entries-in-error', 'corrections',
+  'consents',
+  'consent-withdrawals',
+  'sharing-overrides',
+  'cases',
+  'case-closures',
+  'case-reopenings',
+  'case-transfers',
+  'services',
+  'assistance-declines',
+  'employment-statuses',
+  'outcome-assessments',
+  'rss-administrations',
+  'follow-up-contacts',
+  'contact-losses',
+  'contact-reestablishments',
+  're-trafficking-reports',
+  'identifications',
+  'trafficking-experiences',
+  'nrm-referrals',
+  'grounds-decisions',
+  'reflection-periods',
+  'reflection-period-ends',
+  'residence-permit-decisions',
+  'referrals',
+  'referral-resolutions',
+  'assessments',
+  'reintegration-plans',
+  'return-risk-assessments',
+  'return-decisions',
+  'returns',
+  'legal-proceeding-milestones',
+  'compensation-decisions',
+  'entries-in-error',
+  'corrections',
 ];
 
 describe('the OpenAPI document at /docs/openapi.json', () => {
@@ -51,7 +78,10 @@ describe('the OpenAPI document at /docs/openapi.json', () => {
   test('declares every parameter of every path', () => {
     const undeclared = operations().flatMap(({ path, method, operation }) => {
       const declared = new Set((operation.parameters ?? []).filter((parameter) => parameter.in === 'path' && parameter.required).map(({ name }) => name));
-      return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name).filter((name) => !declared.has(name)).map((name) => `${method} ${path}: ${name}`);
+      return [...path.matchAll(/\{(\w+)\}/g)]
+        .map(([, name]) => name)
+        .filter((name) => !declared.has(name))
+        .map((name) => `${method} ${path}: ${name}`);
     });
     expect(undeclared).toEqual([]);
   });

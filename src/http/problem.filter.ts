@@ -37,10 +37,7 @@ function problemOf(error: unknown): ProblemError {
     return conflict(`The journey changed meanwhile (now at revision ${String(error.actual)}); nothing was written`);
   }
   if (error instanceof Unauthenticated) {
-    return new ProblemError(
-      { type: 'about:blank#unauthorized', title: 'Unauthorized', status: 401, detail: error.message },
-      { 'www-authenticate': 'Bearer' },
-    );
+    return new ProblemError({ type: 'about:blank#unauthorized', title: 'Unauthorized', status: 401, detail: error.message }, { 'www-authenticate': 'Bearer' });
   }
   if (error instanceof RoleNotAllowed) {
     return new ProblemError({ type: 'about:blank#forbidden', title: 'Forbidden', status: 403, detail: error.message });

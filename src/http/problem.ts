@@ -20,7 +20,10 @@ export interface Problem {
 
 /** Thrown by handlers to answer a specific problem; the filter renders it. */
 export class ProblemError extends Error {
-  constructor(readonly problem: Problem, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(problem.detail ?? problem.title);
     this.name = 'ProblemError';
   }
@@ -68,5 +71,8 @@ interface ProblemResponse {
 }
 
 export function sendProblem(response: ProblemResponse, { problem, headers }: ProblemError): void {
-  response.status(problem.status).set({ ...headers, 'content-type': 'application/problem+json' }).send(JSON.stringify(problem));
+  response
+    .status(problem.status)
+    .set({ ...headers, 'content-type': 'application/problem+json' })
+    .send(JSON.stringify(problem));
 }

@@ -5,7 +5,11 @@ describe('BadLines', () => {
     const bad = new BadLines();
     // Read in order, then rule errors of earlier lines, as the per-person check finds them.
     for (let line = 3001; line <= 6000; line++) bad.add([{ line, field: 'line', reason: 'not valid JSON' }]);
-    for (let line = 2999; line >= 1; line -= 2) bad.add([{ line, field: 'type', reason: 'rule r' }, { line, field: 'data.x', reason: 'bad' }]);
+    for (let line = 2999; line >= 1; line -= 2)
+      bad.add([
+        { line, field: 'type', reason: 'rule r' },
+        { line, field: 'data.x', reason: 'bad' },
+      ]);
     expect(bad.count).toBe(3000 + 1500);
     const listed = bad.listed();
     expect(listed).toHaveLength(MAX_LISTED_ERRORS);

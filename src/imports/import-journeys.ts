@@ -62,7 +62,11 @@ const WRITES_IN_FLIGHT = 2;
  * Nothing of a bad line is kept. Lines without an eventId get one derived from their content, so importing the
  * same file again writes nothing new.
  */
-export async function importJourneys(lines: AsyncIterable<NdjsonLine> | Iterable<NdjsonLine>, store: EventStore, options: ImportOptions): Promise<ImportSummary> {
+export async function importJourneys(
+  lines: AsyncIterable<NdjsonLine> | Iterable<NdjsonLine>,
+  store: EventStore,
+  options: ImportOptions,
+): Promise<ImportSummary> {
   const badLines = new BadLines();
   const byPerson = new Map<string, ImportLine[]>();
   const checkData = rememberedDataChecks();
@@ -130,8 +134,6 @@ interface PersonAppend {
   journey: JourneyState;
 }
 
-
-
 /** Consecutive appends of about `events` events each (a person's events are never split). */
 function* chunksOf<T extends { events: readonly unknown[] }>(appends: T[], events: number): Generator<T[]> {
   let chunk: T[] = [];
@@ -149,12 +151,7 @@ function* chunksOf<T extends { events: readonly unknown[] }>(appends: T[], event
 }
 
 /** Folds each person's journey as stored, then applies their lines in file order through the rules. */
-async function checkAgainstJourneys(
-  byPerson: Map<string, ImportLine[]>,
-  store: EventStore,
-  badLines: BadLines,
-  options: ImportOptions,
-) {
+async function checkAgainstJourneys(byPerson: Map<string, ImportLine[]>, store: EventStore, badLines: BadLines, options: ImportOptions) {
   const correlationId = randomUUID();
   const appends: PersonAppend[] = [];
   const personIds = [...byPerson.keys()];
@@ -258,7 +255,9 @@ function parseLine(text: string, line: number, checkData: DataCheck, requiredOrg
   const record = value as Record<string, unknown>;
   const errors: FieldError[] = Object.keys(record)
     .filter((key) => !LINE_FIELDS.has(key))
-    .map((key) => (isPlainString(key) ? { field: key, reason: 'unknown field' } : { field: 'line', reason: 'has an unknown field whose name holds control characters' }));
+    .map((key) =>
+      isPlainString(key) ? { field: key, reason: 'unknown field' } : { field: 'line', reason: 'has an unknown field whose name holds control characters' },
+    );
   if (typeof record.personId !== 'string' || !UUID.test(record.personId)) errors.push({ field: 'personId', reason: 'must be a UUID' });
   if (record.eventId !== undefined && (typeof record.eventId !== 'string' || !UUID.test(record.eventId))) {
     errors.push({ field: 'eventId', reason: 'must be a UUID when given' });

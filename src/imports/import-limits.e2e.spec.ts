@@ -22,11 +22,19 @@ function postStream(t: TestApp, token: string, chunks: Iterable<Buffer>, headers
   const { port } = t.app.getHttpServer().address() as AddressInfo;
   return new Promise((resolve, reject) => {
     const call = httpRequest(
-      { host: '127.0.0.1', port, method: 'POST', path: '/imports', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson', ...headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/imports',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson', ...headers },
+      },
       (response) => {
         const parts: Buffer[] = [];
         response.on('data', (part: Buffer) => parts.push(part));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: JSON.parse(Buffer.concat(parts).toString() || '{}') }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: JSON.parse(Buffer.concat(parts).toString() || '{}') }),
+        );
       },
     );
     call.on('error', reject);
@@ -175,7 +183,11 @@ describe('the import limit (JOURNEY_IMPORT_LIMIT)', () => {
   test('a body over the limit answers 413 and writes nothing: announced, streamed, or compressed', async () => {
     const before = await store.headPosition();
     const body = validBody(1.5 * MB);
-    const announced = await t.http().post('/imports').set({ authorization: `Bearer ${manager}`, 'content-type': 'application/x-ndjson' }).send(body);
+    const announced = await t
+      .http()
+      .post('/imports')
+      .set({ authorization: `Bearer ${manager}`, 'content-type': 'application/x-ndjson' })
+      .send(body);
     expect(announced.status).toBe(413);
     expect(announced.headers['content-type']).toMatch(/application\/problem\+json/);
     const streamed = await postStream(t, manager, chunksOf(body.split('\n').slice(0, -1)));
@@ -185,7 +197,11 @@ describe('the import limit (JOURNEY_IMPORT_LIMIT)', () => {
     expect((await postStream(t, manager, [compressed], { 'content-encoding': 'gzip' })).status).toBe(413);
     expect(await store.headPosition()).toBe(before);
     // The connection is still good for the next request, and a body within the limit is imported.
-    const within = await t.http().post('/imports?dryRun=true').set({ authorization: `Bearer ${manager}`, 'content-type': 'application/x-ndjson' }).send(validBody(0.5 * MB));
+    const within = await t
+      .http()
+      .post('/imports?dryRun=true')
+      .set({ authorization: `Bearer ${manager}`, 'content-type': 'application/x-ndjson' })
+      .send(validBody(0.5 * MB));
     expect(within.status).toBe(200);
   });
 });

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { JSON_OPTION, progressBars, type OutputOptions } from '../terminal/output';
 import { loadConfiguration } from '../config/configuration';
@@ -8,7 +8,7 @@ import { ImportRejected } from '../application/errors';
 import { PersonalDataSeal } from '../personal-data/personal-data-seal';
 import { LocalKeyEncryptionKey } from '../personal-data/key-encryption-key';
 import { PersonKeys } from '../personal-data/person-keys';
-import { openDatabase } from '../runtime';
+import { openDatabase } from '../database/open-database';
 import { importJourneys, type ImportProgress } from './import-journeys';
 import { linesOfFile } from './ndjson';
 

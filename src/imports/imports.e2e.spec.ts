@@ -23,7 +23,11 @@ describe('bulk import (POST /imports)', () => {
   });
 
   const importFile = (lines: string[], query = '') =>
-    t.http().post(`/imports${query}`).set({ authorization: `Bearer ${manager}`, 'content-type': 'application/x-ndjson' }).send(lines.join('\n') + '\n');
+    t
+      .http()
+      .post(`/imports${query}`)
+      .set({ authorization: `Bearer ${manager}`, 'content-type': 'application/x-ndjson' })
+      .send(lines.join('\n') + '\n');
 
   test('writes every line, in order per person; the same file again writes nothing new', async () => {
     const lines = [...generateJourneyLines({ persons: 30, eventsPerPerson: 12, seed: 3, organisations: ['org-a'] })];
@@ -38,14 +42,24 @@ describe('bulk import (POST /imports)', () => {
     expect(await store.headPosition()).toBe(before + 360);
 
     const personId = JSON.parse(lines[0]).personId;
-    const stream = await t.http().get(`/persons/${personId}/events`).set({ authorization: `Bearer ${manager}`, 'x-access-purpose': 'quality_assurance' });
+    const stream = await t
+      .http()
+      .get(`/persons/${personId}/events`)
+      .set({ authorization: `Bearer ${manager}`, 'x-access-purpose': 'quality_assurance' });
     expect(stream.body.map((e: { type: string }) => e.type)).toEqual(lines.slice(0, 12).map((l) => JSON.parse(l).type));
     expect(stream.body.map((e: { occurredAt: string }) => e.occurredAt)).toEqual(lines.slice(0, 12).map((l) => JSON.parse(l).occurredAt));
   });
 
   test('a huge file with one bad line at the end writes nothing and names the line', async () => {
     const lines = [...generateJourneyLines({ persons: 1500, eventsPerPerson: 20, seed: 4, organisations: ['org-a'] })];
-    lines.push(JSON.stringify({ ...JSON.parse(lines[0]), type: 'ServiceDelivered', occurredAt: '2025-02-30', data: { domain: 'accommodation', serviceType: 'shelter' } }));
+    lines.push(
+      JSON.stringify({
+        ...JSON.parse(lines[0]),
+        type: 'ServiceDelivered',
+        occurredAt: '2025-02-30',
+        data: { domain: 'accommodation', serviceType: 'shelter' },
+      }),
+    );
     const before = await store.headPosition();
     const answer = await importFile(lines);
     expect(answer.status).toBe(400);
@@ -110,25 +124,41 @@ describe('a dry run tells nothing of persons another organisation holds', () => 
 
   test("registering another organisation's person id answers exactly as an id nobody holds", async () => {
     const caseworkerA = await t.token('caseworker', 'org-a');
-    const held = (await t.http().post('/persons').set('authorization', `Bearer ${caseworkerA}`).send({ gender: 'female', citizenship: 'MD', occurredAt: '2024-02-10' }))
-      .body.personId as string;
+    const held = (
+      await t.http().post('/persons').set('authorization', `Bearer ${caseworkerA}`).send({ gender: 'female', citizenship: 'MD', occurredAt: '2024-02-10' })
+    ).body.personId as string;
     const managerB = await t.token('programme_manager', 'org-b');
     const registration = (personId: string) =>
       JSON.stringify({ personId, type: 'PersonRegistered', occurredAt: '2024-03-01', organisationId: 'org-b', data: { gender: 'male', citizenship: 'UA' } });
     const dryRun = async (personId: string) => {
-      const answer = await t.http().post('/imports?dryRun=true').set({ authorization: `Bearer ${managerB}`, 'content-type': 'application/x-ndjson' }).send(`${registration(personId)}\n`);
+      const answer = await t
+        .http()
+        .post('/imports?dryRun=true')
+        .set({ authorization: `Bearer ${managerB}`, 'content-type': 'application/x-ndjson' })
+        .send(`${registration(personId)}\n`);
       return { status: answer.status, headers: { 'content-type': answer.headers['content-type'] }, body: answer.body };
     };
 
     const forHeld = await dryRun(held);
     const forNobody = await dryRun(randomUUID());
-    expect(forNobody).toEqual({ status: 200, headers: { 'content-type': expect.stringMatching(/^application\/json/) }, body: { persons: 1, events: 1, written: 0, dryRun: true } });
+    expect(forNobody).toEqual({
+      status: 200,
+      headers: { 'content-type': expect.stringMatching(/^application\/json/) },
+      body: { persons: 1, events: 1, written: 0, dryRun: true },
+    });
     expect(forHeld).toEqual(forNobody);
 
     // The real run never writes into the journey another organisation holds.
-    const real = await t.http().post('/imports').set({ authorization: `Bearer ${managerB}`, 'content-type': 'application/x-ndjson' }).send(`${registration(held)}\n`);
+    const real = await t
+      .http()
+      .post('/imports')
+      .set({ authorization: `Bearer ${managerB}`, 'content-type': 'application/x-ndjson' })
+      .send(`${registration(held)}\n`);
     expect(real.status).toBe(400);
-    const events = await t.http().get(`/persons/${held}/events`).set({ authorization: `Bearer ${caseworkerA}`, 'x-access-purpose': 'case_management' });
+    const events = await t
+      .http()
+      .get(`/persons/${held}/events`)
+      .set({ authorization: `Bearer ${caseworkerA}`, 'x-access-purpose': 'case_management' });
     expect(events.body.map((event: { type: string }) => event.type)).toEqual(['PersonRegistered']);
   });
 });

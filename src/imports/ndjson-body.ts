@@ -27,7 +27,10 @@ export function bytesOf(limit: string): number {
  * Content-Encoding says, and its decompressed bytes count against the import limit: past it, 413.
  */
 export class NdjsonBody implements AsyncIterable<NdjsonLine> {
-  constructor(private readonly request: IncomingMessage, private readonly limitBytes: number) {}
+  constructor(
+    private readonly request: IncomingMessage,
+    private readonly limitBytes: number,
+  ) {}
 
   [Symbol.asyncIterator](): AsyncIterator<NdjsonLine> {
     return linesOf(this.bytes())[Symbol.asyncIterator]();

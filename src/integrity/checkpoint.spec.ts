@@ -37,8 +37,6 @@ describe('C2SP tlog-checkpoint', () => {
     const note = signCheckpoint(checkpoint, log);
     expect(openCheckpoint(note, parseVerifierKey(log.verifierKey))).toEqual(checkpoint);
     expect(() => openCheckpoint(note, parseVerifierKey(signer().verifierKey))).toThrow(NoteError);
-    expect(() => openCheckpoint(note.replace('\n1234567\n', '\n1234568\n'), parseVerifierKey(log.verifierKey))).toThrow(
-      /does not verify/,
-    );
+    expect(() => openCheckpoint(note.replace('\n1234567\n', '\n1234568\n'), parseVerifierKey(log.verifierKey))).toThrow(/does not verify/);
   });
 });

@@ -13,6 +13,7 @@ export interface Checkpoint {
 }
 
 export function checkpointBody({ origin, size, rootHash }: Checkpoint): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
   if (origin.length === 0 || /[\u0000-\u001f]/u.test(origin)) throw new NoteError('A checkpoint origin must be one non-empty line');
   if (!Number.isSafeInteger(size) || size < 0) throw new NoteError('A checkpoint size must be a non-negative integer');
   if (rootHash.length !== HASH_BYTES) throw new NoteError('A checkpoint root hash must be 32 bytes');

@@ -17,9 +17,7 @@ import {
  * proof/verify_test.go (leaves, roots of sizes 1..8, inclusion and consistency proofs; the Go vectors number
  * leaves from 1, here from 0).
  */
-const leaves = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map(
-  (hex) => Buffer.from(hex, 'hex'),
-);
+const leaves = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map((hex) => Buffer.from(hex, 'hex'));
 const roots = [
   '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
   'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125',
@@ -84,10 +82,7 @@ const consistencyVectors = [
   {
     from: 2,
     to: 5,
-    proof: [
-      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
-      'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
-    ],
+    proof: ['5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', 'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b'],
   },
   {
     from: 6,
@@ -161,12 +156,8 @@ describe('RFC 6962 reference vectors', () => {
 
 describe('generated proofs, for random trees', () => {
   const leafData = (count: number) => Array.from({ length: count }, (_, i) => Buffer.from(`leaf ${i}`));
-  const treeAndIndex = fc
-    .integer({ min: 1, max: 300 })
-    .chain((size) => fc.record({ size: fc.constant(size), index: fc.integer({ min: 0, max: size - 1 }) }));
-  const treeAndSizes = fc
-    .integer({ min: 1, max: 300 })
-    .chain((to) => fc.record({ to: fc.constant(to), from: fc.integer({ min: 0, max: to }) }));
+  const treeAndIndex = fc.integer({ min: 1, max: 300 }).chain((size) => fc.record({ size: fc.constant(size), index: fc.integer({ min: 0, max: size - 1 }) }));
+  const treeAndSizes = fc.integer({ min: 1, max: 300 }).chain((to) => fc.record({ to: fc.constant(to), from: fc.integer({ min: 0, max: to }) }));
 
   test('every inclusion proof verifies, and fails with any byte of any element flipped', async () => {
     const { store } = buildTree(leafData(300));

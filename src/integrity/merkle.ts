@@ -175,13 +175,7 @@ const isOdd = (n: number): boolean => n % 2 === 1;
 const half = (n: number): number => Math.floor(n / 2);
 
 /** RFC 9162 section 2.1.3.2. */
-export function verifyInclusion(
-  leaf: Uint8Array,
-  index: number,
-  size: number,
-  proof: readonly Uint8Array[],
-  root: Uint8Array,
-): boolean {
+export function verifyInclusion(leaf: Uint8Array, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): boolean {
   if (index < 0 || index >= size || leaf.length !== HASH_BYTES || !proof.every(isHash)) return false;
   let fn = index;
   let sn = size - 1;
@@ -206,13 +200,7 @@ export function verifyInclusion(
 }
 
 /** RFC 9162 section 2.1.4.2, with the trivial cases (empty old tree, equal sizes) of its section 2.1.4. */
-export function verifyConsistency(
-  fromSize: number,
-  toSize: number,
-  proof: readonly Uint8Array[],
-  fromRoot: Uint8Array,
-  toRoot: Uint8Array,
-): boolean {
+export function verifyConsistency(fromSize: number, toSize: number, proof: readonly Uint8Array[], fromRoot: Uint8Array, toRoot: Uint8Array): boolean {
   if (fromSize < 0 || fromSize > toSize || !proof.every(isHash)) return false;
   if (fromSize === toSize) return proof.length === 0 && Buffer.from(fromRoot).equals(toRoot);
   if (fromSize === 0) return proof.length === 0;
@@ -281,7 +269,10 @@ export class Frontier {
   /** Resumes a tree from its stored frontier: the hashes of `frontierNodes(size)`, in that order. */
   static restore(size: number, hashes: readonly Buffer[]): Frontier {
     if (hashes.length !== frontierNodes(size).length) throw new Error(`A tree of size ${size} has another frontier`);
-    return new Frontier(size, hashes.map((hash) => hash.toString('latin1')));
+    return new Frontier(
+      size,
+      hashes.map((hash) => hash.toString('latin1')),
+    );
   }
 
   get size(): number {

@@ -71,4 +71,3 @@ describe('C2SP signed-note', () => {
     expect(() => createNoteSigner('not a key', 'name')).toThrow(NoteError);
   });
 });
-

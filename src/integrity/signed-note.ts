@@ -54,6 +54,7 @@ function assertKeyName(name: string): void {
 }
 
 function hasControlCharacters(text: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
   return /[\u0000-\u0009\u000b-\u001f]/u.test(text);
 }
 

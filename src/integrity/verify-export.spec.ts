@@ -56,8 +56,7 @@ function checkpointOf(log: readonly Exported[], size = log.length): Checkpoint {
 const lines = (exported: readonly Exported[], logged: readonly Exported[] = exported) =>
   exported.map((event, index) => exportLine(index, event.canonical, event.eventHash, leafHash((logged[index] ?? event).canonical)).slice(0, -1));
 /** Lines of an export made before they carried the log's leaf hash. */
-const legacyLines = (exported: readonly Exported[]) =>
-  exported.map((event, index) => exportLine(index, event.canonical, event.eventHash).slice(0, -1));
+const legacyLines = (exported: readonly Exported[]) => exported.map((event, index) => exportLine(index, event.canonical, event.eventHash).slice(0, -1));
 const streams = ['journey-a', 'journey-b', 'journey-c'];
 
 /** The event with its envelope changed, in canonical form and rehashed: only its chain and the root can tell. */
@@ -78,7 +77,10 @@ describe('verifying an export', () => {
   const checkpoint = checkpointOf(log);
 
   test('an export of many streams, interleaved, verifies', async () => {
-    const many = globalLog(10_000, Array.from({ length: 5000 }, (_, i) => `journey-${i}`));
+    const many = globalLog(
+      10_000,
+      Array.from({ length: 5000 }, (_, i) => `journey-${i}`),
+    );
     expect(await verifyExport(lines(many), [checkpointOf(many)])).toMatchObject({ ok: true, size: 10_000 });
   });
 
@@ -170,7 +172,10 @@ describe('verifying an export', () => {
   });
 
   test("two swapped events of different streams, renumbered, are named as reordered by the log's leaf hashes", async () => {
-    for (const [a, b] of [[4, 5], [4, 9]]) {
+    for (const [a, b] of [
+      [4, 5],
+      [4, 9],
+    ]) {
       const swapped = [...log];
       [swapped[a], swapped[b]] = [swapped[b], swapped[a]]; // journey-b with journey-c, then with journey-a
       expect(await verifyExport(lines(swapped, log), [checkpoint])).toMatchObject({ ok: false, index: a, problem: 'reordered' });
@@ -220,9 +225,39 @@ describe('verifying an export', () => {
       withEnvelope(log[index], (envelope) => ({ ...envelope, prevEventHash: prev(envelope.prevEventHash as string) }));
     const at = (index: number, event: Exported) => log.map((original, i) => (i === index ? event : original));
     // Event 6 is its stream's third; its previous is event 3, named as the one the chain breaks after.
-    expect(await verifyExport(lines(at(6, rewritten(6, (hash) => hash.toUpperCase()))), [checkpoint])).toMatchObject({ index: 3, problem: 'altered' });
-    expect(await verifyExport(lines(at(6, rewritten(6, (hash) => hash.slice(1)))), [checkpoint])).toMatchObject({ index: 6, problem: 'malformed' });
-    expect(await verifyExport(lines(at(6, rewritten(6, (hash) => `${hash}0`))), [checkpoint])).toMatchObject({ index: 6, problem: 'malformed' });
+    expect(
+      await verifyExport(
+        lines(
+          at(
+            6,
+            rewritten(6, (hash) => hash.toUpperCase()),
+          ),
+        ),
+        [checkpoint],
+      ),
+    ).toMatchObject({ index: 3, problem: 'altered' });
+    expect(
+      await verifyExport(
+        lines(
+          at(
+            6,
+            rewritten(6, (hash) => hash.slice(1)),
+          ),
+        ),
+        [checkpoint],
+      ),
+    ).toMatchObject({ index: 6, problem: 'malformed' });
+    expect(
+      await verifyExport(
+        lines(
+          at(
+            6,
+            rewritten(6, (hash) => `${hash}0`),
+          ),
+        ),
+        [checkpoint],
+      ),
+    ).toMatchObject({ index: 6, problem: 'malformed' });
   });
 
   test('two checkpoints are checked as the export passes them, proving one log extends the other', async () => {

@@ -50,7 +50,7 @@ interface Line {
 function parseLine(text: string): Line | undefined {
   let line: Partial<Record<keyof Line, unknown>>;
   try {
-    line = JSON.parse(text) ?? {};
+    line = (JSON.parse(text) as typeof line | null) ?? {};
   } catch {
     return undefined;
   }
@@ -136,7 +136,7 @@ export function readLine(text: string): LineReading | undefined {
 /** The readings of a batch of whole export lines (LF or CRLF), in order; empty lines are skipped. */
 export function readLines(batch: Buffer): (LineReading | undefined)[] {
   const readings: (LineReading | undefined)[] = [];
-  for (let start = 0; start < batch.length; ) {
+  for (let start = 0; start < batch.length;) {
     let end = batch.indexOf(0x0a, start);
     if (end < 0) end = batch.length;
     const next = end + 1;
@@ -173,9 +173,7 @@ interface PlacedHead extends StreamHead {
 const NO_EVENT_YET: Readonly<PlacedHead> = { ...NEW_STREAM_HEAD, index: -1 };
 
 /** A gap seen in order: whether what is absent turns up later decides between 'reordered' and 'missing'. */
-type Gap =
-  | { at: number; wantedIndex: number; detail: string }
-  | { at: number; stream: string; wantedRevision: number; detail: string };
+type Gap = { at: number; wantedIndex: number; detail: string } | { at: number; stream: string; wantedRevision: number; detail: string };
 
 /**
  * Feed it the export's lines in order (`push`), then ask for the verdict (`finish`). Stop feeding early once
@@ -348,10 +346,7 @@ export class ExportVerifier {
   }
 }
 
-export async function verifyExport(
-  lines: AsyncIterable<string> | Iterable<string>,
-  checkpoints: readonly Checkpoint[],
-): Promise<Verdict> {
+export async function verifyExport(lines: AsyncIterable<string> | Iterable<string>, checkpoints: readonly Checkpoint[]): Promise<Verdict> {
   const verifier = new ExportVerifier(checkpoints);
   for await (const line of lines) {
     verifier.push(line);
@@ -362,8 +357,5 @@ export async function verifyExport(
 
 /** For two checkpoints an export does not both reach: the newer log extends the older one (RFC 9162 2.1.4.2). */
 export function checkpointsConsistent(older: Checkpoint, newer: Checkpoint, proof: readonly Uint8Array[]): boolean {
-  return (
-    older.origin === newer.origin &&
-    verifyConsistency(older.size, newer.size, proof, older.rootHash, newer.rootHash)
-  );
+  return older.origin === newer.origin && verifyConsistency(older.size, newer.size, proof, older.rootHash, newer.rootHash);
 }

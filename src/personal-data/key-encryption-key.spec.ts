@@ -51,9 +51,7 @@ describe('LocalKeyEncryptionKey', () => {
     expect(error).toBeInstanceOf(KeyEncryptionKeyError);
     expect((error as Error).message).toMatch(/JOURNEY_KEK must hold 32 bytes/);
     expect((error as Error).message).not.toContain(bad);
-    await expect(LocalKeyEncryptionKey.load({ JOURNEY_DATA_DIR: dataDir, JOURNEY_KEK_FILE: join(dataDir, 'missing') })).rejects.toThrow(
-      /cannot be read/,
-    );
+    await expect(LocalKeyEncryptionKey.load({ JOURNEY_DATA_DIR: dataDir, JOURNEY_KEK_FILE: join(dataDir, 'missing') })).rejects.toThrow(/cannot be read/);
   });
 
   test('a key given where its file\u2019s path belongs is never printed: the error names JOURNEY_KEK_FILE', async () => {

@@ -32,7 +32,10 @@ const CACHE_LIMIT = 10_000;
 export class PersonKeys {
   private readonly unwrapped = new Map<string, DataKey>();
 
-  constructor(@Inject(DB_POOL) private readonly pool: Pool, @Inject(KEY_ENCRYPTION_KEY) private readonly kek: KeyEncryptionKey) {}
+  constructor(
+    @Inject(DB_POOL) private readonly pool: Pool,
+    @Inject(KEY_ENCRYPTION_KEY) private readonly kek: KeyEncryptionKey,
+  ) {}
 
   /** The person's data key, made on first use; refused once their personal data was erased. */
   async forWriting(personId: string): Promise<DataKey> {
@@ -40,10 +43,12 @@ export class PersonKeys {
     if (existing) return existing;
     const key = randomBytes(32);
     const wrapped = await this.kek.wrap(key, wrapContext(personId));
-    await this.pool.query(
-      `INSERT INTO person_data_keys (person_id, key_id, kek_id, wrapped_key) VALUES ($1, $2, $3, $4) ON CONFLICT (person_id) DO NOTHING`,
-      [personId, randomUUID(), this.kek.id, wrapped],
-    );
+    await this.pool.query(`INSERT INTO person_data_keys (person_id, key_id, kek_id, wrapped_key) VALUES ($1, $2, $3, $4) ON CONFLICT (person_id) DO NOTHING`, [
+      personId,
+      randomUUID(),
+      this.kek.id,
+      wrapped,
+    ]);
     // A concurrent first write may have won, or an erasure: everyone uses the row that is stored.
     const stored = await this.forReading(personId);
     if (!stored) throw new JourneyRuleViolation('personal_data_erased', "The person's personal data was erased");
@@ -87,9 +92,7 @@ export class PersonKeys {
 
   /** The log now says erased: the erasure is complete. */
   async erasureRecorded(personId: string): Promise<void> {
-    await this.pool.query('UPDATE person_data_keys SET erasure_recorded_at = now() WHERE person_id = $1 AND erasure_recorded_at IS NULL', [
-      personId,
-    ]);
+    await this.pool.query('UPDATE person_data_keys SET erasure_recorded_at = now() WHERE person_id = $1 AND erasure_recorded_at IS NULL', [personId]);
   }
 
   /** Erasures whose key is destroyed but whose PersonalDataErased event is not known to be in the log. */

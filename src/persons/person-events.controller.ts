@@ -40,8 +40,17 @@ export class PersonEventsController {
   @ApiResponse({ status: 404, description: 'No such person' })
   async events(@Param('personId', personIdPipe) personId: string, @ReadAccess() read: PersonRead): Promise<PersonEventResponse[]> {
     const { events } = await this.reads.open(personId, read);
-    return (await this.seal.open(personId, events)).map(({ streamRevision: revision, eventId, type, schemaVersion, occurredAt, recordedAt, position, data }) => ({
-      revision, eventId, type, schemaVersion, occurredAt, recordedAt, position, data,
-    }));
+    return (await this.seal.open(personId, events)).map(
+      ({ streamRevision: revision, eventId, type, schemaVersion, occurredAt, recordedAt, position, data }) => ({
+        revision,
+        eventId,
+        type,
+        schemaVersion,
+        occurredAt,
+        recordedAt,
+        position,
+        data,
+      }),
+    );
   }
 }

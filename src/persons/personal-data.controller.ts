@@ -27,7 +27,11 @@ const Present = () => ValidateIf((_: object, value: unknown) => value !== undefi
 // Messages name the field, never its value: a refused value must not reach a log or a client's screen.
 export class PersonalDataBody implements PersonalFields {
   @ApiPropertyOptional({ maxLength: 200 })
-  @Present() @IsString() @IsNotEmpty() @MaxLength(200) @PlainCharacters()
+  @Present()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @PlainCharacters()
   fullName?: string;
 
   @ApiPropertyOptional({ format: 'date', example: '1990-04-21' })
@@ -36,15 +40,25 @@ export class PersonalDataBody implements PersonalFields {
   dateOfBirth?: string;
 
   @ApiPropertyOptional({ maxLength: 40, example: '+373 22 123456' })
-  @Present() @IsString() @Matches(/^\+?[0-9 ()./-]{3,40}$/, { message: '$property must be a phone number' })
+  @Present()
+  @IsString()
+  @Matches(/^\+?[0-9 ()./-]{3,40}$/, { message: '$property must be a phone number' })
   phone?: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
-  @Present() @IsString() @IsNotEmpty() @MaxLength(500) @PlainCharacters()
+  @Present()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  @PlainCharacters()
   address?: string;
 
   @ApiPropertyOptional({ maxLength: 4000, description: 'Free-text case notes' })
-  @Present() @IsString() @IsNotEmpty() @MaxLength(4000) @FreeTextCharacters()
+  @Present()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4000)
+  @FreeTextCharacters()
   notes?: string;
 }
 
@@ -102,7 +116,10 @@ export class PersonalDataController {
   async read(@Param('personId', personIdPipe) personId: string, @ReadAccess() read: PersonRead): Promise<PersonalDataResponse> {
     const { state, events } = await this.reads.open(personId, read);
     if (state.personalDataErased) return { status: 'erased' };
-    const latest = events.filter(isRecordedJourneyEvent).reverse().find((event) => event.type === 'PersonalDataRecorded');
+    const latest = events
+      .filter(isRecordedJourneyEvent)
+      .reverse()
+      .find((event) => event.type === 'PersonalDataRecorded');
     if (latest?.type !== 'PersonalDataRecorded') return { status: 'none' };
     const dataKey = await this.keys.forReading(personId);
     if (!dataKey || dataKey.keyId !== latest.data.keyId) return { status: 'erased' };

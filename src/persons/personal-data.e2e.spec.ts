@@ -31,11 +31,21 @@ describe('personal data over HTTP', () => {
     return answer.body.personId as string;
   };
   const fact = (personId: string, route: string, body: object, token = orgA) =>
-    t.http().post(`/persons/${personId}/${route}`).set(as(token)).send({ occurredAt: '2024-03-01', ...body });
+    t
+      .http()
+      .post(`/persons/${personId}/${route}`)
+      .set(as(token))
+      .send({ occurredAt: '2024-03-01', ...body });
   const put = (personId: string, body: object, token = orgA) => t.http().put(`/persons/${personId}/personal-data`).set(as(token)).send(body);
   const get = (personId: string, token = orgA, purpose?: string) => t.http().get(`/persons/${personId}/personal-data`).set(as(token, purpose));
 
-  const person = { fullName: 'Elena Vasilescu-Moraru', dateOfBirth: '1996-07-14', phone: '+373 69 555 012', address: 'str. Florilor 17, Chisinau', notes: 'Prefers contact via sister' };
+  const person = {
+    fullName: 'Elena Vasilescu-Moraru',
+    dateOfBirth: '1996-07-14',
+    phone: '+373 69 555 012',
+    address: 'str. Florilor 17, Chisinau',
+    notes: 'Prefers contact via sister',
+  };
 
   test('PUT encrypts, GET decrypts; the events hold ciphertext only', async () => {
     const personId = await register();
@@ -49,9 +59,7 @@ describe('personal data over HTTP', () => {
     expect(read.body).toEqual({ status: 'recorded', recordedAt: expect.any(String), ...person });
 
     // What the log stores and hashes: the canonical bytes of each event, data and metadata included.
-    const { rows } = await pool.query(`SELECT type, convert_from(canonical, 'UTF8') AS canonical FROM events WHERE stream_id = $1`, [
-      `journey-${personId}`,
-    ]);
+    const { rows } = await pool.query(`SELECT type, convert_from(canonical, 'UTF8') AS canonical FROM events WHERE stream_id = $1`, [`journey-${personId}`]);
     const recorded = rows.find((row) => row.type === 'PersonalDataRecorded');
     expect(Object.keys(JSON.parse(recorded.canonical).data.fields).sort()).toEqual(Object.keys(person).sort());
     for (const row of rows) for (const value of Object.values(person)) expect(row.canonical).not.toContain(value);
@@ -117,26 +125,65 @@ describe('personal data over HTTP', () => {
 
   test('every read of a person\u2019s record states a purpose and lands in the access log auditors read', async () => {
     const personId = await register();
-    expect((await t.http().get(`/persons/${personId}/personal-data`).set({ authorization: `Bearer ${orgA}` })).status).toBe(400);
+    expect(
+      (
+        await t
+          .http()
+          .get(`/persons/${personId}/personal-data`)
+          .set({ authorization: `Bearer ${orgA}` })
+      ).status,
+    ).toBe(400);
     expect((await get(personId, orgA, 'gossip')).status).toBe(400);
     expect((await get(personId, orgA, 'follow_up')).status).toBe(200);
     expect((await t.http().get(`/persons/${personId}/events`).set(as(orgA, 'safeguarding'))).status).toBe(200);
     expect((await get(personId, orgB)).status).toBe(404);
 
     const auditor = await t.token('auditor', 'org-a');
-    const log = await t.http().get(`/audit/access-log?personId=${personId}`).set({ authorization: `Bearer ${auditor}` });
+    const log = await t
+      .http()
+      .get(`/audit/access-log?personId=${personId}`)
+      .set({ authorization: `Bearer ${auditor}` });
     expect(log.status).toBe(200);
     expect(log.body.entries).toEqual([
-      { id: expect.any(Number), accessedAt: expect.any(String), actor: 'cw-a', organisationId: 'org-a', personId, resource: '/persons/:personId/personal-data', purpose: 'follow_up' },
-      { id: expect.any(Number), accessedAt: expect.any(String), actor: 'cw-a', organisationId: 'org-a', personId, resource: '/persons/:personId/events', purpose: 'safeguarding' },
+      {
+        id: expect.any(Number),
+        accessedAt: expect.any(String),
+        actor: 'cw-a',
+        organisationId: 'org-a',
+        personId,
+        resource: '/persons/:personId/personal-data',
+        purpose: 'follow_up',
+      },
+      {
+        id: expect.any(Number),
+        accessedAt: expect.any(String),
+        actor: 'cw-a',
+        organisationId: 'org-a',
+        personId,
+        resource: '/persons/:personId/events',
+        purpose: 'safeguarding',
+      },
     ]);
     expect(log.body.next).toBeNull();
 
-    const first = await t.http().get(`/audit/access-log?personId=${personId}&limit=1`).set({ authorization: `Bearer ${auditor}` });
+    const first = await t
+      .http()
+      .get(`/audit/access-log?personId=${personId}&limit=1`)
+      .set({ authorization: `Bearer ${auditor}` });
     expect(first.body.entries).toHaveLength(1);
-    const second = await t.http().get(`/audit/access-log?personId=${personId}&limit=1&after=${first.body.next}`).set({ authorization: `Bearer ${auditor}` });
+    const second = await t
+      .http()
+      .get(`/audit/access-log?personId=${personId}&limit=1&after=${first.body.next}`)
+      .set({ authorization: `Bearer ${auditor}` });
     expect(second.body.entries[0].purpose).toBe('safeguarding');
-    expect((await t.http().get('/audit/access-log').set({ authorization: `Bearer ${orgA}` })).status).toBe(403);
+    expect(
+      (
+        await t
+          .http()
+          .get('/audit/access-log')
+          .set({ authorization: `Bearer ${orgA}` })
+      ).status,
+    ).toBe(403);
     await expect(pool.query('DELETE FROM access_log')).rejects.toThrow(/append-only/);
   });
 });

@@ -11,9 +11,16 @@ describe('recording journeys over HTTP', () => {
   afterAll(() => t.close());
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    t.http().post(path).set({ authorization: `Bearer ${caseworker}`, ...headers }).send(body as object);
+    t
+      .http()
+      .post(path)
+      .set({ authorization: `Bearer ${caseworker}`, ...headers })
+      .send(body as object);
   const events = (personId: string) =>
-    t.http().get(`/persons/${personId}/events`).set({ authorization: `Bearer ${caseworker}`, 'x-access-purpose': 'case_management' });
+    t
+      .http()
+      .get(`/persons/${personId}/events`)
+      .set({ authorization: `Bearer ${caseworker}`, 'x-access-purpose': 'case_management' });
   const register = async () => {
     const answer = await post('/persons', { gender: 'female', birthYear: 1994, citizenship: 'MD', occurredAt: '2024-02-10' });
     expect(answer.status).toBe(201);
@@ -40,7 +47,12 @@ describe('recording journeys over HTTP', () => {
     const stream = await events(personId);
     expect(stream.status).toBe(200);
     expect(stream.body.map((e: { type: string }) => e.type)).toEqual([
-      'PersonRegistered', 'ConsentGranted', 'CaseOpened', 'ServiceDelivered', 'EmploymentStatusRecorded', 'ConsentWithdrawn',
+      'PersonRegistered',
+      'ConsentGranted',
+      'CaseOpened',
+      'ServiceDelivered',
+      'EmploymentStatusRecorded',
+      'ConsentWithdrawn',
     ]);
     expect(stream.body.map((e: { revision: number }) => e.revision)).toEqual([0, 1, 2, 3, 4, 5]);
     const service = stream.body[3];
@@ -93,13 +105,22 @@ describe('recording journeys over HTTP', () => {
     });
 
     test('malformed JSON', async () => {
-      const answer = await t.http().post(`/persons/${personId}/consents`).set({ authorization: `Bearer ${caseworker}`, 'content-type': 'application/json' }).send('{"scope": "assistance",');
+      const answer = await t
+        .http()
+        .post(`/persons/${personId}/consents`)
+        .set({ authorization: `Bearer ${caseworker}`, 'content-type': 'application/json' })
+        .send('{"scope": "assistance",');
       expect(answer.status).toBe(400);
       expect(answer.body.errors).toEqual([{ field: 'body', reason: 'not valid JSON' }]);
     });
 
     test('an oversized body answers 413', async () => {
-      const answer = await post(`/persons/${personId}/outcome-assessments`, { domain: 'accommodation', indicator: 'x'.repeat(20000), value: 1, occurredAt: '2024-01-01' });
+      const answer = await post(`/persons/${personId}/outcome-assessments`, {
+        domain: 'accommodation',
+        indicator: 'x'.repeat(20000),
+        value: 1,
+        occurredAt: '2024-01-01',
+      });
       expect(answer.status).toBe(413);
       expect(answer.headers['content-type']).toMatch(/application\/problem\+json/);
     });
@@ -169,7 +190,10 @@ describe('recording journeys over HTTP', () => {
   });
 
   test('metrics count appends and errors; the OpenAPI document lists every fact route', async () => {
-    const metrics = await t.http().get('/metrics').set('authorization', `Bearer ${await t.token('admin')}`);
+    const metrics = await t
+      .http()
+      .get('/metrics')
+      .set('authorization', `Bearer ${await t.token('admin')}`);
     expect(metrics.status).toBe(200);
     expect(metrics.text).toMatch(/journey_events_appended_total \d+/);
     expect(metrics.text).toContain('journey_append_duration_seconds_bucket');

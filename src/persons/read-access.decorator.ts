@@ -6,5 +6,9 @@ import type { AuthenticatedRequest } from '../auth/auth.guard';
 /** A read of a person's record as PersonReads checks and logs it: the caller, the purpose they state, the route. */
 export const ReadAccess = createParamDecorator((_: unknown, context: ExecutionContext): PersonRead => {
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-  return { actor: request.actor, purpose: request.headers[ACCESS_PURPOSE_HEADER], resource: `${request.baseUrl}${request.route?.path ?? ''}` };
+  return {
+    actor: request.actor,
+    purpose: request.headers[ACCESS_PURPOSE_HEADER],
+    resource: `${request.baseUrl}${(request.route as { path?: string } | undefined)?.path ?? ''}`,
+  };
 });

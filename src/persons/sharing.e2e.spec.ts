@@ -9,13 +9,25 @@ describe('sharing is the holding organisation\u2019s decision', () => {
   let personId: string;
   const as = async (org: string, role: 'caseworker' | 'programme_manager' = 'caseworker') => `Bearer ${await t.token(role, org)}`;
   const record = async (org: string, route: string, body: object) =>
-    t.http().post(`/persons/${personId}/${route}`).set('authorization', await as(org)).send({ occurredAt: '2024-03-01', ...body });
+    t
+      .http()
+      .post(`/persons/${personId}/${route}`)
+      .set('authorization', await as(org))
+      .send({ occurredAt: '2024-03-01', ...body });
   const read = async (org: string) =>
-    t.http().get(`/persons/${personId}/events`).set('authorization', await as(org)).set('x-access-purpose', 'service_delivery');
+    t
+      .http()
+      .get(`/persons/${personId}/events`)
+      .set('authorization', await as(org))
+      .set('x-access-purpose', 'service_delivery');
 
   beforeAll(async () => {
     t = await startTestApp();
-    const registered = await t.http().post('/persons').set('authorization', await as('org-a')).send({ gender: 'female', citizenship: 'MD', occurredAt: '2024-02-10' });
+    const registered = await t
+      .http()
+      .post('/persons')
+      .set('authorization', await as('org-a'))
+      .send({ gender: 'female', citizenship: 'MD', occurredAt: '2024-02-10' });
     personId = registered.body.personId;
     expect((await record('org-a', 'consents', { scope: 'assistance' })).status).toBe(201);
     expect((await record('org-a', 'consents', { scope: 'sharing', organisationId: 'org-b' })).status).toBe(201);
@@ -52,7 +64,15 @@ describe('sharing is the holding organisation\u2019s decision', () => {
     expect((await record('org-a', 'consent-withdrawals', { scope: 'sharing', organisationId: 'org-b' })).status).toBe(201);
     expect((await read('org-b')).status).toBe(404);
     expect((await record('org-b', 'services', { domain: 'accommodation', serviceType: 'shelter' })).status).toBe(404);
-    expect((await t.http().get(`/persons/${personId}/status`).set('authorization', await as('org-b')).set('x-access-purpose', 'service_delivery')).status).toBe(404);
+    expect(
+      (
+        await t
+          .http()
+          .get(`/persons/${personId}/status`)
+          .set('authorization', await as('org-b'))
+          .set('x-access-purpose', 'service_delivery')
+      ).status,
+    ).toBe(404);
     expect((await read('org-c')).status).toBe(404);
     const events = (await read('org-a')).body as { type: string; data: { organisationId?: string } }[];
     expect(events.filter((event) => event.type === 'SharingOverrideRecorded' || event.type === 'CaseTransferred')).toEqual([]);

@@ -34,9 +34,6 @@ export async function lockCheckpoints(manager: EntityManager, names: readonly st
 
 /** Sets the checkpoints in the caller's transaction; listeners hear of it when it commits. */
 export async function saveCheckpoints(manager: EntityManager, names: readonly string[], position: number): Promise<void> {
-  await manager.query(
-    `UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE name = ANY($1)`,
-    [names, position],
-  );
+  await manager.query(`UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE name = ANY($1)`, [names, position]);
   for (const name of names) await manager.query('SELECT pg_notify($1, $2)', [CHECKPOINT_CHANNEL, `${name}:${position}`]);
 }

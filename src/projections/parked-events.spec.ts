@@ -115,7 +115,10 @@ describe('poisoned events in the log', () => {
   });
 
   test('projections retry: still parked while nothing changed; once the events are corrected, applied in their place', async () => {
-    expect(await retryParked(db.store, db.dataSource)).toMatchObject({ applied: 0, stillParked: expect.arrayContaining([expect.objectContaining({ position: consentAt })]) });
+    expect(await retryParked(db.store, db.dataSource)).toMatchObject({
+      applied: 0,
+      stillParked: expect.arrayContaining([expect.objectContaining({ position: consentAt })]),
+    });
 
     const scores = { economic: 0.5, social: 0.6, psychosocial: 0.7, composite: 0.6 };
     await db.store.append(

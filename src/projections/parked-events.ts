@@ -23,7 +23,7 @@ const DATA_ERROR_CLASSES: ReadonlySet<string> = new Set(['22', '23', '54']);
 
 /** The SQLSTATE of an error by which PostgreSQL refused the data itself; undefined for any other error. */
 export function dataErrorCode(error: unknown): string | undefined {
-  const cause = error instanceof QueryFailedError ? error.driverError : error;
+  const cause: unknown = error instanceof QueryFailedError ? error.driverError : error;
   const code = cause instanceof DatabaseError ? cause.code : undefined;
   return code !== undefined && DATA_ERROR_CLASSES.has(code.slice(0, 2)) ? code : undefined;
 }
@@ -67,9 +67,7 @@ export async function parkedEvents(manager: EntityManager, projections: readonly
 
 /** Parked events by projection; a projection with none is absent. */
 export async function parkedCounts(manager: EntityManager): Promise<Map<string, number>> {
-  const rows: { projection: string; count: string }[] = await manager.query(
-    'SELECT projection, count(*) AS count FROM parked_events GROUP BY projection',
-  );
+  const rows: { projection: string; count: string }[] = await manager.query('SELECT projection, count(*) AS count FROM parked_events GROUP BY projection');
   return new Map(rows.map((row) => [row.projection, Number(row.count)]));
 }
 
@@ -78,11 +76,7 @@ export async function unpark(manager: EntityManager, projection: string, positio
 }
 
 /** The projections' parks become exactly these (a rebuild's, swapped in with its tables). */
-export async function replaceParked(
-  manager: EntityManager,
-  projections: readonly string[],
-  parked: readonly Omit<ParkedEvent, 'parkedAt'>[],
-): Promise<void> {
+export async function replaceParked(manager: EntityManager, projections: readonly string[], parked: readonly Omit<ParkedEvent, 'parkedAt'>[]): Promise<void> {
   await manager.query('DELETE FROM parked_events WHERE projection = ANY($1)', [projections]);
   for (const { projection, position, errorClass } of parked) await parkEvent(manager, projection, position, errorClass);
 }

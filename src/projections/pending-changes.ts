@@ -19,7 +19,7 @@ export class PendingChanges<Row> {
     for (const row of change.rows) {
       const person = this.projection.personOf(row);
       let rows = this.rowsByPerson.get(person);
-      if (!rows) this.rowsByPerson.set(person, (rows = new Map()));
+      if (!rows) this.rowsByPerson.set(person, (rows = new Map<string, Row>()));
       rows.set(this.projection.keyOf(row), row);
     }
   }

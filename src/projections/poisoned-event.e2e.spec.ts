@@ -57,7 +57,10 @@ describe('an event a read model cannot apply stops nobody else', () => {
     expect((await t.http().get('/caseload').query({ minPosition: ben.position }).set(as(manager))).status).toBe(200);
     expect((await t.http().get(`/persons/${anna.personId}/timeline`).query({ minPosition: ben.position }).set(as(caseworker))).status).toBe(200);
 
-    const metrics = await t.http().get('/metrics').set('authorization', `Bearer ${await t.token('admin')}`);
+    const metrics = await t
+      .http()
+      .get('/metrics')
+      .set('authorization', `Bearer ${await t.token('admin')}`);
     expect(metrics.text).toContain('journey_projection_parked_events{projection="current_status"} 1');
     expect(metrics.text).toContain('journey_projection_parked_events{projection="outcome_timeline"} 0');
   });

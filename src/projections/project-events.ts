@@ -1,7 +1,7 @@
 import { effectiveHistory, isCorrection } from '../../projections/corrections';
 import { personIdOf, type ProjectedEvent, type Projection } from '../../projections/projection';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
-import { upcast } from '../journey/upcasting/upcasters';
+import { upcast } from '../journey/domain/upcasters';
 import { thrownClass } from './parked-events';
 import { PendingChanges } from './pending-changes';
 

@@ -17,10 +17,7 @@ async function statusOf(personId: string) {
 }
 
 async function timelineOf(personId: string) {
-  return db.dataSource.query(
-    'SELECT domain, indicator, value, occurred_at FROM outcome_timeline WHERE person_id = $1 ORDER BY position, seq',
-    [personId],
-  );
+  return db.dataSource.query('SELECT domain, indicator, value, occurred_at FROM outcome_timeline WHERE person_id = $1 ORDER BY position, seq', [personId]);
 }
 
 test('the runner projects both read models from the log, honouring corrections, and checkpoints the position', async () => {
@@ -32,14 +29,22 @@ test('the runner projects both read models from the log, honouring corrections, 
   await db.store.append(
     journey(anna),
     [
-      fact('EventCorrected', { targetEventId: wrongOutcome.eventId, reason: 'misread', correctedData: { domain: 'accommodation', indicator: 'safe_housing', value: 'yes' } }, '2021-07-01'),
+      fact(
+        'EventCorrected',
+        { targetEventId: wrongOutcome.eventId, reason: 'misread', correctedData: { domain: 'accommodation', indicator: 'safe_housing', value: 'yes' } },
+        '2021-07-01',
+      ),
       fact('EnteredInError', { targetEventId: mistaken.eventId, reason: 'other person' }, '2021-07-01'),
       fact('EmploymentStatusRecorded', { status: 'private_business' }, '2021-08'),
     ],
     3,
   );
   const other = randomUUID();
-  const { position } = await db.store.append(journey(other), [fact('PersonRegistered', { gender: 'male', citizenship: 'AL' }, '2020-01-01', 'org-b')], 'no_stream');
+  const { position } = await db.store.append(
+    journey(other),
+    [fact('PersonRegistered', { gender: 'male', citizenship: 'AL' }, '2020-01-01', 'org-b')],
+    'no_stream',
+  );
 
   const runner = new ProjectionRunner(db.store, db.dataSource, undefined, { batchSize: 3 });
   expect(await runner.catchUp()).toBe(position);
@@ -62,7 +67,10 @@ test('the runner projects both read models from the log, honouring corrections, 
     { domain: 'employment', indicator: 'employed', value: true, occurred_at: '2021-08' },
   ]);
   // nothing known is SQL NULL, not a JSON null
-  const [{ none }] = await db.dataSource.query('SELECT latest_rss IS NULL AND employment_status_at IS NOT NULL AS none FROM current_status WHERE person_id = $1', [anna]);
+  const [{ none }] = await db.dataSource.query(
+    'SELECT latest_rss IS NULL AND employment_status_at IS NOT NULL AS none FROM current_status WHERE person_id = $1',
+    [anna],
+  );
   expect(none).toBe(true);
   expect(await statusOf(other)).toMatchObject({ organisation_id: 'org-b', phase: 'identified', position: String(position) });
   const checkpoints = await readCheckpoints(db.dataSource.manager, READ_MODEL_NAMES);
@@ -93,7 +101,9 @@ test('applying again, or by two runners at once, changes nothing: each event cou
     journey(person),
     [
       fact('PersonRegistered', { gender: 'female', citizenship: 'NG' }, '2022-01-01'),
-      ...Array.from({ length: 30 }, (_, index) => fact('ServiceDelivered', { domain: 'mental_health', serviceType: 'counselling' }, `2022-02-${String(index % 28 + 1).padStart(2, '0')}`)),
+      ...Array.from({ length: 30 }, (_, index) =>
+        fact('ServiceDelivered', { domain: 'mental_health', serviceType: 'counselling' }, `2022-02-${String((index % 28) + 1).padStart(2, '0')}`),
+      ),
     ],
     'no_stream',
   );
@@ -103,7 +113,9 @@ test('applying again, or by two runners at once, changes nothing: each event cou
   const before = [await allRows(db.dataSource, 'current_status', 'person_id'), await allRows(db.dataSource, 'outcome_timeline', 'person_id, event_id, seq')];
   expect((await statusOf(person)).services_by_domain).toEqual({ mental_health: 30 });
   await first.catchUp();
-  expect([await allRows(db.dataSource, 'current_status', 'person_id'), await allRows(db.dataSource, 'outcome_timeline', 'person_id, event_id, seq')]).toEqual(before);
+  expect([await allRows(db.dataSource, 'current_status', 'person_id'), await allRows(db.dataSource, 'outcome_timeline', 'person_id, event_id, seq')]).toEqual(
+    before,
+  );
 });
 
 test('live: a started runner follows new appends', async () => {
@@ -111,7 +123,11 @@ test('live: a started runner follows new appends', async () => {
   runner.start();
   try {
     const person = randomUUID();
-    const { position } = await db.store.append(journey(person), [fact('PersonRegistered', { gender: 'other', citizenship: 'UA' }, '2023-04-01'), fact('ContactLost', {}, '2023-05-01')], 'no_stream');
+    const { position } = await db.store.append(
+      journey(person),
+      [fact('PersonRegistered', { gender: 'other', citizenship: 'UA' }, '2023-04-01'), fact('ContactLost', {}, '2023-05-01')],
+      'no_stream',
+    );
     while ((await readCheckpoints(db.dataSource.manager, ['current_status']))[0]!.position < position) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

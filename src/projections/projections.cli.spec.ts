@@ -66,7 +66,11 @@ test('projections status counts the parked events; projections retry applies the
   expect(stillBroken[0]).toBe('Applied 0 parked event(s); 1 still parked');
   expect(JSON.parse(stillBroken[1]!)).toEqual([{ projection: 'current_status', position, error: 'pg 22P05', parked: expect.any(String) }]);
 
-  const correction = fact('EventCorrected', { targetEventId: consent.eventId, reason: 'typo', correctedData: { scope: 'sharing', organisationId: 'org-b' } }, '2022-01-03');
+  const correction = fact(
+    'EventCorrected',
+    { targetEventId: consent.eventId, reason: 'typo', correctedData: { scope: 'sharing', organisationId: 'org-b' } },
+    '2022-01-03',
+  );
   await db.store.append(`journey-${personId}`, [correction], 1);
   await new ProjectionRunner(db.store, db.dataSource).catchUp();
   expect(await cli('projections', 'retry')).toBe('Applied 1 parked event(s); 0 still parked');

@@ -54,7 +54,9 @@ export function registerProjectionCommands(program: Command, connect: () => Prom
       console.log(
         `Rebuilt ${summary.projections.join(', ')} from ${summary.events} events up to position ${summary.position} ` +
           `in ${summary.seconds.toFixed(1)} s (${summary.eventsPerSec} events/s); rows: ` +
-          Object.entries(summary.rows).map(([table, count]) => `${table} ${count}`).join(', ') +
+          Object.entries(summary.rows)
+            .map(([table, count]) => `${table} ${count}`)
+            .join(', ') +
           (summary.parked > 0 ? `; ${summary.parked} event(s) parked (see projections status)` : ''),
       );
     });

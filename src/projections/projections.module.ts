@@ -1,23 +1,8 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  Module,
-  type BeforeApplicationShutdown,
-  type DynamicModule,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { LedgerMetrics } from '../metrics/metrics';
-import { CaseloadController } from '../queries/caseload/caseload.controller';
-import { CaseloadQuery } from '../queries/caseload/caseload.query';
-import { PersonStatusController } from '../queries/person-status/person-status.controller';
-import { PersonStatusQuery } from '../queries/person-status/person-status.query';
-import { PersonTimelineController } from '../queries/person-timeline/person-timeline.controller';
-import { PersonTimelineQuery } from '../queries/person-timeline/person-timeline.query';
-import { ReadModelPosition } from '../queries/read-your-writes';
 import { parkedCounts } from './parked-events';
 import { ProjectionRunner } from './projection-runner';
 import { READ_MODEL_NAMES } from './read-models';
@@ -59,25 +44,16 @@ export class ProjectionWorker implements OnApplicationBootstrap, BeforeApplicati
 }
 
 /**
- * Read models and their query API: `GET /persons/:personId/status`, `GET /persons/:personId/timeline`,
- * `GET /caseload`. Needs, from the app: the EventStore under EVENT_STORE, and TypeORM's DataSource
- * (TypeOrmModule.forRoot), on a database migrated with src/database/migrations.
+ * The read models, kept up to date by the projection runner. Needs, from the app: the EventStore under EVENT_STORE,
+ * and TypeORM's DataSource (TypeOrmModule.forRoot), on a database migrated with src/database/migrations.
  */
 @Module({})
 export class ProjectionsModule {
   static forRoot(options: ProjectionsModuleOptions = {}): DynamicModule {
     return {
       module: ProjectionsModule,
-      controllers: [PersonStatusController, PersonTimelineController, CaseloadController],
-      providers: [
-        { provide: PROJECTIONS_OPTIONS, useValue: options },
-        ProjectionWorker,
-        ReadModelPosition,
-        PersonStatusQuery,
-        PersonTimelineQuery,
-        CaseloadQuery,
-      ],
-      exports: [ProjectionWorker, ReadModelPosition],
+      providers: [{ provide: PROJECTIONS_OPTIONS, useValue: options }, ProjectionWorker],
+      exports: [ProjectionWorker],
     };
   }
 }

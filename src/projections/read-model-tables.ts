@@ -27,7 +27,7 @@ interface Column<Row> {
   name: string;
   /** PostgreSQL type of one value. */
   type: string;
-  of(row: Row): unknown;
+  of: (row: Row) => unknown;
 }
 
 type StoredRecord = Record<string, unknown>;
@@ -43,15 +43,18 @@ function copyValueOf(type: string): (value: unknown) => string {
   const escaped = (text: string) => (COPY_SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (special) => COPY_ESCAPES[special]!) : text);
   if (type === 'jsonb') return (value) => (value === null || value === undefined ? '\\N' : escaped(JSON.stringify(value)));
   if (type === 'boolean') return (value) => (value === null || value === undefined ? '\\N' : value ? 't' : 'f');
+  // Columns of the other types hold strings and numbers (ids, codes, dates, positions), never objects.
+  /* eslint-disable @typescript-eslint/no-base-to-string */
   if (PLAIN_TYPES.has(type)) return (value) => (value === null || value === undefined ? '\\N' : String(value));
   return (value) => (value === null || value === undefined ? '\\N' : escaped(String(value)));
+  /* eslint-enable @typescript-eslint/no-base-to-string */
 }
 
 function tableOf<Row>(definition: {
   name: string;
   key: readonly string[];
   columns: readonly Column<Row>[];
-  rowOf(record: StoredRecord): Row;
+  rowOf: (record: StoredRecord) => Row;
 }): ReadModelTable<Row> {
   const { name, key, columns, rowOf } = definition;
   const names = columns.map((column) => column.name).join(', ');
@@ -74,9 +77,7 @@ function tableOf<Row>(definition: {
     },
     async load(manager, table, personIds) {
       if (personIds.length === 0) return [];
-      const records: StoredRecord[] = await manager.query(`SELECT ${names} FROM ${table} WHERE person_id = ANY($1::uuid[])`, [
-        personIds,
-      ]);
+      const records: StoredRecord[] = await manager.query(`SELECT ${names} FROM ${table} WHERE person_id = ANY($1::uuid[])`, [personIds]);
       return records.map(rowOf);
     },
     async upsert(manager, table, rows) {

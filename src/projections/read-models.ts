@@ -11,7 +11,7 @@ export interface ReadModel<Row = unknown> {
 }
 
 function readModel<Row>(projection: Projection<Row>, table: ReadModelTable<Row>): ReadModel {
-  return { projection, table } as unknown as ReadModel;
+  return { projection, table };
 }
 
 /** Every read model the runner keeps, by name (also the name of its table and checkpoint). */

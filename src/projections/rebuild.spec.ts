@@ -58,7 +58,12 @@ test.each([
 
   const progress: number[] = [];
   const summary = await rebuild(db.store, db.dataSource, { logTable, batchSize: 500, onProgress: (events) => progress.push(events) });
-  expect(summary).toMatchObject({ projections: ['current_status', 'outcome_timeline', 'cohort_facts'], events: head, position: head, rows: { current_status: 300, cohort_facts: facts } });
+  expect(summary).toMatchObject({
+    projections: ['current_status', 'outcome_timeline', 'cohort_facts'],
+    events: head,
+    position: head,
+    rows: { current_status: 300, cohort_facts: facts },
+  });
   expect(progress[progress.length - 1]).toBe(head);
   expect(await readModels()).toEqual(built);
   expect(await Promise.all(TABLES.map(indexesOf))).toEqual(indexes);

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import type { ProjectedEvent } from '../../projections/projection';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
-import { upcast } from '../journey/upcasting/upcasters';
+import { upcast } from '../journey/domain/upcasters';
 import { lockCheckpoints, saveCheckpoints } from './checkpoints';
 import { inBatches } from './in-batches';
 import { logByStream } from './log-by-stream';
@@ -71,8 +71,7 @@ export async function rebuild(store: EventStore, dataSource: DataSource, options
   const batchSize = options.batchSize ?? 5000;
   // Events the rebuilt read models cannot apply: parked as the runner parks them, swapped in with the tables.
   const parked: Omit<ParkedEvent, 'parkedAt'>[] = [];
-  const parkFor: ParkFor = (model) => (event, errorClass) =>
-    void parked.push({ projection: model.projection.name, position: event.position, errorClass });
+  const parkFor: ParkFor = (model) => (event, errorClass) => void parked.push({ projection: model.projection.name, position: event.position, errorClass });
   await createShadows(dataSource, models);
   let position = 0;
   let events = 0;
@@ -115,7 +114,7 @@ export async function rebuild(store: EventStore, dataSource: DataSource, options
 
   const rows: Record<string, number> = {};
   for (const model of models) {
-    const [{ count }] = await dataSource.query(`SELECT count(*) AS count FROM ${model.table.name}`);
+    const [{ count }] = await dataSource.query<{ count: string }[]>(`SELECT count(*) AS count FROM ${model.table.name}`);
     rows[model.projection.name] = Number(count);
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -168,11 +167,7 @@ async function loadFromLog(
 }
 
 /** Each read model's rows of one whole stream; a stream that breaks a projection is folded again, parking what breaks it. */
-function rowsOfStreamByModel(
-  models: readonly ReadModel[],
-  stream: readonly ProjectedEvent[],
-  parkFor: ParkFor,
-): unknown[][] {
+function rowsOfStreamByModel(models: readonly ReadModel[], stream: readonly ProjectedEvent[], parkFor: ParkFor): unknown[][] {
   try {
     const histories = historiesInStream(stream);
     // Upcast once for every read model (upcasting a current event gives it back as it is).

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { effectiveHistory } from '../../projections/corrections';
 import { personIdOf } from '../../projections/projection';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
-import { upcast } from '../journey/upcasting/upcasters';
+import { upcast } from '../journey/domain/upcasters';
 import { lockCheckpoints } from './checkpoints';
 import { eventFaultClass, parkedEvents, parkEvent, unpark, type ParkedEvent } from './parked-events';
 import { PendingChanges } from './pending-changes';

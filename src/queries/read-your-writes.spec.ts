@@ -9,7 +9,11 @@ afterAll(() => api.close());
 
 test('a read model that does not reach minPosition in time answers 503 with Retry-After', async () => {
   const personId = randomUUID();
-  const { position } = await api.db.store.append(`journey-${personId}`, [fact('PersonRegistered', { gender: 'male', citizenship: 'AL' }, '2022-01-01')], 'no_stream');
+  const { position } = await api.db.store.append(
+    `journey-${personId}`,
+    [fact('PersonRegistered', { gender: 'male', citizenship: 'AL' }, '2022-01-01')],
+    'no_stream',
+  );
   for (const path of [`/persons/${personId}/status`, `/persons/${personId}/timeline`, '/caseload']) {
     const response = await api.http().get(path).query({ minPosition: position }).expect(503);
     expect(response.headers['retry-after']).toBe('1');

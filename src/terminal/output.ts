@@ -18,8 +18,8 @@ export function interactive(options: OutputOptions): boolean {
 
 /** Progress by phase; each phase a bar of its own. */
 export interface Progress {
-  update(phase: string, done: number, total: number, values?: Record<string, string | number>): void;
-  stop(): void;
+  update: (phase: string, done: number, total: number, values?: Record<string, string | number>) => void;
+  stop: () => void;
 }
 
 /** Bars on standard error when interactive; otherwise every call does nothing. `{phase}` names each bar's phase. */

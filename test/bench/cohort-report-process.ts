@@ -2,14 +2,14 @@ import 'reflect-metadata';
 import { generateKeyPairSync } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
+import { CheckpointSigner } from '../../src/audit/checkpoint-signer';
+import { MerkleLog } from '../../src/audit/merkle-log';
 import { parseCohortDefinition } from '../../src/cohort-reports/cohort-definition.dto';
 import { CohortFactsQuery } from '../../src/cohort-reports/cohort-facts.query';
 import { CohortReports } from '../../src/cohort-reports/cohort-reports';
 import { standaloneSources } from '../../src/cohort-reports/cohort-sources';
 import { createDataSource } from '../../src/database/data-source';
 import { PostgresEventStore } from '../../src/event-store/postgres-event-store';
-import { CheckpointSigner } from '../../src/integrity/checkpoint-signer';
-import { MerkleLog } from '../../src/integrity/merkle-log';
 import { createNoteSigner } from '../../src/integrity/signed-note';
 
 /**

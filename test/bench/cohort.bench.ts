@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
+import { MerkleLogBuilder } from '../../src/audit/merkle-log';
 import { MERKLE_LOG_BUILDER_OPTIONS } from '../../src/audit/merkle-log-following';
 import { createDataSource } from '../../src/database/data-source';
 import { PostgresEventStore } from '../../src/event-store/postgres-event-store';
-import { MerkleLogBuilder } from '../../src/integrity/merkle-log';
 import { rebuild } from '../../src/projections/rebuild';
 import type { CohortReportTimes } from './cohort-report-process';
 import { appendJourneys } from './journeys-in-store';
@@ -67,7 +67,7 @@ async function reportsInTheirOwnProcess(databaseUrl: string, definitions: readon
   const child = fork(join(__dirname, 'cohort-report-process.js'), [databaseUrl, ...definitions.map((definition) => JSON.stringify(definition))]);
   let times: CohortReportTimes | undefined;
   child.on('message', (message) => (times = message as CohortReportTimes));
-  const [code] = await once(child, 'exit');
+  const [code] = (await once(child, 'exit')) as [number | null];
   if (!times) throw new Error(`The report process exited with ${code} before it reported`);
   return times;
 }

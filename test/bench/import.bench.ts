@@ -19,9 +19,11 @@ export async function benchImport(url: string, scale: number) {
   const folder = await mkdtemp(join(tmpdir(), 'journey-ledger-import-'));
   const file = join(folder, 'journeys.ndjson');
   await pipeline(
-    Readable.from((function* () {
-      for (const line of generateJourneyLines({ persons, eventsPerPerson: 20, seed: 7 })) yield `${line}\n`;
-    })()),
+    Readable.from(
+      (function* () {
+        for (const line of generateJourneyLines({ persons, eventsPerPerson: 20, seed: 7 })) yield `${line}\n`;
+      })(),
+    ),
     createWriteStream(file),
   );
   const pool = new Pool({ connectionString: url, max: 4 });

@@ -12,10 +12,10 @@ import type { NewEvent } from '../../src/event-store/event-store';
 import { PostgresEventStore } from '../../src/event-store/postgres-event-store';
 import { NEW_STREAM_HEAD, sealEvents } from '../../src/integrity/canonical';
 import { signCheckpoint } from '../../src/integrity/checkpoint';
-import { CheckpointSigner } from '../../src/integrity/checkpoint-signer';
+import { CheckpointSigner } from '../../src/audit/checkpoint-signer';
 import { readInThreads } from '../../src/integrity/line-readers';
 import { Frontier, leafHash } from '../../src/integrity/merkle';
-import { MerkleLog, MerkleLogBuilder } from '../../src/integrity/merkle-log';
+import { MerkleLog, MerkleLogBuilder } from '../../src/audit/merkle-log';
 import { createNoteSigner } from '../../src/integrity/signed-note';
 import { exportLine } from '../../src/integrity/verify-export';
 

@@ -33,9 +33,11 @@ export async function benchRawPostgres(url: string, scale: number) {
   started = performance.now();
   const escaped = payload.replace(/\\/g, '\\\\');
   await pipeline(
-    Readable.from((function* () {
-      for (let i = 0; i < bulk; i += 1) yield `c-${i}\t${escaped}\n`;
-    })()),
+    Readable.from(
+      (function* () {
+        for (let i = 0; i < bulk; i += 1) yield `c-${i}\t${escaped}\n`;
+      })(),
+    ),
     client.query(copyFrom('COPY raw_rows (stream, payload) FROM STDIN')),
   );
   const rawBulkRowsPerSec = bulk / ((performance.now() - started) / 1000);

@@ -68,14 +68,20 @@ async function lagUnderSteadyLoad(
       const personId = personIds[index % personIds.length]!;
       appends.push(
         store
-          .append(`journey-${personId}`, [{
-            eventId: randomUUID(),
-            type: 'ServiceDelivered',
-            schemaVersion: 1,
-            occurredAt: '2025-01-15',
-            data: { domain: 'mental_health', serviceType: 'counselling' },
-            metadata: { actor: 'bench', organisationId: 'org-a', correlationId: randomUUID(), causationId: null },
-          }], 'any')
+          .append(
+            `journey-${personId}`,
+            [
+              {
+                eventId: randomUUID(),
+                type: 'ServiceDelivered',
+                schemaVersion: 1,
+                occurredAt: '2025-01-15',
+                data: { domain: 'mental_health', serviceType: 'counselling' },
+                metadata: { actor: 'bench', organisationId: 'org-a', correlationId: randomUUID(), causationId: null },
+              },
+            ],
+            'any',
+          )
           .then(({ position }) => void waiting.push({ position, committedAt: performance.now() })),
       );
     }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { canonicalBytes, sha256Hex } from '../../src/integrity/canonical';
+import { canonicalBytes, NO_PREVIOUS_HASH, sha256Hex } from '../../src/integrity/canonical';
 import {
   DuplicateEventIdError,
-  NO_PREVIOUS_HASH,
   WrongExpectedRevisionError,
   type CanonicalEvent,
   type EventStore,
@@ -174,14 +173,12 @@ export function describeEventStoreContract(
         const start = await store.headPosition();
         const wrong = (index: number) => index % 3 === 0;
 
-        const outcomes = await Promise.allSettled(
-          streams.map((stream, index) => store.append(stream, [fact(), fact()], wrong(index) ? 5 : 0)),
-        );
+        const outcomes = await Promise.allSettled(streams.map((stream, index) => store.append(stream, [fact(), fact()], wrong(index) ? 5 : 0)));
 
         outcomes.forEach((outcome, index) => {
           if (wrong(index)) {
             expect(outcome.status).toBe('rejected');
-            const { reason } = outcome as PromiseRejectedResult;
+            const reason: unknown = (outcome as PromiseRejectedResult).reason;
             expect(reason).toBeInstanceOf(WrongExpectedRevisionError);
             expect(reason).toMatchObject({ streamId: streams[index], expected: 5, actual: 0 });
           } else {
@@ -280,9 +277,7 @@ export function describeEventStoreContract(
       test('backwards from the end or from a revision, with and without maxCount', async () => {
         expect(await revisions(store, stream, { direction: 'backwards' })).toEqual(range(23).reverse());
         expect(await revisions(store, stream, { direction: 'backwards', maxCount: 2 })).toEqual([22, 21]);
-        expect(await revisions(store, stream, { direction: 'backwards', fromRevision: 12, maxCount: 10 })).toEqual(
-          range(10).map((i) => 12 - i),
-        );
+        expect(await revisions(store, stream, { direction: 'backwards', fromRevision: 12, maxCount: 10 })).toEqual(range(10).map((i) => 12 - i));
         expect(await revisions(store, stream, { direction: 'backwards', fromRevision: 1 })).toEqual([1, 0]);
       });
 
@@ -354,9 +349,7 @@ export function describeEventStoreContract(
         );
         expect(streamA).toHaveLength(12);
         const served = await collect(store.readAll({ after: start, filter: { streamPrefix: prefix, eventTypes: ['Served'] } }));
-        expect(served.map((event) => event.eventId)).toEqual(
-          logged.filter((event) => event.type === 'Served').map((event) => event.eventId),
-        );
+        expect(served.map((event) => event.eventId)).toEqual(logged.filter((event) => event.type === 'Served').map((event) => event.eventId));
         expect(served).toHaveLength(12);
         const opened = await collect(store.readAll({ after: start, filter: { eventTypes: ['Opened'], streamPrefix: 'other-' } }));
         expect(opened.filter((event) => event.streamId === `other-${prefix}`)).toHaveLength(6);

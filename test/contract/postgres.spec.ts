@@ -129,7 +129,10 @@ describe('PostgresEventStore beyond the port', () => {
     expect(await store.headPosition()).toBe(start + 4);
     const streams = await store.readStreams([b, c, d]);
     expect(streams.get(b)?.map((event) => event.streamRevision)).toEqual([0, 1, 2]);
-    const positions = [c, d, b].flatMap((stream) => streams.get(stream) ?? []).map((event) => event.position).filter((p) => p > start);
+    const positions = [c, d, b]
+      .flatMap((stream) => streams.get(stream) ?? [])
+      .map((event) => event.position)
+      .filter((p) => p > start);
     expect(positions.sort((x, y) => x - y)).toEqual([start + 1, start + 2, start + 3, start + 4]);
   });
 

@@ -1,4 +1,5 @@
 import { Global, Module, type INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
@@ -10,6 +11,7 @@ import { ProblemFilter } from '../../src/http/problem.filter';
 import { LedgerMetrics } from '../../src/metrics/metrics';
 import { strictValidationPipe } from '../../src/http/validation';
 import { ProjectionsModule } from '../../src/projections/projections.module';
+import { QueriesModule } from '../../src/queries/queries.module';
 import { ReadModelPosition } from '../../src/queries/read-your-writes';
 import { openReadModelDatabase, type ReadModelDatabase } from './read-model-database';
 
@@ -21,7 +23,7 @@ export interface ReadApi {
 }
 
 /**
- * ProjectionsModule in a Nest app wired as the app module does (EventStore under EVENT_STORE, metrics, TypeORM's
+ * ProjectionsModule and QueriesModule in a Nest app wired as the app module does (EventStore under EVENT_STORE, metrics, TypeORM's
  * DataSource, the reads of a person's record with their access log, the strict validation pipe and problem
  * filter), its runner following the log.
  */
@@ -38,9 +40,10 @@ export async function startReadApi(options: { runner?: boolean; readYourWritesTi
       TypeOrmModule.forRoot({ type: 'postgres', url: db.url, synchronize: false, logging: false }),
       EventStoreModule,
       ProjectionsModule.forRoot({ runner: options.runner ?? true }),
+      QueriesModule,
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
   // Authentication is not what these specs test (src/auth's own specs and the access matrix do): the caller is a
   // programme manager of the organisation named by the x-test-org header (default org-a), as AuthGuard would set,
   // who states the purpose of their reads as every client must (quality_assurance unless the request says).

@@ -31,7 +31,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       // pool without an 'error' listener would take the test process down. So let them close first, and force only
       // what is still open after a while (a leak, which then fails loudly).
       for (let waited = 0; waited < 5000; waited += 50) {
-        const [{ open }] = (await client.query('SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = $1', [name])).rows;
+        const [{ open }] = (await client.query<{ open: number }>('SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = $1', [name])).rows;
         if (open === 0) break;
         await sleep(50);
       }

@@ -19,8 +19,30 @@ interface Line {
   data: Record<string, unknown>;
 }
 
-const DOMAINS = ['accommodation', 'legal_status', 'employment_economic', 'education_training', 'safety_security', 'social_wellbeing', 'family_relationships', 'physical_health', 'mental_health', 'access_to_justice'];
-const SERVICES = ['shelter', 'medical_care', 'counselling', 'legal_aid', 'vocational_training', 'job_placement', 'business_grant', 'school_enrolment', 'family_mediation', 'interpretation'];
+const DOMAINS = [
+  'accommodation',
+  'legal_status',
+  'employment_economic',
+  'education_training',
+  'safety_security',
+  'social_wellbeing',
+  'family_relationships',
+  'physical_health',
+  'mental_health',
+  'access_to_justice',
+];
+const SERVICES = [
+  'shelter',
+  'medical_care',
+  'counselling',
+  'legal_aid',
+  'vocational_training',
+  'job_placement',
+  'business_grant',
+  'school_enrolment',
+  'family_mediation',
+  'interpretation',
+];
 const STATUSES = ['private_business', 'state_owned_business', 'self_employed', 'student', 'unemployed', 'in_training', 'still_receiving_assistance', 'other'];
 const COUNTRIES = ['MD', 'UA', 'RO', 'BG', 'AL', 'NG', 'VN', 'SE', 'NL', 'IT'];
 const GENDERS = ['female', 'male', 'other', 'unknown'];

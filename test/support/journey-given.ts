@@ -46,5 +46,4 @@ export function ruleBrokenBy(when: JourneyCommand, state: JourneyState): string 
   }
 }
 
-export const personRegistered = (): RecordedJourneyEvent =>
-  recorded('PersonRegistered', { gender: 'female', birthYear: 1990, citizenship: 'NG' });
+export const personRegistered = (): RecordedJourneyEvent => recorded('PersonRegistered', { gender: 'female', birthYear: 1990, citizenship: 'NG' });

@@ -28,8 +28,7 @@ function journey(index: number, year: number, programme: string, statusAt11Month
   const personId = nameBasedUuid('kvinnoforum-person', String(index));
   const month = (index % 12) + 1;
   const day = (index % 28) + 1;
-  const line = (type: string, occurredAt: string, data: Record<string, unknown> = {}) =>
-    JSON.stringify({ personId, type, occurredAt, organisationId, data });
+  const line = (type: string, occurredAt: string, data: Record<string, unknown> = {}) => JSON.stringify({ personId, type, occurredAt, organisationId, data });
   return [
     line('PersonRegistered', plusMonths(year, month, day, -1), { gender: 'female', birthYear: 1978 + (index % 8), citizenship: ['MD', 'UA', 'RO'][index % 3] }),
     line('CaseOpened', plusMonths(year, month, day, 0), { programme }),

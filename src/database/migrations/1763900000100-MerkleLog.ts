@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The global Merkle log (src/integrity/merkle-log.ts): leaf i is the i-th event of the global log, by position.
+ * The global Merkle log (src/audit/merkle-log.ts): leaf i is the i-th event of the global log, by position.
  * `merkle_nodes` holds every perfect subtree hash (level 0 = leaf hashes), so a root or a proof reads O(log n)
  * rows; `merkle_leaves` maps dense leaf indices to store positions; `signed_checkpoints` keeps every C2SP signed
  * note the log has issued.

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The Merkle log's hashes in runs instead of a row per hash (src/integrity/merkle-log.ts). A builder batch adds,
+ * The Merkle log's hashes in runs instead of a row per hash (src/audit/merkle-log.ts). A builder batch adds,
  * per tree level, one contiguous run of new nodes, and one run of leaf positions: a dozen rows per thousand
  * events instead of three thousand, which is most of what the log cost appends. A node is still one index
  * lookup: the run of its level starting at or before it, and 32 bytes sliced out of it (stored uncompressed,
@@ -33,9 +33,7 @@ export class MerkleRuns1763900000400 implements MigrationInterface {
       )`);
     await queryRunner.query(`INSERT INTO merkle_node_runs SELECT level, node_index, hash FROM merkle_nodes`);
     await queryRunner.query(`INSERT INTO merkle_leaf_runs SELECT leaf_index, ARRAY[position] FROM merkle_leaves`);
-    await queryRunner.query(
-      `INSERT INTO merkle_log_head SELECT 1, count(*), coalesce(max(position), 0) FROM merkle_leaves`,
-    );
+    await queryRunner.query(`INSERT INTO merkle_log_head SELECT 1, count(*), coalesce(max(position), 0) FROM merkle_leaves`);
     await queryRunner.query(`DROP TABLE merkle_leaves`);
     await queryRunner.query(`DROP TABLE merkle_nodes`);
   }

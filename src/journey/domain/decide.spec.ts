@@ -41,18 +41,14 @@ describe('decide', () => {
 
   describe('services', () => {
     it('need an assistance consent', () => {
-      expect(ruleBrokenBy(command('ServiceDelivered', shelter), given(personRegistered()))).toBe(
-        'assistance_consent_required',
-      );
+      expect(ruleBrokenBy(command('ServiceDelivered', shelter), given(personRegistered()))).toBe('assistance_consent_required');
       const otherScopes = given(personRegistered(), recorded('ConsentGranted', { scope: 'research' }));
       expect(ruleBrokenBy(command('ServiceDelivered', shelter), otherScopes)).toBe('assistance_consent_required');
     });
 
     it('are refused once assistance consent is withdrawn, and accepted again after a new consent', () => {
       const withdrawn = [personRegistered(), assistanceConsent(), recorded('ConsentWithdrawn', { scope: 'assistance' })];
-      expect(ruleBrokenBy(command('ServiceDelivered', shelter), given(...withdrawn))).toBe(
-        'assistance_consent_required',
-      );
+      expect(ruleBrokenBy(command('ServiceDelivered', shelter), given(...withdrawn))).toBe('assistance_consent_required');
       expect(ruleBrokenBy(command('ServiceDelivered', shelter), given(...withdrawn, assistanceConsent()))).toBeUndefined();
     });
 
@@ -69,9 +65,7 @@ describe('decide', () => {
     });
 
     it('may be recorded before any case is opened (identification-stage assistance, imported history)', () => {
-      expect(ruleBrokenBy(command('ServiceDelivered', shelter), given(personRegistered(), assistanceConsent()))).toBe(
-        undefined,
-      );
+      expect(ruleBrokenBy(command('ServiceDelivered', shelter), given(personRegistered(), assistanceConsent()))).toBe(undefined);
     });
   });
 
@@ -83,37 +77,23 @@ describe('decide', () => {
     });
 
     it('cannot withdraw the same consent twice', () => {
-      const state = given(
-        personRegistered(),
-        recorded('ConsentGranted', { scope: 'research' }),
-        recorded('ConsentWithdrawn', { scope: 'research' }),
-      );
+      const state = given(personRegistered(), recorded('ConsentGranted', { scope: 'research' }), recorded('ConsentWithdrawn', { scope: 'research' }));
       expect(ruleBrokenBy(command('ConsentWithdrawn', { scope: 'research' }), state)).toBe('consent_not_active');
     });
 
     it('withdraws sharing with the organisation it was given for, not another', () => {
       const state = given(personRegistered(), recorded('ConsentGranted', { scope: 'sharing', organisationId: 'org-b' }));
-      expect(ruleBrokenBy(command('ConsentWithdrawn', { scope: 'sharing', organisationId: 'org-c' }), state)).toBe(
-        'consent_not_active',
-      );
-      expect(
-        ruleBrokenBy(command('ConsentWithdrawn', { scope: 'sharing', organisationId: 'org-b' }), state),
-      ).toBeUndefined();
+      expect(ruleBrokenBy(command('ConsentWithdrawn', { scope: 'sharing', organisationId: 'org-c' }), state)).toBe('consent_not_active');
+      expect(ruleBrokenBy(command('ConsentWithdrawn', { scope: 'sharing', organisationId: 'org-b' }), state)).toBeUndefined();
     });
   });
 
   describe('reflection period', () => {
     it('lasts at least 30 days', () => {
       const state = given(personRegistered());
-      expect(ruleBrokenBy(command('ReflectionPeriodGranted', { from: '2024-01-01', to: '2024-01-30' }), state)).toBe(
-        'reflection_period_too_short',
-      );
-      expect(
-        ruleBrokenBy(command('ReflectionPeriodGranted', { from: '2024-01-01', to: '2024-01-31' }), state),
-      ).toBeUndefined();
-      expect(ruleBrokenBy(command('ReflectionPeriodGranted', { from: '2024-03-01', to: '2024-02-01' }), state)).toBe(
-        'reflection_period_too_short',
-      );
+      expect(ruleBrokenBy(command('ReflectionPeriodGranted', { from: '2024-01-01', to: '2024-01-30' }), state)).toBe('reflection_period_too_short');
+      expect(ruleBrokenBy(command('ReflectionPeriodGranted', { from: '2024-01-01', to: '2024-01-31' }), state)).toBeUndefined();
+      expect(ruleBrokenBy(command('ReflectionPeriodGranted', { from: '2024-03-01', to: '2024-02-01' }), state)).toBe('reflection_period_too_short');
     });
 
     it('is accepted exactly when it spans 30 days or more, across months, leap years and clock changes', () => {
@@ -139,12 +119,8 @@ describe('decide', () => {
     const closed = () => recorded('CaseClosed', { reason: 'goals_met' });
 
     it('cannot be opened while one is open', () => {
-      expect(ruleBrokenBy(command('CaseOpened', { programme: 'return' }), given(personRegistered(), opened()))).toBe(
-        'case_already_open',
-      );
-      expect(
-        ruleBrokenBy(command('CaseOpened', { programme: 'return' }), given(personRegistered(), opened(), closed())),
-      ).toBeUndefined();
+      expect(ruleBrokenBy(command('CaseOpened', { programme: 'return' }), given(personRegistered(), opened()))).toBe('case_already_open');
+      expect(ruleBrokenBy(command('CaseOpened', { programme: 'return' }), given(personRegistered(), opened(), closed()))).toBeUndefined();
     });
 
     it('cannot be closed unless open', () => {
@@ -179,46 +155,27 @@ describe('decide', () => {
     it('target an existing event of the same person', () => {
       const state = given(personRegistered(), assistanceConsent(), service());
       const elsewhere = '99999999-0000-4000-8000-000000000000';
-      expect(ruleBrokenBy(command('EnteredInError', { targetEventId: elsewhere, reason: 'typo' }), state)).toBe(
+      expect(ruleBrokenBy(command('EnteredInError', { targetEventId: elsewhere, reason: 'typo' }), state)).toBe('correction_target_not_found');
+      expect(ruleBrokenBy(command('EventCorrected', { targetEventId: elsewhere, reason: 'typo', correctedData: shelter }), state)).toBe(
         'correction_target_not_found',
       );
-      expect(
-        ruleBrokenBy(
-          command('EventCorrected', { targetEventId: elsewhere, reason: 'typo', correctedData: shelter }),
-          state,
-        ),
-      ).toBe('correction_target_not_found');
     });
 
     it('accept a target that still counts', () => {
       const target = service();
       const state = given(personRegistered(), assistanceConsent(), target);
       const correctedData = { domain: 'mental_health', serviceType: 'counselling' };
-      expect(
-        ruleBrokenBy(command('EventCorrected', { targetEventId: target.eventId, reason: 'wrong', correctedData }), state),
-      ).toBeUndefined();
-      expect(
-        ruleBrokenBy(command('EnteredInError', { targetEventId: target.eventId, reason: 'wrong person' }), state),
-      ).toBeUndefined();
+      expect(ruleBrokenBy(command('EventCorrected', { targetEventId: target.eventId, reason: 'wrong', correctedData }), state)).toBeUndefined();
+      expect(ruleBrokenBy(command('EnteredInError', { targetEventId: target.eventId, reason: 'wrong person' }), state)).toBeUndefined();
     });
 
     it('cannot target an event already entered in error', () => {
       const target = service();
-      const state = given(
-        personRegistered(),
-        assistanceConsent(),
-        target,
-        recorded('EnteredInError', { targetEventId: target.eventId, reason: 'duplicate' }),
-      );
-      expect(ruleBrokenBy(command('EnteredInError', { targetEventId: target.eventId, reason: 'again' }), state)).toBe(
+      const state = given(personRegistered(), assistanceConsent(), target, recorded('EnteredInError', { targetEventId: target.eventId, reason: 'duplicate' }));
+      expect(ruleBrokenBy(command('EnteredInError', { targetEventId: target.eventId, reason: 'again' }), state)).toBe('correction_target_entered_in_error');
+      expect(ruleBrokenBy(command('EventCorrected', { targetEventId: target.eventId, reason: 'x', correctedData: shelter }), state)).toBe(
         'correction_target_entered_in_error',
       );
-      expect(
-        ruleBrokenBy(
-          command('EventCorrected', { targetEventId: target.eventId, reason: 'x', correctedData: shelter }),
-          state,
-        ),
-      ).toBe('correction_target_entered_in_error');
     });
 
     it('cannot enter the registration, or another EnteredInError, in error', () => {
@@ -226,12 +183,8 @@ describe('decide', () => {
       const service1 = service();
       const error = recorded('EnteredInError', { targetEventId: service1.eventId, reason: 'duplicate' });
       const state = given(registration, assistanceConsent(), service1, error);
-      expect(
-        ruleBrokenBy(command('EnteredInError', { targetEventId: registration.eventId, reason: 'x' }), state),
-      ).toBe('correction_target_not_correctable');
-      expect(ruleBrokenBy(command('EnteredInError', { targetEventId: error.eventId, reason: 'x' }), state)).toBe(
-        'correction_target_not_correctable',
-      );
+      expect(ruleBrokenBy(command('EnteredInError', { targetEventId: registration.eventId, reason: 'x' }), state)).toBe('correction_target_not_correctable');
+      expect(ruleBrokenBy(command('EnteredInError', { targetEventId: error.eventId, reason: 'x' }), state)).toBe('correction_target_not_correctable');
     });
 
     it('may correct the registration but not a correction', () => {

@@ -57,10 +57,7 @@ function check(command: JourneyCommand, state: JourneyState): void {
   switch (command.type) {
     case 'ServiceDelivered':
       if (!state.consents.has(consentKey('assistance'))) {
-        throw new JourneyRuleViolation(
-          'assistance_consent_required',
-          'A service needs an assistance consent that has not been withdrawn',
-        );
+        throw new JourneyRuleViolation('assistance_consent_required', 'A service needs an assistance consent that has not been withdrawn');
       }
       if (state.caseStatus === 'closed') {
         throw new JourneyRuleViolation('case_closed', 'The case is closed: reopen it before recording services');
@@ -73,10 +70,7 @@ function check(command: JourneyCommand, state: JourneyState): void {
       return;
     case 'ReflectionPeriodGranted':
       if ((Date.parse(command.data.to) - Date.parse(command.data.from)) / DAY_MS < MIN_REFLECTION_DAYS) {
-        throw new JourneyRuleViolation(
-          'reflection_period_too_short',
-          `A reflection period lasts at least ${MIN_REFLECTION_DAYS} days`,
-        );
+        throw new JourneyRuleViolation('reflection_period_too_short', `A reflection period lasts at least ${MIN_REFLECTION_DAYS} days`);
       }
       return;
     case 'CaseOpened':
@@ -117,6 +111,9 @@ function check(command: JourneyCommand, state: JourneyState): void {
       return;
     case 'EventCorrected':
       checkCorrectionTarget(state, command.data.targetEventId, ['EnteredInError', 'EventCorrected', ...PERSONAL_DATA]);
+      return;
+    default:
+      // The other facts need only the checks above: a registered person the organisation may access.
       return;
   }
 }
@@ -161,9 +158,6 @@ function checkCorrectionTarget(state: JourneyState, targetEventId: string, notCo
     throw new JourneyRuleViolation('correction_target_entered_in_error', 'The target event is already entered in error');
   }
   if (notCorrectable.includes(target.type)) {
-    throw new JourneyRuleViolation(
-      'correction_target_not_correctable',
-      `An event of type ${target.type} cannot be the target of this correction`,
-    );
+    throw new JourneyRuleViolation('correction_target_not_correctable', `An event of type ${target.type} cannot be the target of this correction`);
   }
 }

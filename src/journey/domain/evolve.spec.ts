@@ -21,16 +21,18 @@ const referralId = fc.constantFrom('R1', 'R2', 'R3');
 type Unrecorded = { type: string; occurredAt: string; data: object };
 
 /** Any mix of the events that the rules look at, not necessarily one decide would accept: evolve is total. */
-const ruleRelevantEvent: fc.Arbitrary<Unrecorded> = fc.oneof(
-  consentData.map((data) => ({ type: 'ConsentGranted', data })),
-  consentData.map((data) => ({ type: 'ConsentWithdrawn', data })),
-  fc.constant({ type: 'CaseOpened', data: { programme: 'recovery' } }),
-  fc.constant({ type: 'CaseClosed', data: { reason: 'goals_met' } }),
-  fc.constant({ type: 'CaseReopened', data: { reason: 'came back' } }),
-  referralId.map((id) => ({ type: 'ReferralMade', data: { referralId: id, toOrganisationId: 'org-b' } })),
-  referralId.map((id) => ({ type: 'ReferralResolved', data: { referralId: id, outcome: 'completed' } })),
-  fc.constant({ type: 'ServiceDelivered', data: { domain: 'accommodation', serviceType: 'shelter' } }),
-).map((event) => ({ ...event, occurredAt: '2024-05-01' }));
+const ruleRelevantEvent: fc.Arbitrary<Unrecorded> = fc
+  .oneof(
+    consentData.map((data) => ({ type: 'ConsentGranted', data })),
+    consentData.map((data) => ({ type: 'ConsentWithdrawn', data })),
+    fc.constant({ type: 'CaseOpened', data: { programme: 'recovery' } }),
+    fc.constant({ type: 'CaseClosed', data: { reason: 'goals_met' } }),
+    fc.constant({ type: 'CaseReopened', data: { reason: 'came back' } }),
+    referralId.map((id) => ({ type: 'ReferralMade', data: { referralId: id, toOrganisationId: 'org-b' } })),
+    referralId.map((id) => ({ type: 'ReferralResolved', data: { referralId: id, outcome: 'completed' } })),
+    fc.constant({ type: 'ServiceDelivered', data: { domain: 'accommodation', serviceType: 'shelter' } }),
+  )
+  .map((event) => ({ ...event, occurredAt: '2024-05-01' }));
 
 const journey = fc
   .array(ruleRelevantEvent, { maxLength: 25 })
@@ -74,11 +76,7 @@ describe('evolve', () => {
 
   it('no longer counts a consent entered in error', () => {
     const consent = recorded('ConsentGranted', { scope: 'assistance' });
-    const state = given(
-      personRegistered(),
-      consent,
-      recorded('EnteredInError', { targetEventId: consent.eventId, reason: 'recorded for the wrong person' }),
-    );
+    const state = given(personRegistered(), consent, recorded('EnteredInError', { targetEventId: consent.eventId, reason: 'recorded for the wrong person' }));
     expect(state.consents.has(consentKey('assistance'))).toBe(false);
   });
 
@@ -99,9 +97,7 @@ describe('evolve', () => {
     fc.assert(
       fc.property(journey, fc.array(fc.boolean(), { minLength: 26, maxLength: 26 }), (facts, inError) => {
         const erroneous = facts.filter((_, i) => i > 0 && inError[i]);
-        const errors = erroneous.map((target) =>
-          recorded('EnteredInError', { targetEventId: target.eventId, reason: 'x' }),
-        );
+        const errors = erroneous.map((target) => recorded('EnteredInError', { targetEventId: target.eventId, reason: 'x' }));
         const kept = facts.filter((fact) => !erroneous.includes(fact));
         expect(derived(given(...facts, ...errors))).toEqual(derived(given(...kept)));
       }),

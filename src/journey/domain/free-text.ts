@@ -51,10 +51,7 @@ export function holdsFreeText(type: JourneyEventType, data: object, correctedTyp
 }
 
 /** The type of the event an EventCorrected corrects, when `typeOf` (the journey's events) knows it. */
-export function correctedTypeOf(
-  event: { type: string; data: object },
-  typeOf: (eventId: string) => string | undefined,
-): JourneyEventType | undefined {
+export function correctedTypeOf(event: { type: string; data: object }, typeOf: (eventId: string) => string | undefined): JourneyEventType | undefined {
   if (event.type !== 'EventCorrected') return undefined;
   const type = typeOf(String((event.data as { targetEventId?: unknown }).targetEventId));
   return type !== undefined && isJourneyEventType(type) ? type : undefined;

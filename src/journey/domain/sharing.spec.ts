@@ -13,9 +13,7 @@ describe('sharing a case with another organisation', () => {
   ])('%s to another organisation needs a sharing consent naming it', (_, to) => {
     expect(ruleBrokenBy(to('org-b'), given(personRegistered()))).toBe('sharing_basis_required');
     expect(ruleBrokenBy(to('org-b'), given(personRegistered(), sharingConsent('org-c')))).toBe('sharing_basis_required');
-    expect(ruleBrokenBy(to('org-b'), given(personRegistered(), recorded('ConsentGranted', { scope: 'assistance' })))).toBe(
-      'sharing_basis_required',
-    );
+    expect(ruleBrokenBy(to('org-b'), given(personRegistered(), recorded('ConsentGranted', { scope: 'assistance' })))).toBe('sharing_basis_required');
     expect(ruleBrokenBy(to('org-b'), given(personRegistered(), sharingConsent('org-b')))).toBeUndefined();
   });
 
@@ -86,13 +84,11 @@ describe('which organisations may access a person', () => {
     expect(ruleBrokenBy(fromOrgB, state)).toBe('person_not_registered');
     expect(ruleBrokenBy(fromOrgB, given())).toBe('person_not_registered');
     expect(ruleBrokenBy(fromOrgB, given(personRegistered(), sharingConsent('org-b')))).toBeUndefined();
-    expect(ruleBrokenBy(fromOrgB, given(personRegistered(), sharingConsent('org-b'), sharingWithdrawn('org-b')))).toBe(
-      'person_not_registered',
-    );
+    expect(ruleBrokenBy(fromOrgB, given(personRegistered(), sharingConsent('org-b'), sharingWithdrawn('org-b')))).toBe('person_not_registered');
   });
 });
 
-describe('sharing is the holding organisation\'s decision', () => {
+describe("sharing is the holding organisation's decision", () => {
   const sharedWithB = () => given(personRegistered(), sharingConsent('org-b'));
 
   it.each([
@@ -126,8 +122,7 @@ describe('sharing is the holding organisation\'s decision', () => {
   });
 
   it('sharing decisions in an older log made by another organisation never widen access', () => {
-    const byB = (type: 'SharingOverrideRecorded' | 'CaseTransferred', data: object) =>
-      recorded(type, data as never, undefined, 'org-b');
+    const byB = (type: 'SharingOverrideRecorded' | 'CaseTransferred', data: object) => recorded(type, data as never, undefined, 'org-b');
     const state = given(
       personRegistered(),
       sharingConsent('org-b'),
@@ -158,12 +153,10 @@ describe('personal data', () => {
     const erasure = recorded('PersonalDataErased', { basis: 'legal_obligation' });
     const state = given(personRegistered(), data, erasure);
     for (const target of [data, erasure]) {
-      expect(ruleBrokenBy(command('EnteredInError', { targetEventId: target.eventId, reason: 'x' }), state)).toBe(
+      expect(ruleBrokenBy(command('EnteredInError', { targetEventId: target.eventId, reason: 'x' }), state)).toBe('correction_target_not_correctable');
+      expect(ruleBrokenBy(command('EventCorrected', { targetEventId: target.eventId, reason: 'x', correctedData: {} }), state)).toBe(
         'correction_target_not_correctable',
       );
-      expect(
-        ruleBrokenBy(command('EventCorrected', { targetEventId: target.eventId, reason: 'x', correctedData: {} }), state),
-      ).toBe('correction_target_not_correctable');
     }
   });
 });

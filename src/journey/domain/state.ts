@@ -49,11 +49,7 @@ export function consentKey(scope: ConsentScope, organisationId?: string): string
  * sharing with it, or an override basis for sharing with it is recorded. Withdrawing the consent ends it at once.
  */
 export function mayAccess(state: JourneyState, organisationId: string): boolean {
-  return (
-    state.organisationId === organisationId ||
-    state.consents.has(consentKey('sharing', organisationId)) ||
-    state.sharingOverrides.has(organisationId)
-  );
+  return state.organisationId === organisationId || state.consents.has(consentKey('sharing', organisationId)) || state.sharingOverrides.has(organisationId);
 }
 
 export function evolve(state: JourneyState, event: RecordedJourneyEvent): JourneyState {

@@ -35,15 +35,7 @@ export type Domain = (typeof DOMAINS)[number];
 export const PROGRAMMES = ['recovery', 'return', 'reintegration'] as const;
 export type Programme = (typeof PROGRAMMES)[number];
 
-export const CASE_CLOSURE_REASONS = [
-  'goals_met',
-  'person_chose_to_stop',
-  'moved_away',
-  'lost_contact',
-  'died',
-  'funding_ended',
-  'referred',
-] as const;
+export const CASE_CLOSURE_REASONS = ['goals_met', 'person_chose_to_stop', 'moved_away', 'lost_contact', 'died', 'funding_ended', 'referred'] as const;
 export type CaseClosureReason = (typeof CASE_CLOSURE_REASONS)[number];
 
 export const EMPLOYMENT_STATUSES = [
@@ -58,15 +50,7 @@ export const EMPLOYMENT_STATUSES = [
 ] as const;
 export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
 
-export const IDENTIFICATION_CHANNELS = [
-  'self_referral',
-  'outreach',
-  'hotline',
-  'inspection',
-  'law_enforcement_operation',
-  'referral',
-  'other',
-] as const;
+export const IDENTIFICATION_CHANNELS = ['self_referral', 'outreach', 'hotline', 'inspection', 'law_enforcement_operation', 'referral', 'other'] as const;
 export type IdentificationChannel = (typeof IDENTIFICATION_CHANNELS)[number];
 
 export const ORGANISATION_TYPES = [
@@ -111,14 +95,7 @@ export const MEANS_OF_CONTROL = [
 ] as const;
 export type MeansOfControl = (typeof MEANS_OF_CONTROL)[number];
 
-export const RECRUITER_RELATIONS = [
-  'intimate_partner',
-  'family',
-  'friend_or_acquaintance',
-  'stranger',
-  'other',
-  'unknown',
-] as const;
+export const RECRUITER_RELATIONS = ['intimate_partner', 'family', 'friend_or_acquaintance', 'stranger', 'other', 'unknown'] as const;
 export type RecruiterRelation = (typeof RECRUITER_RELATIONS)[number];
 
 export const GROUNDS_STAGES = ['reasonable', 'conclusive'] as const;

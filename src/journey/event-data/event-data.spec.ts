@@ -1,14 +1,12 @@
 import fc from 'fast-check';
 import { getMetadataStorage } from 'class-validator';
 import { VALID } from '../../../test/support/valid-fact-data';
-import { JOURNEY_EVENT_TYPES, JourneyEventType } from '../domain/events';
+import { JOURNEY_EVENT_TYPES, type JourneyEventType } from '../domain/events';
 import { EVENT_DATA } from './registry';
 import { parseEventData, validateCorrectedData, validateEventData } from './validate';
 
 const documented = (type: JourneyEventType, property: string) =>
-  Reflect.getMetadata('swagger/apiModelProperties', EVENT_DATA[type].prototype, property) as
-    | { required?: boolean }
-    | undefined;
+  Reflect.getMetadata('swagger/apiModelProperties', EVENT_DATA[type].prototype, property) as { required?: boolean } | undefined;
 
 describe('EVENT_DATA', () => {
   it('covers the whole catalogue', () => {
@@ -77,25 +75,25 @@ describe('parseEventData', () => {
   });
 
   it('names each bad field: wrong types, missing required fields, values outside the lists', () => {
-    const fields = (type: string, data: object) => validateEventData(type, data).map((error) => error.field).sort();
-    expect(fields('PersonRegistered', { gender: 'woman', birthYear: '1990' })).toEqual([
-      'data.birthYear',
-      'data.citizenship',
-      'data.gender',
-    ]);
-    expect(validateEventData('PersonRegistered', { gender: 'female' })).toEqual([
-      { field: 'data.citizenship', reason: 'citizenship is required' },
-    ]);
+    const fields = (type: string, data: object) =>
+      validateEventData(type, data)
+        .map((error) => error.field)
+        .sort();
+    expect(fields('PersonRegistered', { gender: 'woman', birthYear: '1990' })).toEqual(['data.birthYear', 'data.citizenship', 'data.gender']);
+    expect(validateEventData('PersonRegistered', { gender: 'female' })).toEqual([{ field: 'data.citizenship', reason: 'citizenship is required' }]);
     expect(fields('ReturnDecided', { voluntary: 'yes', destinationCountry: 'AL' })).toEqual(['data.voluntary']);
     expect(fields('ServiceDelivered', { domain: 'housing', serviceType: 'shelter' })).toEqual(['data.domain']);
     expect(fields('OutcomeAssessed', { domain: 'accommodation', indicator: 'x', value: { a: 1 } })).toEqual(['data.value']);
-    expect(fields('RSSAdministered', { ...VALID.RSSAdministered, scores: { ...VALID.RSSAdministered.scores, social: 1.2 } })).toEqual(
-      ['data.scores.social'],
-    );
+    expect(fields('RSSAdministered', { ...VALID.RSSAdministered, scores: { ...VALID.RSSAdministered.scores, social: 1.2 } })).toEqual(['data.scores.social']);
   });
 
   it('paths into arrays of objects', () => {
-    const plan = { goals: [{ domain: 'mental_health', goal: 'Sleep well' }, { domain: 'wellbeing', goal: 'Friends' }] };
+    const plan = {
+      goals: [
+        { domain: 'mental_health', goal: 'Sleep well' },
+        { domain: 'wellbeing', goal: 'Friends' },
+      ],
+    };
     expect(validateEventData('ReintegrationPlanAgreed', plan).map((error) => error.field)).toEqual(['data.goals[1].domain']);
     expect(validateEventData('ReintegrationPlanAgreed', { goals: [] }).map((error) => error.field)).toEqual(['data.goals']);
   });
@@ -112,9 +110,7 @@ describe('parseEventData', () => {
     ]);
     const nested = JSON.parse('{"goals":[{"domain":"mental_health","goal":"x","__proto__":{"y":1}}]}');
     expect(validateEventData('ReintegrationPlanAgreed', nested).map((error) => error.field)).toEqual(['data.goals[0].__proto__']);
-    expect(validateEventData('CaseOpened', { programme: 'recovery', constructor: 'x' }).map((error) => error.field)).toEqual([
-      'data.constructor',
-    ]);
+    expect(validateEventData('CaseOpened', { programme: 'recovery', constructor: 'x' }).map((error) => error.field)).toEqual(['data.constructor']);
   });
 
   it('rejects, for every type, any field it does not know', () => {
@@ -133,13 +129,9 @@ describe('parseEventData', () => {
 
   it('takes citizenship and countries as real ISO 3166-1 alpha-2 codes in capitals', () => {
     for (const citizenship of ['XX', 'ng', 'NGA', 'N1', '']) {
-      expect(validateEventData('PersonRegistered', { gender: 'female', citizenship }).map((error) => error.field)).toEqual([
-        'data.citizenship',
-      ]);
+      expect(validateEventData('PersonRegistered', { gender: 'female', citizenship }).map((error) => error.field)).toEqual(['data.citizenship']);
     }
-    expect(validateEventData('ReturnCompleted', { destinationCountry: 'ZZ' }).map((error) => error.field)).toEqual([
-      'data.destinationCountry',
-    ]);
+    expect(validateEventData('ReturnCompleted', { destinationCountry: 'ZZ' }).map((error) => error.field)).toEqual(['data.destinationCountry']);
   });
 
   it('takes a birth year from 1900 to this year, as an integer', () => {
@@ -161,9 +153,7 @@ describe('parseEventData', () => {
 
   it('takes service types and other open codes in snake_case', () => {
     for (const serviceType of ['Shelter', 'legal aid', 'legal-aid', '_x', 'x__y', '']) {
-      expect(validateEventData('ServiceDelivered', { domain: 'legal_status', serviceType }).map((error) => error.field)).toEqual([
-        'data.serviceType',
-      ]);
+      expect(validateEventData('ServiceDelivered', { domain: 'legal_status', serviceType }).map((error) => error.field)).toEqual(['data.serviceType']);
     }
     expect(validateEventData('ServiceDelivered', { domain: 'legal_status', serviceType: 'vocational_training2' })).toEqual([]);
   });
@@ -172,19 +162,15 @@ describe('parseEventData', () => {
     expect(validateEventData('ServiceDelivered', { domain: 'accommodation', serviceType: 'shelter', cost: 10 })).toEqual([
       { field: 'data.currency', reason: expect.any(String) },
     ]);
-    expect(validateEventData('CompensationDecided', { outcome: 'awarded', amount: 10, currency: 'EURO' }).map((e) => e.field)).toEqual([
-      'data.currency',
-    ]);
+    expect(validateEventData('CompensationDecided', { outcome: 'awarded', amount: 10, currency: 'EURO' }).map((e) => e.field)).toEqual(['data.currency']);
     expect(validateEventData('CompensationDecided', { outcome: 'refused' })).toEqual([]);
   });
 
   it('takes dates in data only when they exist', () => {
-    expect(validateEventData('ReflectionPeriodGranted', { from: '2025-02-30', to: '2025-04-30' }).map((e) => e.field)).toEqual([
-      'data.from',
+    expect(validateEventData('ReflectionPeriodGranted', { from: '2025-02-30', to: '2025-04-30' }).map((e) => e.field)).toEqual(['data.from']);
+    expect(validateEventData('ResidencePermitDecided', { ...VALID.ResidencePermitDecided, validUntil: '2026-01' }).map((e) => e.field)).toEqual([
+      'data.validUntil',
     ]);
-    expect(validateEventData('ResidencePermitDecided', { ...VALID.ResidencePermitDecided, validUntil: '2026-01' }).map((e) => e.field)).toEqual(
-      ['data.validUntil'],
-    );
   });
 
   it('takes encrypted personal data only as opaque {ciphertext, iv, tag} by field name', () => {
@@ -197,10 +183,11 @@ describe('parseEventData', () => {
 describe('validateCorrectedData', () => {
   it("checks the corrected data against the target's type, under data.correctedData", () => {
     expect(validateCorrectedData('CaseOpened', { programme: 'return' })).toEqual([]);
-    expect(validateCorrectedData('CaseOpened', { programme: 'rescue', extra: 1 }).map((e) => e.field).sort()).toEqual([
-      'data.correctedData.extra',
-      'data.correctedData.programme',
-    ]);
+    expect(
+      validateCorrectedData('CaseOpened', { programme: 'rescue', extra: 1 })
+        .map((e) => e.field)
+        .sort(),
+    ).toEqual(['data.correctedData.extra', 'data.correctedData.programme']);
     expect(validateCorrectedData('ServiceDelivered', { domain: 'accommodation' })).toEqual([
       { field: 'data.correctedData.serviceType', reason: 'serviceType is required' },
     ]);

@@ -4,7 +4,7 @@
  * (null is not "absent").
  */
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
@@ -60,19 +60,11 @@ function field(api: ApiPropertyOptions, options: FieldOptions, ...rules: Propert
 }
 
 /** One code of a closed list. */
-export const Code = (values: readonly string[], options: FieldOptions = {}) =>
-  field({ type: String, enum: [...values] }, options, IsIn(values));
+export const Code = (values: readonly string[], options: FieldOptions = {}) => field({ type: String, enum: [...values] }, options, IsIn(values));
 
 /** Codes of a closed list, at least one, none twice. */
 export const Codes = (values: readonly string[], options: FieldOptions = {}) =>
-  field(
-    { type: String, enum: [...values], isArray: true },
-    options,
-    IsArray(),
-    ArrayMinSize(1),
-    ArrayUnique(),
-    IsIn(values, { each: true }),
-  );
+  field({ type: String, enum: [...values], isArray: true }, options, IsArray(), ArrayMinSize(1), ArrayUnique(), IsIn(values, { each: true }));
 
 /** An open code such as a service type: snake_case. */
 export const SnakeCode = (options: FieldOptions = {}) =>
@@ -104,8 +96,7 @@ export const CountryCode = (options: FieldOptions = {}) =>
     IsISO31661Alpha2({ message: '$property must be an ISO 3166-1 alpha-2 country code' }),
   );
 
-export const CurrencyCode = (options: FieldOptions = {}) =>
-  field({ type: String, example: 'EUR' }, options, IsISO4217CurrencyCode());
+export const CurrencyCode = (options: FieldOptions = {}) => field({ type: String, example: 'EUR' }, options, IsISO4217CurrencyCode());
 
 /** A day that exists: `YYYY-MM-DD`. */
 export const CalendarDate = (options: FieldOptions = {}) =>
@@ -163,8 +154,7 @@ export const AgeBand = (options: FieldOptions = {}) =>
   );
 
 /** A score between 0 and 1. */
-export const Score = (options: FieldOptions = {}) =>
-  field({ type: Number, minimum: 0, maximum: 1 }, options, IsNumber(FINITE), Min(0), Max(1));
+export const Score = (options: FieldOptions = {}) => field({ type: Number, minimum: 0, maximum: 1 }, options, IsNumber(FINITE), Min(0), Max(1));
 
 export const Flag = (options: FieldOptions = {}) => field({ type: Boolean }, options, IsBoolean());
 
@@ -195,19 +185,13 @@ export const Result = (options: FieldOptions = {}) =>
       name: 'isResult',
       validator: {
         validate: (value) => isAnswer(value) || isKeyedBy(value, isAnswer),
-        defaultMessage: () =>
-          '$property must be an answer (number, string without control characters, boolean) or an object of named answers',
+        defaultMessage: () => '$property must be an answer (number, string without control characters, boolean) or an object of named answers',
       },
     }),
   );
 
 /** An object whose keys are codes and whose values all pass `check`, e.g. RSS item answers. */
-export const KeyedBy = (
-  check: (value: unknown) => boolean,
-  valueSchema: Record<string, unknown>,
-  expected: string,
-  options: FieldOptions = {},
-) =>
+export const KeyedBy = (check: (value: unknown) => boolean, valueSchema: Record<string, unknown>, expected: string, options: FieldOptions = {}) =>
   field(
     { type: 'object', additionalProperties: valueSchema },
     options,
@@ -221,28 +205,16 @@ export const KeyedBy = (
   );
 
 /** Any JSON object (checked elsewhere against what it stands for). */
-export const AnyObject = (options: FieldOptions = {}) =>
-  field({ type: 'object', additionalProperties: true }, options, IsObject());
+export const AnyObject = (options: FieldOptions = {}) => field({ type: 'object', additionalProperties: true }, options, IsObject());
 
 /** One nested object, or with `each` a non-empty array of them, of a class with its own validation. */
 export const Nested = (type: () => new () => object, options: FieldOptions & { each?: boolean } = {}) =>
   options.each
-    ? field(
-        { type, isArray: true },
-        options,
-        IsArray(),
-        ArrayMinSize(1),
-        ValidateNested({ each: true }),
-        Type(type),
-      )
+    ? field({ type, isArray: true }, options, IsArray(), ArrayMinSize(1), ValidateNested({ each: true }), Type(type))
     : field({ type }, options, IsObject(), ValidateNested(), Type(type));
 
 /** Present exactly when `when` holds of the object, e.g. the organisation a sharing consent names. */
-export function NameRequiredOnlyWhen(
-  when: (data: Record<string, unknown>) => boolean,
-  condition: string,
-  description: string,
-) {
+export function NameRequiredOnlyWhen(when: (data: Record<string, unknown>) => boolean, condition: string, description: string) {
   return applyDecorators(
     ApiPropertyOptional({
       type: String,
@@ -253,13 +225,9 @@ export function NameRequiredOnlyWhen(
       name: 'requiredOnlyWhen',
       validator: {
         validate: (value, args) =>
-          when(args!.object as Record<string, unknown>)
-            ? typeof value === 'string' && value.length > 0 && value.length <= NAME_MAX
-            : value === undefined,
+          when(args!.object as Record<string, unknown>) ? typeof value === 'string' && value.length > 0 && value.length <= NAME_MAX : value === undefined,
         defaultMessage: (args) =>
-          when(args!.object as Record<string, unknown>)
-            ? `$property is required ${condition}`
-            : `$property is allowed only ${condition}`,
+          when(args!.object as Record<string, unknown>) ? `$property is required ${condition}` : `$property is allowed only ${condition}`,
       },
     }),
     PlainCharacters(),

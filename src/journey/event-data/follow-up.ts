@@ -1,26 +1,7 @@
 /** Follow-up and outcomes. */
 import { Answer as AnswerValue, DataOf as Data } from '../domain/events';
-import {
-  COMPENSATION_OUTCOMES,
-  CONTACT_MODES,
-  CONTACT_RESULTS,
-  Domain,
-  DOMAINS,
-  EMPLOYMENT_STATUSES,
-  EmploymentStatus,
-} from '../domain/vocabulary';
-import {
-  Amount,
-  Answer,
-  Code,
-  CurrencyCode,
-  KeyedBy,
-  Name,
-  Nested,
-  Score,
-  SnakeCode,
-  WholeNumber,
-} from './fields';
+import { COMPENSATION_OUTCOMES, CONTACT_MODES, CONTACT_RESULTS, Domain, DOMAINS, EMPLOYMENT_STATUSES, EmploymentStatus } from '../domain/vocabulary';
+import { Amount, Answer, Code, CurrencyCode, KeyedBy, Name, Nested, Score, SnakeCode, WholeNumber } from './fields';
 
 export class FollowUpContactAttemptedData implements Data<'FollowUpContactAttempted'> {
   @Code(CONTACT_MODES)

@@ -1,15 +1,6 @@
 /** Identity and consent. */
 import { Ciphertext, DataOf as Data } from '../domain/events';
-import {
-  CONSENT_SCOPES,
-  ConsentScope,
-  ERASURE_BASES,
-  ErasureBasis,
-  Gender,
-  GENDERS,
-  SHARING_OVERRIDE_BASES,
-  SharingOverrideBasis,
-} from '../domain/vocabulary';
+import { CONSENT_SCOPES, ConsentScope, ERASURE_BASES, ErasureBasis, Gender, GENDERS, SHARING_OVERRIDE_BASES, SharingOverrideBasis } from '../domain/vocabulary';
 import { AgeBand, BirthYear, Code, CountryCode, KeyedBy, Name, NameRequiredOnlyWhen } from './fields';
 
 export class PersonRegisteredData implements Data<'PersonRegistered'> {

@@ -4,8 +4,8 @@
  * text.
  */
 import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
-import { DataOf, isJourneyEventType, JourneyEventType } from '../domain/events';
+import { validateSync, type ValidationError } from 'class-validator';
+import { type DataOf, isJourneyEventType, type JourneyEventType } from '../domain/events';
 import { FREE_TEXT_CHARACTERS, isFreeTextString, isPlainString, KEY_CHARACTERS } from './characters';
 import { EVENT_DATA } from './registry';
 
@@ -16,8 +16,7 @@ export interface FieldError {
 }
 
 export type ParsedEventData =
-  | ({ ok: true } & { [T in JourneyEventType]: { type: T; data: DataOf<T> } }[JourneyEventType])
-  | { ok: false; errors: FieldError[] };
+  ({ ok: true } & { [T in JourneyEventType]: { type: T; data: DataOf<T> } }[JourneyEventType]) | { ok: false; errors: FieldError[] };
 
 export function parseEventData(type: unknown, data: unknown): ParsedEventData {
   if (typeof type !== 'string' || !isJourneyEventType(type)) {

@@ -72,7 +72,15 @@ export class CaseloadQuery {
          LIMIT $7
        ) q ON true
        WHERE c.name = 'current_status'`,
-      [filter.organisationId ?? null, filter.phase ?? null, filter.contactLost ?? null, filter.reTrafficked ?? null, after?.[0] ?? null, after?.[1] ?? null, filter.limit + 1],
+      [
+        filter.organisationId ?? null,
+        filter.phase ?? null,
+        filter.contactLost ?? null,
+        filter.reTrafficked ?? null,
+        after?.[0] ?? null,
+        after?.[1] ?? null,
+        filter.limit + 1,
+      ],
     );
     const found = rows.filter((row) => row.person_id !== null);
     const page = found.slice(0, filter.limit);

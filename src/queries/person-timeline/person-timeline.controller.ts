@@ -19,7 +19,9 @@ const DayOrMonth = () =>
   });
 
 export class PersonTimelineParams extends ReadYourWritesQuery {
-  @ApiPropertyOptional({ description: 'One series: an outcome domain code, `rss`, or a status (`employment`, `case`, `contact`, `return`, `residence_permit`, `re_trafficking`)' })
+  @ApiPropertyOptional({
+    description: 'One series: an outcome domain code, `rss`, or a status (`employment`, `case`, `contact`, `return`, `residence_permit`, `re_trafficking`)',
+  })
   @IsOptional()
   @Matches(/^[a-z][a-z_]{1,40}$/, { message: 'domain must be a snake_case code' })
   domain?: string;

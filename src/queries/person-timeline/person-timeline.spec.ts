@@ -25,12 +25,9 @@ test('GET /persons/:personId/timeline: points in date order, filtered by domain 
 
   const all = await api.http().get(`/persons/${personId}/timeline`).query({ minPosition: position }).expect(200);
   expect(all.body.position).toBeGreaterThanOrEqual(position);
-  expect(all.body.points.map((point: { domain: string; indicator: string; occurredAt: string }) => `${point.occurredAt} ${point.domain}.${point.indicator}`)).toEqual([
-    '2020-03-15 accommodation.safe_housing',
-    '2021-09-01 employment.status',
-    '2021-09-01 employment.employed',
-    '2023-06 accommodation.safe_housing',
-  ]);
+  expect(
+    all.body.points.map((point: { domain: string; indicator: string; occurredAt: string }) => `${point.occurredAt} ${point.domain}.${point.indicator}`),
+  ).toEqual(['2020-03-15 accommodation.safe_housing', '2021-09-01 employment.status', '2021-09-01 employment.employed', '2023-06 accommodation.safe_housing']);
 
   const filtered = await api.http().get(`/persons/${personId}/timeline`).query({ domain: 'accommodation', from: '2021-01', to: '2023-06' }).expect(200);
   expect(filtered.body.points).toEqual([

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ProjectedEvent } from './projection';
+import type { ProjectedEvent } from '../../projections/projection';
 
 /** Builds the events of one person's stream for specs: revisions and positions follow the order given. */
 export function givenStream(personId: string = randomUUID(), organisationId = 'org-a') {
@@ -18,7 +18,7 @@ export function givenStream(personId: string = randomUUID(), organisationId = 'o
         occurredAt,
         recordedAt: new Date(Date.UTC(2030, 0, 1, 0, 0, events.length)).toISOString(),
         data,
-        metadata: { actor: 'worker-1', organisationId, correlationId: randomUUID(), causationId: null },
+        metadata: { organisationId },
       };
       events.push(event);
       return event;

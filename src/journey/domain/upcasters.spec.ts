@@ -9,9 +9,7 @@ const recorded = (schemaVersion: number, data: Record<string, unknown>) => ({
 
 describe('upcasting on read', () => {
   test('EmploymentStatusRecorded version 1 reads as version 2, employment stated from the status', () => {
-    expect(upcast(recorded(1, { status: 'self_employed' }))).toEqual(
-      recorded(2, { status: 'self_employed', employed: true }),
-    );
+    expect(upcast(recorded(1, { status: 'self_employed' }))).toEqual(recorded(2, { status: 'self_employed', employed: true }));
     expect(upcast(recorded(1, { status: 'student' })).data).toEqual({ status: 'student', employed: false });
     expect(upcast(recorded(1, { status: 'other' })).data).toEqual({ status: 'other', employed: false });
   });

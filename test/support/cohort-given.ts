@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { CohortDefinition } from './definition';
-import type { CohortFact } from './fact';
-import { cohortMembers, type CohortMember } from './members';
+import type { CohortDefinition } from '../../projections/cohort/definition';
+import type { CohortFact } from '../../projections/cohort/fact';
+import { cohortMembers, type CohortMember } from '../../projections/cohort/members';
 
 /** Builds cohort_facts rows for specs: positions rise across every person, in the order facts are added. */
 
@@ -66,9 +66,7 @@ export function givenEntrants(
 
 /** Every person's rows as the loader hands them over: by person, then position. */
 export function factsOf(persons: readonly GivenPerson[]): CohortFact[] {
-  return [...persons]
-    .sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0))
-    .flatMap((person) => person.facts);
+  return [...persons].sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0)).flatMap((person) => person.facts);
 }
 
 /** Those entering the reintegration programme in 2024, every fact counted, k = 11, no measures. */

@@ -3,13 +3,13 @@ import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { createDataSource, migrate } from '../database/data-source';
 import { PostgresEventStore } from '../event-store/postgres-event-store';
-import { canonicalBytes, sealEvents, NEW_STREAM_HEAD } from './canonical';
-import { openCheckpoint } from './checkpoint';
+import { canonicalBytes, sealEvents, NEW_STREAM_HEAD } from '../integrity/canonical';
+import { openCheckpoint } from '../integrity/checkpoint';
+import { Frontier, leafHash, verifyConsistency, verifyInclusion } from '../integrity/merkle';
+import { createNoteSigner, parseVerifierKey } from '../integrity/signed-note';
+import { verifyExport } from '../integrity/verify-export';
 import { CheckpointSigner, InconsistentCheckpointError, checkpointDue } from './checkpoint-signer';
-import { Frontier, leafHash, verifyConsistency, verifyInclusion } from './merkle';
 import { MerkleLog, MerkleLogBuilder } from './merkle-log';
-import { createNoteSigner, parseVerifierKey } from './signed-note';
-import { verifyExport } from './verify-export';
 
 const origin = 'journey-ledger.example/log';
 const streams = ['journey-a', 'journey-b', 'journey-c'];
@@ -166,7 +166,7 @@ describe('the Merkle log on PostgreSQL', () => {
     await schema.initialize();
     try {
       // Newest first, through the runs migration (later ones are undone with it and redone after).
-      for (let undone = ''; undone !== 'MerkleRuns1763900000400'; ) {
+      for (let undone = ''; undone !== 'MerkleRuns1763900000400';) {
         [{ name: undone }] = await schema.query('SELECT name FROM schema_migrations ORDER BY timestamp DESC LIMIT 1');
         await schema.undoLastMigration({ transaction: 'each' });
       }

@@ -1,5 +1,5 @@
-import { WrongExpectedRevisionError, type AppendResult, type EventStore } from '../event-store/event-store';
-import type { LedgerMetrics } from './metrics';
+import type { LedgerMetrics } from '../metrics/metrics';
+import { WrongExpectedRevisionError, type AppendResult, type EventStore } from './event-store';
 
 /** Counts and times appends around any adapter, so both adapters report the same figures. */
 export function meteredEventStore(store: EventStore, metrics: LedgerMetrics): EventStore {
@@ -18,7 +18,11 @@ export function meteredEventStore(store: EventStore, metrics: LedgerMetrics): Ev
   }
   return {
     append: (streamId, events, expected) => metered(events.length, () => store.append(streamId, events, expected)),
-    appendMany: (appends) => metered(appends.reduce((sum, a) => sum + a.events.length, 0), () => store.appendMany(appends)),
+    appendMany: (appends) =>
+      metered(
+        appends.reduce((sum, a) => sum + a.events.length, 0),
+        () => store.appendMany(appends),
+      ),
     readStreams: (streamIds) => store.readStreams(streamIds),
     readStream: (streamId, options) => store.readStream(streamId, options),
     readAll: (options) => store.readAll(options),

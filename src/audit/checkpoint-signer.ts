@@ -1,9 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../database/transaction';
-import { openCheckpoint, signCheckpoint, type Checkpoint } from './checkpoint';
+import { openCheckpoint, signCheckpoint, type Checkpoint } from '../integrity/checkpoint';
+import { verifyConsistency } from '../integrity/merkle';
+import { parseVerifierKey, type NoteSigner } from '../integrity/signed-note';
 import type { MerkleLog } from './merkle-log';
-import { verifyConsistency } from './merkle';
-import { parseVerifierKey, type NoteSigner } from './signed-note';
 
 /** A tree of the log and a checkpoint it signed are not one log: the larger does not extend the smaller. */
 export class InconsistentCheckpointError extends Error {
@@ -79,19 +79,22 @@ export class CheckpointSigner {
    * one. Ed25519 signatures are deterministic, so the note is the same whenever it is signed.
    */
   async signAt(size: number): Promise<SignedCheckpoint> {
-    return (await this.atSize(size)) ?? this.underSigningLock(async (client) => {
-      const signed = await signedAt(client, size);
-      if (signed) return signed;
-      const rootHash = await this.log.rootHash(size);
-      const { rows } = await client.query<CheckpointRow>(
-        `(SELECT tree_size, note, signed_at FROM signed_checkpoints WHERE tree_size < $1 ORDER BY tree_size DESC LIMIT 1)
+    return (
+      (await this.atSize(size)) ??
+      this.underSigningLock(async (client) => {
+        const signed = await signedAt(client, size);
+        if (signed) return signed;
+        const rootHash = await this.log.rootHash(size);
+        const { rows } = await client.query<CheckpointRow>(
+          `(SELECT tree_size, note, signed_at FROM signed_checkpoints WHERE tree_size < $1 ORDER BY tree_size DESC LIMIT 1)
          UNION ALL
          (SELECT tree_size, note, signed_at FROM signed_checkpoints WHERE tree_size > $1 ORDER BY tree_size LIMIT 1)`,
-        [size],
-      );
-      for (const neighbour of rows) await this.assertConsistent(this.opened(signedCheckpoint(neighbour)), { size, rootHash });
-      return this.store(client, size, rootHash);
-    });
+          [size],
+        );
+        for (const neighbour of rows) await this.assertConsistent(this.opened(signedCheckpoint(neighbour)), { size, rootHash });
+        return this.store(client, size, rootHash);
+      })
+    );
   }
 
   /** The latest signed checkpoint (GET /audit/checkpoint). */
@@ -105,9 +108,7 @@ export class CheckpointSigner {
   }
 
   private async lastSigned(db: Pick<Pool, 'query'>): Promise<SignedCheckpoint | undefined> {
-    const { rows } = await db.query<CheckpointRow>(
-      'SELECT tree_size, note, signed_at FROM signed_checkpoints ORDER BY tree_size DESC LIMIT 1',
-    );
+    const { rows } = await db.query<CheckpointRow>('SELECT tree_size, note, signed_at FROM signed_checkpoints ORDER BY tree_size DESC LIMIT 1');
     return rows[0] && signedCheckpoint(rows[0]);
   }
 
@@ -138,10 +139,10 @@ export class CheckpointSigner {
 
   private async store(client: PoolClient, size: number, rootHash: Buffer): Promise<SignedCheckpoint> {
     const note = signCheckpoint({ origin: this.origin, size, rootHash }, this.signer);
-    const { rows } = await client.query<{ signed_at: Date }>(
-      'INSERT INTO signed_checkpoints (tree_size, note) VALUES ($1, $2) RETURNING signed_at',
-      [size, note],
-    );
+    const { rows } = await client.query<{ signed_at: Date }>('INSERT INTO signed_checkpoints (tree_size, note) VALUES ($1, $2) RETURNING signed_at', [
+      size,
+      note,
+    ]);
     return { size, note, signedAt: rows[0]?.signed_at as Date };
   }
 }

@@ -1,19 +1,9 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../database/transaction';
 import type { CanonicalEvent, EventStore, Subscription } from '../event-store/event-store';
-import { sha256Hex } from './canonical';
-import {
-  Frontier,
-  HASH_BYTES,
-  consistencyProof,
-  frontierNodes,
-  inclusionProof,
-  leafHash,
-  rootHash,
-  type NodeId,
-  type NodeReader,
-} from './merkle';
-import { exportLine } from './verify-export';
+import { sha256Hex } from '../integrity/canonical';
+import { Frontier, HASH_BYTES, consistencyProof, frontierNodes, inclusionProof, leafHash, rootHash, type NodeId, type NodeReader } from '../integrity/merkle';
+import { exportLine } from '../integrity/verify-export';
 
 /**
  * The global Merkle log on PostgreSQL (migrations 1763900000100-MerkleLog, 1763900000400-MerkleRuns): leaf i is
@@ -338,7 +328,10 @@ class NodeRuns {
     return [
       runs.map((run) => run.level),
       runs.map((run) => run.firstIndex),
-      Buffer.concat(runs.flatMap((run) => run.hashes), offset),
+      Buffer.concat(
+        runs.flatMap((run) => run.hashes),
+        offset,
+      ),
       starts,
       runs.map((run) => run.hashes.length * HASH_BYTES),
     ];

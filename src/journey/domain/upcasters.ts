@@ -1,4 +1,4 @@
-import type { EmploymentStatus } from '../domain/vocabulary';
+import type { EmploymentStatus } from './vocabulary';
 
 /**
  * Events are never rewritten: an event recorded under an older schema is brought up to the current one each time
