@@ -1,12 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import { trustProxy } from './config/configuration';
 import { bodyParsers } from './http/body-parsers';
 import { noStoreByDefault } from './http/cache-control';
+import { openApiDocument } from './http/openapi';
 import { strictValidationPipe } from './http/validation';
 import { httpMetrics } from './metrics/http-metrics';
 import { LedgerMetrics } from './metrics/metrics';
@@ -25,15 +26,6 @@ export async function createApp(options: AppOptions): Promise<NestExpressApplica
   app.useGlobalPipes(strictValidationPipe());
   app.set('trust proxy', trustProxy(options.config));
   app.set('x-powered-by', false);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('journey-ledger')
-      .setDescription('Event-sourced record of survivors\u2019 journeys: every command appends immutable events.')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

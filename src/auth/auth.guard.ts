@@ -16,6 +16,12 @@ export const Roles = (...roles: Role[]) => SetMetadata(ROLES_ALLOWED, roles);
 
 export type AuthenticatedRequest = Request & { actor: Actor };
 
+/** Who may call a route, by its handler and controller: anyone, or the bearers of one of these roles (none: nobody). */
+export function routeAccess(reflector: Reflector, targets: Parameters<Reflector['getAllAndOverride']>[1]): 'public' | readonly Role[] {
+  if (reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return 'public';
+  return reflector.getAllAndOverride<Role[]>(ROLES_ALLOWED, targets) ?? [];
+}
+
 /**
  * Global guard, in order: a valid bearer token (401; 429 once its address failed too often), then one of the
  * route's roles (403). Routes marked @Public skip both. Which persons an organisation may see is the application
@@ -30,11 +36,10 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    const allowed = routeAccess(this.reflector, [context.getHandler(), context.getClass()]);
+    if (allowed === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     request.actor = await this.authenticate(request);
-    const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_ALLOWED, targets) ?? [];
     if (!request.actor.roles.some((role) => allowed.includes(role))) throw new RoleNotAllowed();
     return true;
   }

@@ -1,12 +1,12 @@
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CohortBelowKError } from '../../projections/cohort/compute-report';
 import type { Actor } from '../auth/actor';
 import { Roles } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { badRequest, ProblemError, ruleBroken } from '../http/problem';
-import { cohortCodebook, cohortCsv } from './cohort-csv';
+import { cohortCodebook, cohortCsv, CSV_COLUMNS } from './cohort-csv';
 import { CohortDefinitionDto } from './cohort-definition.dto';
 import { CohortReportDto } from './cohort-report.dto';
 import { CohortFactsIncompleteError, CohortReports, TreeSizeBeyondLogError } from './cohort-reports';
@@ -26,6 +26,7 @@ function wanted(accept: string | undefined): 'json' | 'csv' | 'codebook' {
 }
 
 @ApiTags('cohort reports')
+@ApiExtraModels(CohortReportDto)
 @ApiBearerAuth()
 @Controller('cohort-reports')
 export class CohortReportsController {
@@ -43,8 +44,13 @@ export class CohortReportsController {
       'Counts under k are suppressed. `Accept: text/csv` answers the figures as CSV; `Accept: text/markdown` the codebook that goes beside it.',
   })
   @ApiBody({ type: CohortDefinitionDto })
-  @ApiProduces('application/json', CSV, CODEBOOK)
-  @ApiOkResponse({ type: CohortReportDto })
+  @ApiOkResponse({
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(CohortReportDto) } },
+      [CSV]: { schema: { type: 'string', description: `One line per figure, after a header line: ${CSV_COLUMNS.join(',')}` } },
+      [CODEBOOK]: { schema: { type: 'string', description: 'The codebook: what each column and code of the CSV means' } },
+    },
+  })
   @ApiResponse({ status: 400, description: 'A bad definition: every bad field named' })
   @ApiResponse({ status: 422, description: 'The cohort is smaller than k (`rule: cohort_below_k`)' })
   @ApiResponse({ status: 503, description: 'The log\u2019s followers have not caught up, or events of the tree could not be projected' })

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags, ApiBearerAuth } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiProperty, ApiQuery, ApiResponse, ApiTags, ApiBearerAuth } from '@nestjs/swagger';
 import { Roles, type AuthenticatedRequest } from '../auth/auth.guard';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
@@ -12,6 +12,13 @@ import { NdjsonBody, NDJSON_TYPES } from './ndjson-body';
 
 /** The most bytes an import's body may hold, decompressed (JOURNEY_IMPORT_LIMIT). */
 export const IMPORT_LIMIT_BYTES = Symbol('ImportLimitBytes');
+
+class ImportSummaryResponse implements ImportSummary {
+  @ApiProperty({ description: 'Persons the file is about' }) persons!: number;
+  @ApiProperty({ description: 'Events in the file' }) events!: number;
+  @ApiProperty({ description: 'Events new to the log: 0 when the same file is imported again, and on a dry run' }) written!: number;
+  @ApiProperty() dryRun!: boolean;
+}
 
 @ApiTags('imports')
 @ApiBearerAuth()
@@ -37,7 +44,7 @@ export class ImportsController {
   @ApiConsumes('application/x-ndjson')
   @ApiBody({ schema: { type: 'string' } })
   @ApiQuery({ name: 'dryRun', required: false, type: Boolean })
-  @ApiResponse({ status: 200, description: '{persons, events, written}' })
+  @ApiResponse({ status: 200, type: ImportSummaryResponse })
   @ApiResponse({ status: 400, description: '{errors: [{line, field, reason}], moreBadLines} — nothing was written' })
   @ApiResponse({ status: 413, description: 'the body, decompressed, is larger than JOURNEY_IMPORT_LIMIT — nothing was written' })
   async importEvents(@Req() request: AuthenticatedRequest, @Query('dryRun') dryRun?: string): Promise<ImportSummary> {

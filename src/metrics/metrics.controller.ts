@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.guard';
 import { LedgerMetrics } from './metrics';
 
@@ -13,6 +13,8 @@ export class MetricsController {
   @ApiBearerAuth()
   @Header('content-type', 'text/plain; version=0.0.4')
   @ApiOperation({ summary: 'Prometheus figures: appends, append failures and latency, HTTP latency and errors, parked events, process' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ schema: { type: 'string' }, description: 'The Prometheus text exposition format, version 0.0.4' })
   render(): Promise<string> {
     return this.metrics.registry.metrics();
   }

@@ -169,17 +169,13 @@ export const Answer = (options: FieldOptions = {}) =>
     }),
   );
 
+/** The schema of an answer: a number, a string or a boolean. */
+export const ANSWER_SCHEMA = { oneOf: [{ type: 'number' }, { type: 'string' }, { type: 'boolean' }] };
+
 /** An answer, or an object of named answers. */
 export const Result = (options: FieldOptions = {}) =>
   field(
-    {
-      oneOf: [
-        { type: 'number' },
-        { type: 'string' },
-        { type: 'boolean' },
-        { type: 'object', additionalProperties: { oneOf: [{ type: 'number' }, { type: 'string' }, { type: 'boolean' }] } },
-      ],
-    },
+    { oneOf: [...ANSWER_SCHEMA.oneOf, { type: 'object', additionalProperties: ANSWER_SCHEMA }] },
     options,
     ValidateBy({
       name: 'isResult',
@@ -207,11 +203,16 @@ export const KeyedBy = (check: (value: unknown) => boolean, valueSchema: Record<
 /** Any JSON object (checked elsewhere against what it stands for). */
 export const AnyObject = (options: FieldOptions = {}) => field({ type: 'object', additionalProperties: true }, options, IsObject());
 
-/** One nested object, or with `each` a non-empty array of them, of a class with its own validation. */
-export const Nested = (type: () => new () => object, options: FieldOptions & { each?: boolean } = {}) =>
-  options.each
-    ? field({ type, isArray: true }, options, IsArray(), ArrayMinSize(1), ValidateNested({ each: true }), Type(type))
-    : field({ type }, options, IsObject(), ValidateNested(), Type(type));
+/**
+ * One nested object, or with `each` a non-empty array of them, of a class with its own validation. OpenAPI needs
+ * the class by a function named `type` (how @nestjs/swagger tells a lazy type from a class): a property's arrow.
+ */
+export const Nested = (type: () => new () => object, options: FieldOptions & { each?: boolean } = {}) => {
+  const api: ApiPropertyOptions = { type: () => type() };
+  return options.each
+    ? field({ ...api, isArray: true }, options, IsArray(), ArrayMinSize(1), ValidateNested({ each: true }), Type(type))
+    : field(api, options, IsObject(), ValidateNested(), Type(type));
+};
 
 /** Present exactly when `when` holds of the object, e.g. the organisation a sharing consent names. */
 export function NameRequiredOnlyWhen(when: (data: Record<string, unknown>) => boolean, condition: string, description: string) {

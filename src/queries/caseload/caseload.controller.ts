@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { Phase } from '../../../projections/current-status';
@@ -8,10 +8,10 @@ import { Roles } from '../../auth/auth.guard';
 import { CurrentActor } from '../../auth/current-actor.decorator';
 import { badRequest, ProblemError } from '../../http/problem';
 import { PlainCharacters } from '../../journey/event-data/characters';
+import { CurrentStatusDto, PHASES } from '../current-status.dto';
 import { ReadModelPosition, ReadYourWritesQuery } from '../read-your-writes';
 import { CaseloadQuery, InvalidCursorError, type CaseloadAnswer, type CaseloadSort } from './caseload.query';
 
-const PHASES: readonly Phase[] = ['identified', 'in_recovery', 'returned', 'in_reintegration', 'closed'];
 const SORTS: readonly CaseloadSort[] = ['personId', 'lastContactAt'];
 
 /** `true` / `false` in a query string; anything else is left for IsBoolean to refuse. */
@@ -61,6 +61,12 @@ export class CaseloadParams extends ReadYourWritesQuery {
   cursor?: string;
 }
 
+class CaseloadResponse implements CaseloadAnswer {
+  @ApiProperty({ description: 'The global position the answer reflects' }) position!: number;
+  @ApiProperty({ type: [CurrentStatusDto] }) items!: CurrentStatusDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' }) nextCursor!: string | null;
+}
+
 @ApiTags('read models')
 @ApiBearerAuth()
 @Controller('caseload')
@@ -73,7 +79,7 @@ export class CaseloadController {
   @Get()
   @Roles('programme_manager')
   @ApiOperation({ summary: 'Current status of many persons: filtered, sorted, a page at a time' })
-  @ApiOkResponse({ description: '`{position, items, nextCursor}`: `position` is the global position the answer reflects' })
+  @ApiOkResponse({ type: CaseloadResponse })
   async list(@Query() params: CaseloadParams, @CurrentActor() actor: Actor): Promise<CaseloadAnswer> {
     if (params.organisationId !== undefined && params.organisationId !== actor.org) {
       throw new ProblemError({ type: 'about:blank#forbidden', title: 'Forbidden', status: 403, detail: 'A caseload is shown to its own organisation only' });

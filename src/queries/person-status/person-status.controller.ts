@@ -1,13 +1,19 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ACCESS_PURPOSES } from '../../access-log/access-purpose';
 import { PersonReads, type PersonRead } from '../../application/person-reads';
 import { Roles } from '../../auth/auth.guard';
 import { notFound } from '../../http/problem';
 import { personIdPipe } from '../../persons/person-id.pipe';
 import { ReadAccess } from '../../persons/read-access.decorator';
+import { CurrentStatusDto } from '../current-status.dto';
 import { ReadModelPosition, ReadYourWritesQuery } from '../read-your-writes';
 import { PersonStatusQuery, type PersonStatusAnswer } from './person-status.query';
+
+class PersonStatusResponse implements PersonStatusAnswer {
+  @ApiProperty({ description: 'The global position the answer reflects' }) position!: number;
+  @ApiProperty({ type: CurrentStatusDto }) status!: CurrentStatusDto;
+}
 
 @ApiTags('read models')
 @ApiBearerAuth()
@@ -23,7 +29,7 @@ export class PersonStatusController {
   @Roles('caseworker', 'programme_manager')
   @ApiOperation({ summary: "The person's current status: phase, case, consents, employment, outcomes, contact, flags" })
   @ApiHeader({ name: 'X-Access-Purpose', required: true, enum: [...ACCESS_PURPOSES], description: 'Why you read it' })
-  @ApiOkResponse({ description: '`{position, status}`: `position` is the global position the answer reflects' })
+  @ApiOkResponse({ type: PersonStatusResponse })
   async get(
     @Param('personId', personIdPipe) personId: string,
     @Query() query: ReadYourWritesQuery,

@@ -1,11 +1,14 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches, ValidateBy } from 'class-validator';
+import type { PointKind, TimelinePoint } from '../../../projections/outcome-timeline';
 import { ACCESS_PURPOSES } from '../../access-log/access-purpose';
 import { PersonReads, type PersonRead } from '../../application/person-reads';
 import { Roles } from '../../auth/auth.guard';
 import { notFound } from '../../http/problem';
+import type { Answer } from '../../journey/domain/events';
 import { isCalendarDayOrMonth } from '../../journey/event-data';
+import { ANSWER_SCHEMA } from '../../journey/event-data/fields';
 import { personIdPipe } from '../../persons/person-id.pipe';
 import { ReadAccess } from '../../persons/read-access.decorator';
 import { ReadModelPosition, ReadYourWritesQuery } from '../read-your-writes';
@@ -37,6 +40,24 @@ export class PersonTimelineParams extends ReadYourWritesQuery {
   to?: string;
 }
 
+class TimelinePointDto implements Omit<TimelinePoint, 'personId'> {
+  @ApiProperty({ format: 'uuid', description: 'The event that put the point here' }) eventId!: string;
+  @ApiProperty({ description: 'Index of the point among those of its event (an RSS round gives four)' }) seq!: number;
+  @ApiProperty({ enum: ['outcome', 'status', 'service'] }) kind!: PointKind;
+  @ApiProperty({ description: 'The series: an outcome domain code, `rss`, or a status' }) domain!: string;
+  @ApiProperty() indicator!: string;
+  @ApiProperty(ANSWER_SCHEMA) value!: Answer;
+  @ApiProperty({ description: 'YYYY-MM-DD or YYYY-MM, as recorded' }) occurredAt!: string;
+  @ApiProperty({ description: 'When the system learned it' }) recordedAt!: string;
+  @ApiProperty() position!: number;
+}
+
+class PersonTimelineResponse implements PersonTimelineAnswer {
+  @ApiProperty({ description: 'The global position the answer reflects' }) position!: number;
+  @ApiProperty({ format: 'uuid' }) personId!: string;
+  @ApiProperty({ type: [TimelinePointDto], description: 'In date order' }) points!: TimelinePointDto[];
+}
+
 @ApiTags('read models')
 @ApiBearerAuth()
 @Controller('persons/:personId/timeline')
@@ -51,7 +72,7 @@ export class PersonTimelineController {
   @Roles('caseworker', 'programme_manager')
   @ApiOperation({ summary: "The person's dated outcome and status points over the years, in date order" })
   @ApiHeader({ name: 'X-Access-Purpose', required: true, enum: [...ACCESS_PURPOSES], description: 'Why you read it' })
-  @ApiOkResponse({ description: '`{position, personId, points}`: `position` is the global position the answer reflects' })
+  @ApiOkResponse({ type: PersonTimelineResponse })
   async get(
     @Param('personId', personIdPipe) personId: string,
     @Query() params: PersonTimelineParams,
