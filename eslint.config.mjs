@@ -16,7 +16,6 @@ export default defineConfig(
     rules: {
       eqeqeq: ['error', 'smart'],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
-      '@typescript-eslint/no-namespace': ['error', { allowDeclarations: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
       // Without noUncheckedIndexedAccess, TypeScript types `list[i]` as defined; the code marks such reads with `!`
       // or `as T` where it knows the index is in range, which this rule would strip.
