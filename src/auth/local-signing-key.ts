@@ -1,4 +1,4 @@
-import { exportPKCS8, generateKeyPair, importPKCS8, SignJWT, type KeyLike } from 'jose';
+import { exportPKCS8, generateKeyPair, importPKCS8, SignJWT, type CryptoKey } from 'jose';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -13,7 +13,7 @@ export const TOKEN_TTL = { default: 3600, max: 12 * 3600 } as const;
  * owner only. Production verifies tokens from an OIDC issuer instead and never needs it.
  */
 export class LocalSigningKey {
-  private constructor(readonly privateKey: KeyLike, readonly publicKey: KeyObject) {}
+  private constructor(readonly privateKey: CryptoKey, readonly publicKey: KeyObject) {}
 
   static async loadOrCreate(dataDir: string): Promise<LocalSigningKey> {
     const path = join(dataDir, 'keys', 'token-signing-key.pem');
@@ -28,7 +28,8 @@ export class LocalSigningKey {
         pem = await readFile(path, 'utf8'); // another process made it first
       });
     }
-    const privateKey = await importPKCS8(pem, 'EdDSA', { extractable: true });
+    // Signing needs no export: the key in memory stays non-extractable.
+    const privateKey = await importPKCS8(pem, 'EdDSA');
     return new LocalSigningKey(privateKey, createPublicKey(pem));
   }
 
