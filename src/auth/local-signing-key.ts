@@ -1,4 +1,4 @@
-import { exportPKCS8, generateKeyPair, importPKCS8, SignJWT, type KeyLike } from 'jose';
+import { exportPKCS8, generateKeyPair, importPKCS8, SignJWT, type CryptoKey } from 'jose';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -14,7 +14,7 @@ export const TOKEN_TTL = { default: 3600, max: 12 * 3600 } as const;
  */
 export class LocalSigningKey {
   private constructor(
-    readonly privateKey: KeyLike,
+    readonly privateKey: CryptoKey,
     readonly publicKey: KeyObject,
   ) {}
 
@@ -31,7 +31,8 @@ export class LocalSigningKey {
         pem = await readFile(path, 'utf8'); // another process made it first
       });
     }
-    const privateKey = await importPKCS8(pem, 'EdDSA', { extractable: true });
+    // Signing needs no export: the key in memory stays non-extractable.
+    const privateKey = await importPKCS8(pem, 'EdDSA');
     return new LocalSigningKey(privateKey, createPublicKey(pem));
   }
 

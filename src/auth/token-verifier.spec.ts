@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfiguration } from '../config/configuration';
@@ -9,7 +9,7 @@ import type { TokenVerifier } from './token-verifier';
 describe('OIDC tokens', () => {
   const issuer = 'https://id.example.org/realms/journeys';
   let server: Server;
-  let privateKey: KeyLike;
+  let privateKey: CryptoKey;
   let verifier: TokenVerifier;
 
   beforeAll(async () => {

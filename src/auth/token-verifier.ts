@@ -1,4 +1,5 @@
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import { createRemoteJWKSet, jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { KeyObject } from 'node:crypto';
 import { isPlainString } from '../journey/event-data/characters';
 import { ROLES, type Actor, type Role } from './actor';
 
@@ -9,7 +10,7 @@ export class InvalidTokenError extends Error {}
 /** Verifies bearer tokens: from an OIDC issuer's JWKS in production, or the local signing key of the embedded default. */
 export class TokenVerifier {
   private constructor(
-    private readonly key: KeyLike | JWTVerifyGetKey,
+    private readonly key: CryptoKey | KeyObject | JWTVerifyGetKey,
     private readonly issuer: string,
     private readonly audience: string | undefined,
   ) {}
@@ -19,7 +20,7 @@ export class TokenVerifier {
     return new TokenVerifier(createRemoteJWKSet(new URL(jwksUrl)), issuer, audience);
   }
 
-  static forLocalKey(publicKey: KeyLike): TokenVerifier {
+  static forLocalKey(publicKey: CryptoKey | KeyObject): TokenVerifier {
     return new TokenVerifier(publicKey, LOCAL_ISSUER, undefined);
   }
 

