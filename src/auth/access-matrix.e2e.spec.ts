@@ -37,7 +37,8 @@ function routesOf(t: TestApp): Route[] {
   const express = t.app.getHttpAdapter().getInstance();
   const layers = (express.router ?? express._router).stack as { route?: { path: string; methods: Record<string, boolean> } }[];
   return layers
-    .filter((layer) => layer.route && !layer.route.path.includes('{*'))
+    // Wildcard paths carry middleware (the logger's, `{/*splat}`), not routes.
+    .filter((layer) => layer.route && !layer.route.path.includes('*'))
     .flatMap(({ route }) => Object.keys(route!.methods).filter((method) => method !== '_all').map((method) => ({ method, path: route!.path })));
 }
 
