@@ -11,7 +11,8 @@ class PersonIdPipe extends ParseUUIDPipe {
   }
 
   override async transform(value: string, metadata: ArgumentMetadata): Promise<string> {
-    return (await super.transform(value, metadata)).toLowerCase();
+    await super.transform(value, metadata); // refuses what is not a UUID
+    return value.toLowerCase();
   }
 }
 
