@@ -3,8 +3,7 @@
  * `node scripts/build.js`: compiles the app into dist/ from scratch (dist is emptied first, so a deleted source,
  * such as a migration, never lingers as a stale .js that would still run).
  * `node scripts/build.js --if-changed`: compiles only when a source is newer than the last build, so `npm start`
- * and the CLI start at once. In a production install (`npm ci --omit=dev`, no TypeScript) beside a built dist,
- * it builds nothing.
+ * and the CLI start at once. In a production install (`npm ci --omit=dev`) beside a built dist, it builds nothing.
  */
 const { execFileSync } = require('node:child_process');
 const { existsSync, readdirSync, rmSync, statSync, writeFileSync } = require('node:fs');
@@ -40,9 +39,11 @@ function build() {
 
 if (process.argv.includes('--if-changed')) {
   const built = existsSync(STAMP) ? statSync(STAMP).mtimeMs : 0;
-  if (!typescriptInstalled()) {
+  // A production install (the Dockerfile's) has the built dist beside it and neither the sources nor, usually, the
+  // compiler: there is nothing to build, only a dist to require.
+  if (!existsSync(join(ROOT, 'src')) || !typescriptInstalled()) {
     if (built === 0) {
-      console.error('dist/ is not built and TypeScript is not installed: run `npm ci` (with development dependencies) first');
+      console.error('dist/ is not built, and the sources or TypeScript are missing: run `npm ci` (with development dependencies) in a checkout first');
       process.exit(1);
     }
   } else if (built === 0 || SOURCES.some((source) => newest(join(ROOT, source)) > built)) {

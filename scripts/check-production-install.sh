@@ -14,7 +14,9 @@ cleanup() {
 trap cleanup EXIT
 cp -r package.json package-lock.json scripts dist "$dir"/
 (cd "$dir" && npm ci --omit=dev --no-audit --no-fund --loglevel=error)
-[ ! -e "$dir/node_modules/typescript" ] || { echo "typescript was installed: not a production install" >&2; exit 1; }
+# A development dependency present would mean the install was not a production one (TypeScript itself may come
+# with a runtime package: @nestjs/swagger 12 depends on it, which compiles nothing at start).
+[ ! -e "$dir/node_modules/jest" ] || { echo "jest was installed: not a production install" >&2; exit 1; }
 port=$((20000 + RANDOM % 20000))
 (cd "$dir" && PORT=$port JOURNEY_PG_PORT=$((port + 1)) JOURNEY_DATA_DIR="$dir/.data" LOG_LEVEL=warn exec node dist/src/main.js) &
 pid=$!
