@@ -10,7 +10,7 @@ import { loadCheckpointKey } from './checkpoint-key';
 import { CheckpointSchedule } from './checkpoint-schedule';
 import { CheckpointSigner } from './checkpoint-signer';
 import { MerkleLog, MerkleLogBuilder } from './merkle-log';
-import { MERKLE_LOG_BUILDER_OPTIONS } from './merkle-log-following';
+import { MERKLE_LOG_BUILDER_OPTIONS, merkleLogLag } from './merkle-log-following';
 
 /**
  * Integrity for auditors: the Merkle log builder follows the store from start to shutdown, checkpoints
@@ -69,10 +69,7 @@ export class AuditModule implements OnModuleInit, OnModuleDestroy {
     await this.schedule.start();
     this.metrics.observeMerkleLog({
       leaves: () => this.builder.head.size,
-      lag: async () => {
-        const { position } = this.builder.head; // read first, so the lag is never understated
-        return Math.max(0, (await this.store.headPosition()) - position);
-      },
+      lag: () => merkleLogLag(this.builder, this.store),
     });
   }
 

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ProblemError } from '../http/problem';
+import type { EventStore } from '../event-store/event-store';
 import type { MerkleLogBuilder, MerkleLogBuilderOptions } from './merkle-log';
 
 /**
@@ -32,4 +33,10 @@ export async function merkleLogReached(builder: MerkleLogBuilder, position: numb
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Events of the store not yet in the Merkle log, as the metrics and readiness report it. */
+export async function merkleLogLag(builder: MerkleLogBuilder, store: EventStore): Promise<number> {
+  const { position } = builder.head; // read first, so the lag is never understated
+  return Math.max(0, (await store.headPosition()) - position);
 }

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { MerkleLogBuilder } from '../audit/merkle-log';
+import { merkleLogLag } from '../audit/merkle-log-following';
 import { Public } from '../auth/auth.guard';
 import type { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../event-store/event-store.tokens';
@@ -97,8 +98,7 @@ export class HealthController {
 
   private async merkle() {
     const indicator = this.indicators.check('merkleLog');
-    const { position } = this.merkleLog.head; // read first, so the lag is never understated
-    const lag = Math.max(0, (await this.store.headPosition()) - position);
+    const lag = await merkleLogLag(this.merkleLog, this.store);
     return lag <= this.thresholds.maxMerkleLag ? indicator.up({ lag }) : indicator.down({ lag, maxLag: this.thresholds.maxMerkleLag });
   }
 }
