@@ -26,6 +26,8 @@ import { loggerOptions } from './logging';
 export interface AppOptions {
   config: Configuration;
   databaseUrl: string;
+  /** The PostgreSQL event log's database (Database.eventLogUrl): databaseUrl itself, another, or none on EventStoreDB. */
+  eventLogUrl: string | undefined;
   tokenVerifier: TokenVerifier;
 }
 
@@ -40,8 +42,11 @@ export class AppModule {
         TerminusModule,
         MetricsModule,
         DatabaseModule.forRoot({ url: options.databaseUrl, poolSize: options.config.JOURNEY_DB_POOL_SIZE }),
-        // After DatabaseModule: shut down before it, the store closes before the pool ends.
-        EventStoreModule.forRoot({ eventStoreDb: options.config.EVENTSTORE_CONNECTION_STRING }),
+        EventStoreModule.forRoot({
+          eventStoreDb: options.config.EVENTSTORE_CONNECTION_STRING,
+          eventLogUrl: options.eventLogUrl,
+          poolSize: options.config.JOURNEY_DB_POOL_SIZE,
+        }),
         AuthModule.forRoot({ tokenVerifier: options.tokenVerifier, authFailuresPerMinute: options.config.JOURNEY_AUTH_FAILURES_PER_MINUTE }),
         ApplicationModule,
         PersonsModule,

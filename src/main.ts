@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const database = await openDatabase(config);
   let app;
   try {
-    app = await createApp({ config, databaseUrl: database.url, tokenVerifier: await tokenVerifierFor(config) });
+    app = await createApp({ config, databaseUrl: database.url, eventLogUrl: database.eventLogUrl, tokenVerifier: await tokenVerifierFor(config) });
     await app.listen(config.PORT);
   } catch (error) {
     await app?.close();

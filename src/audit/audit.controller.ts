@@ -11,6 +11,7 @@ import { EVENT_STORE } from '../event-store/event-store.tokens';
 import { badRequest, conflict, notFound } from '../http/problem';
 import { CheckpointSchedule } from './checkpoint-schedule';
 import { CheckpointSigner, InconsistentCheckpointError } from './checkpoint-signer';
+import { exportLines } from './export-lines';
 import { MerkleLog, MerkleLogBuilder } from './merkle-log';
 import { merkleLogReached } from './merkle-log-following';
 
@@ -187,7 +188,7 @@ export class AuditController {
     response.status(200).type('application/x-ndjson');
     try {
       let chunk = '';
-      for await (const line of this.log.exportLines(first, end, { leafHashes: include === 'leafHash' })) {
+      for await (const line of exportLines(this.log, this.store, first, end, { leafHashes: include === 'leafHash' })) {
         chunk += line;
         if (chunk.length < EXPORT_CHUNK) continue;
         if (!(await sent(response, chunk))) return;

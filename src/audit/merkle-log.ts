@@ -3,7 +3,6 @@ import { inTransaction } from '../database/transaction';
 import type { CanonicalEvent, EventStore, Subscription } from '../event-store/event-store';
 import { sha256Hex } from '../integrity/canonical';
 import { Frontier, HASH_BYTES, consistencyProof, frontierNodes, inclusionProof, leafHash, rootHash, type NodeId, type NodeReader } from '../integrity/merkle';
-import { exportLine } from '../integrity/verify-export';
 
 /**
  * The global Merkle log on PostgreSQL (migrations 1763900000100-MerkleLog, 1763900000400-MerkleRuns): leaf i is
@@ -91,44 +90,26 @@ export class MerkleLog {
     return Number(position);
   }
 
-  /**
-   * Export lines for leaves `[from, to)`, read in pages; with `leafHashes`, each with the leaf hash the log holds
-   * for it. A leaf whose event row is gone yields no line, so the verifier names it missing.
-   */
-  async *exportLines(from: number, to: number, options: { leafHashes?: boolean; pageSize?: number } = {}): AsyncIterable<string> {
-    const pageSize = options.pageSize ?? 1000;
-    let next = from;
-    while (next < to) {
-      const end = Math.min(to, next + pageSize);
-      const { rows } = await this.pool.query<{ leaf_index: string; canonical: Buffer | null; event_hash: Buffer | null }>({
-        name: 'merkle_export_page',
-        text: `SELECT leaf.leaf_index, e.canonical, e.event_hash
-               FROM merkle_leaf_runs run
-               CROSS JOIN LATERAL unnest(run.positions) WITH ORDINALITY AS p(position, ord)
-               CROSS JOIN LATERAL (SELECT run.first_leaf + p.ord - 1 AS leaf_index) leaf
-               LEFT JOIN events e ON e.position = p.position
-               WHERE run.first_leaf >= coalesce((SELECT max(first_leaf) FROM merkle_leaf_runs WHERE first_leaf <= $1), 0)
-                 AND run.first_leaf < $2 AND leaf.leaf_index >= $1 AND leaf.leaf_index < $2
-               ORDER BY leaf.leaf_index`,
-        values: [next, end],
-      });
-      const leaves = options.leafHashes ? await this.leafHashes(next, end) : undefined;
-      for (const row of rows) {
-        const at = (Number(row.leaf_index) - next) * HASH_BYTES;
-        if (row.canonical && row.event_hash) {
-          yield exportLine(Number(row.leaf_index), row.canonical, row.event_hash.toString('hex'), leaves?.subarray(at, at + HASH_BYTES));
-        }
-      }
-      if (rows.length === 0) return;
-      next = end;
-    }
+  /** The store positions of leaves `[from, to)`, in leaf order; fewer when the log has fewer. */
+  async leafPositions(from: number, to: number): Promise<number[]> {
+    const { rows } = await this.pool.query<{ position: string }>({
+      name: 'merkle_leaf_positions',
+      text: `SELECT p.position
+             FROM merkle_leaf_runs run
+             CROSS JOIN LATERAL unnest(run.positions) WITH ORDINALITY AS p(position, ord)
+             WHERE run.first_leaf >= coalesce((SELECT max(first_leaf) FROM merkle_leaf_runs WHERE first_leaf <= $1), 0)
+               AND run.first_leaf < $2 AND run.first_leaf + p.ord - 1 >= $1 AND run.first_leaf + p.ord - 1 < $2
+             ORDER BY run.first_leaf + p.ord`,
+      values: [from, to],
+    });
+    return rows.map((row) => Number(row.position));
   }
 
   /**
    * The stored leaf hashes (level 0) of `[from, to)`, end to end; undefined if the stored runs do not cover the
    * range without gaps (a changed tree): the lines then go without them, and the verifier relies on roots alone.
    */
-  private async leafHashes(from: number, to: number): Promise<Buffer | undefined> {
+  async leafHashes(from: number, to: number): Promise<Buffer | undefined> {
     const { rows } = await this.pool.query<{ first_index: string; hashes: Buffer }>({
       name: 'merkle_read_leaf_hashes',
       text: `SELECT first_index, hashes FROM merkle_node_runs

@@ -7,7 +7,7 @@ import { registerVerifyCommand } from '../audit/verify.command';
 import { registerCohortCommand } from '../cohort-reports/cohort.command';
 import { ConfigurationError, loadConfiguration, loadDotEnv } from '../config/configuration';
 import { readInThreads } from '../integrity/line-readers';
-import { postgresProjectionDependencies } from '../projections/postgres-dependencies';
+import { openProjectionDependencies } from '../projections/projection-dependencies';
 import { registerProjectionCommands } from '../projections/projections.cli';
 import { openDatabase } from '../database/open-database';
 
@@ -21,8 +21,10 @@ export function cliProgram(): Command {
   registerVerifyCommand(program, readInThreads(availableParallelism()));
   registerCohortCommand(program);
   registerProjectionCommands(program, async () => {
-    const database = await openDatabase(loadConfiguration());
-    const dependencies = await postgresProjectionDependencies(database.url);
+    const config = loadConfiguration();
+    const database = await openDatabase(config);
+    const eventLog = { eventStoreDb: config.EVENTSTORE_CONNECTION_STRING, eventLogUrl: database.eventLogUrl, poolSize: 4 };
+    const dependencies = await openProjectionDependencies(database.url, eventLog);
     return {
       ...dependencies,
       async close() {

@@ -11,7 +11,7 @@ import { loadConfiguration } from '../config/configuration';
 import { createDataSource } from '../database/data-source';
 import { openDatabase } from '../database/open-database';
 import { resilientPool } from '../database/pool';
-import { PostgresEventStore } from '../event-store/postgres-event-store';
+import { openEventStore } from '../event-store/open-event-store';
 import { cohortCodebook, cohortCsv } from './cohort-csv';
 import { parseCohortDefinition, type CohortDefinitionDto } from './cohort-definition.dto';
 import { CohortFactsQuery } from './cohort-facts.query';
@@ -84,7 +84,7 @@ async function runCohortCommand(definitionFile: string | undefined, options: Coh
   const config = loadConfiguration();
   const database = await openDatabase(config);
   const pool = resilientPool(database.url, 4);
-  const store = new PostgresEventStore(pool);
+  const store = openEventStore({ eventStoreDb: config.EVENTSTORE_CONNECTION_STRING, eventLogUrl: database.eventLogUrl, poolSize: 4 });
   const dataSource = createDataSource(database.url);
   const bars = progressBars(options);
   try {

@@ -64,6 +64,19 @@ export class Configuration {
   @Validate(EventStoreDbConnectionString)
   EVENTSTORE_CONNECTION_STRING?: string;
 
+  /**
+   * The PostgreSQL event log in a database of its own, apart from the read models' (DATABASE_URL or the embedded
+   * one): the layout of an EventStoreDB deployment, on PostgreSQL. Unset: the log lives beside the read models.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'EVENT_STORE_URL must be a postgres:// connection URL' })
+  EVENT_STORE_URL?: string;
+
+  /** The same layout on the embedded PostgreSQL: the event log in this database of its own, made on first start. */
+  @IsOptional()
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'JOURNEY_EVENT_STORE_DATABASE must be a PostgreSQL database name (a-z, 0-9, _)' })
+  JOURNEY_EVENT_STORE_DATABASE?: string;
+
   /** Where the embedded PostgreSQL and local keys live. */
   @IsString()
   JOURNEY_DATA_DIR = './.data';
@@ -101,7 +114,7 @@ export class Configuration {
   @IsString()
   JOURNEY_OIDC_AUDIENCE?: string;
 
-  /** Connections in the pool used by the event store and read models. */
+  /** Connections in each pool: the read models' and, on PostgreSQL, the event log's. */
   @Type(() => Number)
   @IsInt()
   @Min(2)
@@ -182,6 +195,9 @@ export class Configuration {
 
 const OPTIONAL_SETTINGS = [
   'DATABASE_URL',
+  'EVENTSTORE_CONNECTION_STRING',
+  'EVENT_STORE_URL',
+  'JOURNEY_EVENT_STORE_DATABASE',
   'JOURNEY_OIDC_ISSUER',
   'JOURNEY_OIDC_JWKS_URL',
   'JOURNEY_OIDC_AUDIENCE',
@@ -233,12 +249,25 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Configu
     const lines = errors.map((e) => `  ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new ConfigurationError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const problems = [...oidcProblems(config)];
+  const problems = [...eventStoreProblems(config), ...oidcProblems(config)];
   if (config.JOURNEY_TRUST_PROXY !== undefined && trustProxySetting(config.JOURNEY_TRUST_PROXY) === undefined) {
     problems.push('JOURNEY_TRUST_PROXY must be a hop count or a comma-separated list of proxy addresses, CIDR subnets, loopback, linklocal or uniquelocal');
   }
   if (problems.length > 0) throw new ConfigurationError(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
   return config;
+}
+
+/** One place for the event log: EventStoreDB, or a PostgreSQL database (the read models', or one of its own). */
+function* eventStoreProblems(config: Configuration): Generator<string> {
+  if (config.EVENTSTORE_CONNECTION_STRING && (config.EVENT_STORE_URL || config.JOURNEY_EVENT_STORE_DATABASE)) {
+    yield 'EVENTSTORE_CONNECTION_STRING keeps the event log in EventStoreDB: EVENT_STORE_URL and JOURNEY_EVENT_STORE_DATABASE must then stay unset';
+  }
+  if (config.EVENT_STORE_URL && config.JOURNEY_EVENT_STORE_DATABASE) {
+    yield 'EVENT_STORE_URL and JOURNEY_EVENT_STORE_DATABASE both place the event log: set one of them';
+  }
+  if (config.JOURNEY_EVENT_STORE_DATABASE && config.DATABASE_URL) {
+    yield 'JOURNEY_EVENT_STORE_DATABASE is for the embedded PostgreSQL: with DATABASE_URL, give the event log its own EVENT_STORE_URL';
+  }
 }
 
 function* oidcProblems(config: Configuration): Generator<string> {

@@ -92,6 +92,29 @@ export interface CanonicalEvent {
   eventHash: string;
 }
 
+/** A stretch of the global log: the events with `after < position <= upTo`. */
+export interface LogRange {
+  /** Exclusive; default 0 = from the beginning. */
+  after?: number;
+  /** Inclusive; default: to the end of the log as it is when the read gets there. */
+  upTo?: number;
+}
+
+/** An event as a rebuild loads it: the stored envelope and its position, its hash left out. */
+export type LoggedEvent = Omit<RecordedEvent, 'eventHash'>;
+
+/**
+ * The log as one consistent snapshot, stream by stream: a rebuild's bulk load. Close it once read (or given up):
+ * it holds a connection.
+ */
+export interface StreamsSnapshot {
+  /** The snapshot holds every event up to this position, and none after it. */
+  head: number;
+  /** Whole streams, each in revision order, several at a time; events as stored (not upcast). */
+  streams: AsyncIterable<LoggedEvent[][]>;
+  close(): Promise<void>;
+}
+
 export interface EventStore {
   /** Atomic: all events are appended or none. Throws WrongExpectedRevisionError on a revision mismatch. */
   append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
@@ -114,6 +137,13 @@ export interface EventStore {
    * bytes (PostgreSQL) hands them over as stored, neither parsed nor serialised again.
    */
   subscribeToCanonicalLog(options?: CanonicalLogOptions): Subscription<CanonicalEvent>;
+  /** A finite stretch of the global log as canonical bytes, in position order: what audit exports are made of. */
+  readCanonicalLog(range?: LogRange): AsyncIterable<CanonicalEvent>;
+  /**
+   * An optional capability for a store that can hand over its whole log in bulk faster than readAll (PostgreSQL:
+   * one snapshot copied out stream by stream). Absent elsewhere: a rebuild then reads the log through readAll.
+   */
+  openStreamsSnapshot?(): Promise<StreamsSnapshot>;
   /** Position of the last committed event (0 when the log is empty). */
   headPosition(): Promise<number>;
   close(): Promise<void>;

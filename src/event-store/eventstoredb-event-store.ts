@@ -32,6 +32,7 @@ import {
   type EventMetadata,
   type EventStore,
   type ExpectedRevision,
+  type LogRange,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -142,12 +143,20 @@ export class EventStoreDbEventStore implements EventStore {
     return this.follow(after, options.filter, (resolved) => kept(resolved, after, options.filter));
   }
 
+  async *readCanonicalLog(range: LogRange = {}): AsyncIterable<CanonicalEvent> {
+    const upTo = range.upTo ?? Infinity;
+    for await (const event of this.readAll({ after: range.after })) {
+      if (event.position > upTo) return;
+      yield canonicalEvent(event);
+    }
+  }
+
   /** EventStoreDB stores the envelope as JSON, not its canonical bytes: they are computed again here. */
   subscribeToCanonicalLog(options: CanonicalLogOptions = {}): Subscription<CanonicalEvent> {
     const after = options.after ?? 0;
     return this.follow(after, undefined, (resolved) => {
       const event = kept(resolved, after, undefined);
-      return event && { position: event.position, canonical: canonicalBytes(event), eventHash: event.eventHash };
+      return event && canonicalEvent(event);
     });
   }
 
@@ -301,6 +310,10 @@ function commitPosition({ id, position }: { id: string; position?: Position }): 
   const commit = Number(position.commit);
   if (!Number.isSafeInteger(commit)) throw new RangeError(`Event ${id}: commit position ${position.commit} is not a usable position`);
   return commit;
+}
+
+function canonicalEvent(event: RecordedEvent): CanonicalEvent {
+  return { position: event.position, canonical: canonicalBytes(event), eventHash: event.eventHash };
 }
 
 /** Reading from an event's position includes that event; callers skip it (the port's `after` is exclusive). */

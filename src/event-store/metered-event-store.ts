@@ -16,6 +16,7 @@ export function meteredEventStore(store: EventStore, metrics: LedgerMetrics): Ev
       stopTimer();
     }
   }
+  const snapshot = store.openStreamsSnapshot?.bind(store);
   return {
     append: (streamId, events, expected) => metered(events.length, () => store.append(streamId, events, expected)),
     appendMany: (appends) =>
@@ -28,6 +29,8 @@ export function meteredEventStore(store: EventStore, metrics: LedgerMetrics): Ev
     readAll: (options) => store.readAll(options),
     subscribeToAll: (options) => store.subscribeToAll(options),
     subscribeToCanonicalLog: (options) => store.subscribeToCanonicalLog(options),
+    readCanonicalLog: (range) => store.readCanonicalLog(range),
+    ...(snapshot && { openStreamsSnapshot: snapshot }),
     headPosition: () => store.headPosition(),
     close: () => store.close(),
   };

@@ -1,5 +1,6 @@
 import { DatabaseError, type Pool } from 'pg';
 import { NEW_STREAM_HEAD, sealEvents, type SealedEnvelope, type SealedEvent, type StreamHead } from '../integrity/canonical';
+import { resilientPool } from '../database/pool';
 import { checkAppends } from './append-checks';
 import { AppendNotifications } from './append-notifications';
 import { AppendQueue, type BatchLimits, type PendingAppend } from './append-queue';
@@ -15,17 +16,22 @@ import {
   type EventMetadata,
   type EventStore,
   type ExpectedRevision,
+  type LogRange,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
   type StreamAppend,
+  type StreamsSnapshot,
   type Subscription,
 } from './event-store';
+import { openStreamsSnapshot } from './postgres-streams-snapshot';
 import { priorAppend, unmetExpectation, type StoredEventPlace } from './expected-revision';
 import { RecentStreamHeads } from './recent-stream-heads';
 
 export interface PostgresEventStoreOptions {
+  /** Connections in the pool the store makes when given a URL. Default 10. */
+  poolSize?: number;
   /** Rows per query when reading streams, the log and subscriptions: memory stays bounded. Default 1000. */
   batchSize?: number;
   /** Stream heads kept in memory so most appends need no read first. Default 10,000; 0 disables. */
@@ -117,26 +123,28 @@ interface EventRow {
 }
 
 /**
- * The event store on PostgreSQL (schema: src/database/migrations/1763900000000-EventLog.ts).
+ * The event store on PostgreSQL (schema: src/database/migrations/event-log/1763900000000-EventLog.ts).
  * Appends go through a group-commit queue (append-queue.ts): one append_events call, one transaction and one
  * fsync for everything that arrived while the previous write was in flight.
- * The caller owns the pool: size it for the concurrent appends and reads, plus one connection held while any
- * subscription of this store is live.
+ * Given a pool, its owner ends it; given a URL, the store makes a pool of `poolSize` and ends it on close. Size it
+ * for the concurrent appends and reads, plus one connection held while any subscription of this store is live.
  */
 export class PostgresEventStore implements EventStore {
+  private readonly pool: Pool;
+  /** The store made the pool from a URL, so close() ends it. */
+  private readonly ownsPool: boolean;
   private readonly batchSize: number;
   private readonly heads: RecentStreamHeads;
   private readonly notifications: AppendNotifications;
   private readonly subscriptions = new Set<Subscription<unknown>>();
   private readonly queue: AppendQueue<SealedAppend>;
 
-  constructor(
-    private readonly pool: Pool,
-    options: PostgresEventStoreOptions = {},
-  ) {
+  constructor(connection: Pool | string, options: PostgresEventStoreOptions = {}) {
+    this.ownsPool = typeof connection === 'string';
+    this.pool = typeof connection === 'string' ? resilientPool(connection, options.poolSize ?? 10) : connection;
     this.batchSize = options.batchSize ?? 1000;
     this.heads = new RecentStreamHeads(options.recentHeads ?? 10_000);
-    this.notifications = new AppendNotifications(pool, options.pollIntervalMs ?? 1000);
+    this.notifications = new AppendNotifications(this.pool, options.pollIntervalMs ?? 1000);
     this.queue = new AppendQueue((batch) => this.writeBatch(batch), options.batchLimits ?? { streams: 500, events: 5000 });
   }
 
@@ -198,17 +206,21 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    let after = options.after ?? 0;
-    let remaining = options.maxCount ?? Infinity;
-    while (remaining > 0) {
-      const limit = Math.min(this.batchSize, remaining);
-      const page = await this.readLogPage(after, options.filter, limit, recordedEvent);
-      yield* page.events;
-      remaining -= page.events.length;
-      if (page.events.length < limit) return;
-      after = page.seenUpTo;
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    return this.readLog(options.after ?? 0, options.filter, options.maxCount ?? Infinity, recordedEvent);
+  }
+
+  async *readCanonicalLog(range: LogRange = {}): AsyncIterable<CanonicalEvent> {
+    const upTo = range.upTo ?? Infinity;
+    for await (const event of this.readLog(range.after ?? 0, undefined, Infinity, canonicalEvent)) {
+      if (event.position > upTo) return;
+      yield event;
     }
+  }
+
+  /** One snapshot, copied out stream by stream on a connection of its own (see postgres-streams-snapshot.ts). */
+  openStreamsSnapshot(): Promise<StreamsSnapshot> {
+    return openStreamsSnapshot(this.pool);
   }
 
   subscribeToAll(options: ReadAllOptions = {}): AllSubscription {
@@ -226,9 +238,10 @@ export class PostgresEventStore implements EventStore {
     return Number(rows[0]?.position ?? 0);
   }
 
-  /** Ends this store's subscriptions, giving back their connection; the pool stays open (its owner ends it). */
+  /** Ends this store's subscriptions, giving back their connection; ends the pool only if this store made it. */
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    if (this.ownsPool) await this.pool.end();
   }
 
   /** Seals now when the head is known, so that the write, once its turn comes, has nothing left to compute. */
@@ -403,6 +416,23 @@ export class PostgresEventStore implements EventStore {
     );
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  private async *readLog<T extends { position: number }>(
+    after: number,
+    filter: AllFilter | undefined,
+    maxCount: number,
+    toEvent: (row: EventRow) => T,
+  ): AsyncIterable<T> {
+    let remaining = maxCount;
+    while (remaining > 0) {
+      const limit = Math.min(this.batchSize, remaining);
+      const page = await this.readLogPage(after, filter, limit, toEvent);
+      yield* page.events;
+      remaining -= page.events.length;
+      if (page.events.length < limit) return;
+      after = page.seenUpTo;
+    }
   }
 
   private async readLogPage<T extends { position: number }>(

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { JSON_OPTION, progressBars, type OutputOptions } from '../terminal/output';
 import { loadConfiguration } from '../config/configuration';
 import { resilientPool } from '../database/pool';
-import { PostgresEventStore } from '../event-store/postgres-event-store';
+import { openEventStore } from '../event-store/open-event-store';
 import { ImportRejected } from '../application/errors';
 import { PersonalDataSeal } from '../personal-data/personal-data-seal';
 import { LocalKeyEncryptionKey } from '../personal-data/key-encryption-key';
@@ -26,7 +26,7 @@ export function registerImportCommand(program: Command): void {
       const config = loadConfiguration();
       const database = await openDatabase(config);
       const pool = resilientPool(database.url, 4);
-      const store = new PostgresEventStore(pool);
+      const store = openEventStore({ eventStoreDb: config.EVENTSTORE_CONNECTION_STRING, eventLogUrl: database.eventLogUrl, poolSize: 4 });
       const sealer = new PersonalDataSeal(new PersonKeys(pool, await LocalKeyEncryptionKey.load(config)));
       const started = process.hrtime.bigint();
       const bars = progressBars(options);

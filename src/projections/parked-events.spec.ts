@@ -98,8 +98,8 @@ describe('poisoned events in the log', () => {
   });
 
   test('a rebuild, on either path, does not stall on them either: it parks them as the runner does', async () => {
-    for (const logTable of [true, false]) {
-      const summary = await rebuild(db.store, db.dataSource, { logTable, batchSize: 3 });
+    for (const bulkLoad of [true, false]) {
+      const summary = await rebuild(db.store, db.dataSource, { bulkLoad, batchSize: 3 });
       expect(summary).toMatchObject({ position: await db.store.headPosition(), parked: 2 });
       expect(await statusOf(anna)).toMatchObject({ case_open: true, contact_lost: true, active_consents: [] });
       expect(await timelineOf(ben)).toEqual([{ domain: 'legal', indicator: 'legal_aid', value: true }]);
@@ -109,7 +109,7 @@ describe('poisoned events in the log', () => {
       ]);
     }
     // The timeline alone: no row PostgreSQL refuses, so the fast path goes through, folding ben's stream event by event.
-    expect(await rebuild(db.store, db.dataSource, { name: 'outcome_timeline', logTable: true })).toMatchObject({ parked: 1 });
+    expect(await rebuild(db.store, db.dataSource, { name: 'outcome_timeline' })).toMatchObject({ parked: 1 });
     expect(await timelineOf(ben)).toEqual([{ domain: 'legal', indicator: 'legal_aid', value: true }]);
     expect(await parked([consentAt, rssAt])).toHaveLength(2);
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import { fact, openReadModelDatabase, type ReadModelDatabase } from '../../test/projections/read-model-database';
-import { postgresProjectionDependencies } from './postgres-dependencies';
+import { openProjectionDependencies } from './projection-dependencies';
 import { ProjectionRunner } from './projection-runner';
 import { registerProjectionCommands } from './projections.cli';
 
@@ -11,7 +11,7 @@ afterAll(() => db.close());
 
 async function cli(...args: string[]): Promise<string> {
   const program = new Command().exitOverride();
-  registerProjectionCommands(program, () => postgresProjectionDependencies(db.url));
+  registerProjectionCommands(program, () => openProjectionDependencies(db.url, { eventLogUrl: db.url, poolSize: 4 }));
   const printed: string[] = [];
   const log = jest.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void printed.push(parts.join(' ')));
   const table = jest.spyOn(console, 'table').mockImplementation((rows: unknown) => void printed.push(JSON.stringify(rows)));

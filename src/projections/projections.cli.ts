@@ -12,8 +12,6 @@ import { READ_MODEL_NAMES } from './read-models';
 export interface ProjectionDependencies {
   store: EventStore;
   dataSource: DataSource;
-  /** The store is the PostgreSQL event store on the data source's database (see RebuildOptions.logTable). */
-  logTable: boolean;
   close(): Promise<void>;
 }
 
@@ -37,7 +35,6 @@ export function registerProjectionCommands(program: Command, connect: () => Prom
       try {
         summary = await rebuild(dependencies.store, dependencies.dataSource, {
           name,
-          logTable: dependencies.logTable,
           onProgress(events, head) {
             const speed = Math.round(events / Math.max(0.001, (Date.now() - started) / 1000));
             bars.update('rebuild', events, head, { speed });

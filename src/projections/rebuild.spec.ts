@@ -47,9 +47,9 @@ async function builtByTheRunner(): Promise<unknown[]> {
 }
 
 test.each([
-  ['straight from the log table', true],
+  ['from the store\u2019s snapshot', true],
   ['through the runner\u2019s path', false],
-])('a rebuild %s equals what the runner built, keeps the tables\u2019 index names, and sets the checkpoints', async (_path, logTable) => {
+])('a rebuild %s equals what the runner built, keeps the tables\u2019 index names, and sets the checkpoints', async (_path, bulkLoad) => {
   const head = await db.store.headPosition();
   // Every event gives a cohort fact, but consents (and personal data, sharing), which these journeys have.
   const [{ facts }] = await db.dataSource.query(`SELECT count(*)::int AS facts FROM events WHERE type <> 'ConsentGranted'`);
@@ -57,7 +57,7 @@ test.each([
   const indexes = await Promise.all(TABLES.map(indexesOf));
 
   const progress: number[] = [];
-  const summary = await rebuild(db.store, db.dataSource, { logTable, batchSize: 500, onProgress: (events) => progress.push(events) });
+  const summary = await rebuild(db.store, db.dataSource, { bulkLoad, batchSize: 500, onProgress: (events) => progress.push(events) });
   expect(summary).toMatchObject({
     projections: ['current_status', 'outcome_timeline', 'cohort_facts'],
     events: head,
@@ -92,7 +92,7 @@ test('events appended while the log table is loaded, corrections among them, are
     },
   });
   const before = await db.store.headPosition();
-  const summary = await rebuild(store, db.dataSource, { logTable: true, onProgress: () => void (appending ??= appendMeanwhile()) });
+  const summary = await rebuild(store, db.dataSource, { onProgress: () => void (appending ??= appendMeanwhile()) });
   expect(summary.position).toBe(before + 3);
   const rebuilt = await readModels();
   expect(rebuilt).toEqual(await builtByTheRunner());
@@ -106,7 +106,6 @@ test('queries keep answering during a rebuild, and a live runner carries on from
     const reads: Promise<unknown>[] = [];
     const rebuilding = rebuild(db.store, db.dataSource, {
       name: 'current_status',
-      logTable: true,
       batchSize: 500,
       onProgress: () => reads.push(db.dataSource.query('SELECT count(*) FROM current_status')),
     });

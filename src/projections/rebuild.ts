@@ -2,11 +2,10 @@ import { Client, type ClientConfig } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import type { ProjectedEvent } from '../../projections/projection';
-import type { EventStore, RecordedEvent } from '../event-store/event-store';
+import type { EventStore, RecordedEvent, StreamsSnapshot } from '../event-store/event-store';
 import { upcast } from '../journey/domain/upcasters';
 import { lockCheckpoints, saveCheckpoints } from './checkpoints';
 import { inBatches } from './in-batches';
-import { logByStream } from './log-by-stream';
 import { dataErrorCode, replaceParked, type ParkedEvent } from './parked-events';
 import { historiesFor, historiesInStream, rowsOfStream, rowsOfStreamParking } from './project-events';
 import { projectOrPark } from './projection-runner';
@@ -17,10 +16,10 @@ export interface RebuildOptions {
   /** One projection by name; all when absent. */
   name?: string;
   /**
-   * The store is the PostgreSQL event store on the data source's own database: the log is then loaded straight
-   * from its table (the fast path). Otherwise every event goes through the runner's path, as for any store.
+   * Load the bulk of the log through the store's snapshot (EventStore.openStreamsSnapshot) where it offers one:
+   * the fast path. Default true; false sends every event through the runner's path, as for any store.
    */
-  logTable?: boolean;
+  bulkLoad?: boolean;
   /** Events per transaction on the runner's path. Default 5000. */
   batchSize?: number;
   /**
@@ -56,9 +55,9 @@ const PROGRESS_EVERY = 20_000;
  * the checkpoints, so a running runner waits for it and then carries on from the rebuilt position.
  * A rebuild that fails leaves the live tables as they were; the next one starts afresh.
  *
- * On PostgreSQL (`logTable`) the bulk of the log is loaded on a fast path (loadFromLog) whose rows equal the
- * runner's; the events appended meanwhile, or all of them for another store, then go through the runner's own
- * path, batch by batch, the last ones under the checkpoints' lock.
+ * Where the store offers a snapshot of its log (PostgreSQL), the bulk of it is loaded on a fast path (loadFromLog)
+ * whose rows equal the runner's; the events appended meanwhile, or all of them for another store, then go through
+ * the runner's own path, batch by batch, the last ones under the checkpoints' lock.
  *
  * An event a projection cannot apply is parked, as the runner parks it, and the rebuilt read model's parks replace
  * its old ones at the swap. On the fast path a stream whose fold throws is folded again event by event (parking
@@ -75,9 +74,9 @@ export async function rebuild(store: EventStore, dataSource: DataSource, options
   await createShadows(dataSource, models);
   let position = 0;
   let events = 0;
-  if (options.logTable) {
+  if (store.openStreamsSnapshot && (options.bulkLoad ?? true)) {
     try {
-      ({ position, events } = await loadFromLog(dataSource, models, parkFor, options.onProgress));
+      ({ position, events } = await loadFromLog(await store.openStreamsSnapshot(), dataSource, models, parkFor, options.onProgress));
     } catch (error) {
       // PostgreSQL refused a row (U+0000 in jsonb, say): a COPY cannot skip it, the runner's path below can, so
       // the whole log goes that way, slower.
@@ -122,33 +121,27 @@ export async function rebuild(store: EventStore, dataSource: DataSource, options
 }
 
 /**
- * The fast path: the log as it is now (one snapshot), read stream by stream from the events table, each
- * person's rows folded in memory by the runner's code (rowsOfStream) and streamed with COPY into the fresh
- * tables, which have no index yet. Reading, projecting and writing overlap: the server copies out and in on
- * its own connections while this process projects. Returns the position loaded up to and the events read.
+ * The fast path: the log as it is now (the store's snapshot), stream by stream, each person's rows folded in
+ * memory by the runner's code (rowsOfStream) and streamed with COPY into the fresh tables, which have no index
+ * yet. Reading, projecting and writing overlap: the servers copy out and in on their own connections while this
+ * process projects. Returns the position loaded up to and the events read.
  */
 async function loadFromLog(
+  snapshot: StreamsSnapshot,
   dataSource: DataSource,
   models: readonly ReadModel[],
   parkFor: ParkFor,
   onProgress: RebuildOptions['onProgress'],
 ): Promise<{ position: number; events: number }> {
-  const reader = connectionTo(dataSource);
   const writers = models.map(() => connectionTo(dataSource));
-  const connections = [reader, ...writers];
   try {
-    await Promise.all(connections.map((connection) => connection.connect()));
-    // One snapshot for the head and the events: every position up to the head is in it (see append_events).
-    await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    // Streams in index order rather than sorted: rows flow at once, so the server's reading overlaps our
-    // projecting (a sort holds every row back until it is done).
-    await reader.query('SET LOCAL enable_sort = off');
-    const head = Number((await reader.query<{ position: string }>('SELECT position FROM event_log_head')).rows[0]!.position);
+    await Promise.all(writers.map((writer) => writer.connect()));
+    const { head } = snapshot;
     onProgress?.(0, head);
     const loads = models.map((model, index) => new TableLoad(writers[index]!, model.table, shadowOf(model)));
     let events = 0;
     let reported = 0;
-    for await (const streams of logByStream(reader, head)) {
+    for await (const streams of snapshot.streams) {
       for (const stream of streams) {
         events += stream.length;
         const rows = rowsOfStreamByModel(models, stream, parkFor);
@@ -158,11 +151,10 @@ async function loadFromLog(
       if (events - reported >= PROGRESS_EVERY) onProgress?.((reported = events), head);
     }
     await Promise.all(loads.map((load) => load.end()));
-    await reader.query('COMMIT');
     return { position: head, events };
   } finally {
     // After a failure, closing the connections is what ends their COPY (and rolls it back).
-    await Promise.all(connections.map((connection) => connection.end()));
+    await Promise.all([snapshot.close(), ...writers.map((writer) => writer.end())]);
   }
 }
 

@@ -24,7 +24,7 @@ export async function benchRebuild(opts: { databaseUrl: string; scale: number })
   try {
     const persons = Math.max(100, Math.round(50_000 * opts.scale));
     const generated = await appendJourneys(store, { persons, eventsPerPerson: 20, seed: 42 });
-    const summary = await rebuild(store, dataSource, { logTable: true });
+    const summary = await rebuild(store, dataSource);
     process.stderr.write(`rebuild: ${summary.events} events in ${summary.seconds.toFixed(1)} s\n`);
     const catchUpLagMsP95 = await lagUnderSteadyLoad(store, dataSource, generated.personIds, Math.max(3, 10 * Math.min(1, opts.scale)), opts.databaseUrl);
     return { rebuildEventsPerSec: summary.eventsPerSec, catchUpLagMsP95 };

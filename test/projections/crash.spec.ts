@@ -68,7 +68,7 @@ test('a runner killed (SIGKILL) in the middle of a large catch-up, then restarte
   const afterCrashes = await readModels();
   expect(afterCrashes.currentStatus).toHaveLength(2000);
 
-  const summary = await rebuild(db.store, db.dataSource, { logTable: true, batchSize: 1000 });
+  const summary = await rebuild(db.store, db.dataSource, { batchSize: 1000 });
   expect(summary.position).toBe(head);
   const rebuilt = await readModels();
   expect(afterCrashes.currentStatus).toEqual(rebuilt.currentStatus);

@@ -9,13 +9,15 @@ import { LocalSigningKey } from '../../src/auth/local-signing-key';
 import { TokenVerifier } from '../../src/auth/token-verifier';
 import { loadConfiguration } from '../../src/config/configuration';
 import { migrate } from '../../src/database/data-source';
-import { createTestDatabase } from './database';
+import { createTestDatabase, eventLogApart } from './database';
 
 export interface TestApp {
   app: INestApplication;
   /** Real HTTP against the listening server. */
   http: () => ReturnType<typeof request>;
   databaseUrl: string;
+  /** The event log's database: databaseUrl itself, or one of its own when the suite runs with the log apart. */
+  eventLogUrl: string;
   token(role: Role, org?: string, sub?: string): Promise<string>;
   /** Stops the application and starts it again on the same database and keys, as a restart of `npm start` does. */
   restart(): Promise<void>;
@@ -29,13 +31,14 @@ export interface TestApp {
 /** The whole application on its own fresh database, listening on a random port, as `npm start` builds it. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  await migrate(database.url);
+  const eventLog = eventLogApart() ? await createTestDatabase() : database;
+  await migrate(database.url, eventLog.url);
   const keys = await mkdtemp(join(tmpdir(), 'journey-ledger-keys-'));
   const key = await LocalSigningKey.loadOrCreate(keys);
   // Keys the app makes on first use (checkpoint signing, key encryption) go to the test's own folder, not ./.data.
   const config = loadConfiguration({ LOG_LEVEL: 'error', JOURNEY_DATA_DIR: keys, ...env });
   const listen = async () => {
-    const app = await createApp({ config, databaseUrl: database.url, tokenVerifier: TokenVerifier.forLocalKey(key.publicKey) });
+    const app = await createApp({ config, databaseUrl: database.url, eventLogUrl: eventLog.url, tokenVerifier: TokenVerifier.forLocalKey(key.publicKey) });
     await app.listen(0, '127.0.0.1');
     return app;
   };
@@ -44,6 +47,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     app,
     http: () => request(app.getHttpServer()),
     databaseUrl: database.url,
+    eventLogUrl: eventLog.url,
     token: (role, org = 'org-a', sub = `user-${role}`) => key.mint({ sub, org, roles: [role] }),
     async restart() {
       await app.close();
@@ -55,6 +59,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async close() {
       await app.close();
       await database.drop();
+      if (eventLog !== database) await eventLog.drop();
       await rm(keys, { recursive: true, force: true });
     },
   };

@@ -40,3 +40,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * JOURNEY_TEST_EVENT_LOG=apart runs the suite with each app's event log in a database of its own, as
+ * EVENT_STORE_URL lays it out: whatever reads or writes events around the event-store port then finds no table.
+ */
+export function eventLogApart(): boolean {
+  return process.env.JOURNEY_TEST_EVENT_LOG === 'apart';
+}
