@@ -24,7 +24,13 @@ describe('the README\u2019s "Try it" block', () => {
     // -e and pipefail: a failing command fails the block; the block's curl -f fails on any error answer.
     const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', tryItBlock()], {
       cwd: REPO,
-      env: { ...process.env, URL: `http://127.0.0.1:${address.port}`, JOURNEY_DATA_DIR: t.dataDir, DATABASE_URL: t.databaseUrl },
+      env: {
+        ...process.env,
+        URL: `http://127.0.0.1:${address.port}`,
+        JOURNEY_DATA_DIR: t.dataDir,
+        DATABASE_URL: t.databaseUrl,
+        EVENT_STORE_URL: t.eventLogUrl,
+      },
       timeout: 120_000,
     });
     const [events, status] = stdout

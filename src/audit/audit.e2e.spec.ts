@@ -279,7 +279,7 @@ describe('tampering behind the store is found by the verifier, through the real 
 
   beforeAll(async () => {
     app = await startAuditApp();
-    pool = new Pool({ connectionString: app.t.databaseUrl, max: 2 });
+    pool = new Pool({ connectionString: app.t.eventLogUrl, max: 2 }); // the tampering is with the event log
     files = await mkdtemp(join(tmpdir(), 'journey-ledger-audit-'));
     await appendSteps(app.store, size);
     expect((await app.sign()).status).toBe(200);

@@ -3,21 +3,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliProgram } from '../cli/main';
-import { migrate } from '../database/data-source';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database';
+import { createTestDatabases, type TestDatabases } from '../../test/support/database';
 import { KVINNOFORUM_COHORT, kvinnoforumLines } from '../../test/support/kvinnoforum';
 
 /** The CLI alone: nothing but the database, no server following the log; the command catches up what it needs. */
 describe('npm run cli -- cohort', () => {
-  let database: TestDatabase;
+  let database: TestDatabases;
   let folder: string;
   const saved = { ...process.env };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await migrate(database.url);
+    database = await createTestDatabases();
     folder = await mkdtemp(join(tmpdir(), 'journey-ledger-cohort-'));
-    Object.assign(process.env, { DATABASE_URL: database.url, JOURNEY_DATA_DIR: folder, LOG_LEVEL: 'error' });
+    Object.assign(process.env, { ...database.env, JOURNEY_DATA_DIR: folder, LOG_LEVEL: 'error' });
     writeFileSync(join(folder, 'journeys.ndjson'), `${kvinnoforumLines('org-a').join('\n')}\n`);
     await cli('import', join(folder, 'journeys.ndjson'));
     writeFileSync(

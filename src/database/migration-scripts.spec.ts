@@ -6,7 +6,10 @@ import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 
 const REPO = join(__dirname, '..', '..');
-const MIGRATIONS = readdirSync(join(__dirname, 'migrations')).filter((file) => /^\d+-\w+\.ts$/.test(file)).length;
+// The read models' migrations and, the event log living in the same database here, the event log's.
+const MIGRATIONS = ['migrations', join('migrations', 'event-log')]
+  .map((folder) => readdirSync(join(__dirname, folder)).filter((file) => /^\d+-\w+\.ts$/.test(file)).length)
+  .reduce((sum, count) => sum + count);
 
 /** `npm run migration:*`, as an operator runs them, on a database of their own. */
 describe('TypeORM migration scripts', () => {

@@ -10,6 +10,7 @@ import { PersonKeys } from '../personal-data/person-keys';
 describe('erasure (crypto-shredding)', () => {
   let t: TestApp;
   let pool: Pool;
+  let eventLog: Pool;
   let dataDir: string;
   let caseworker: string;
   let admin: string;
@@ -19,11 +20,13 @@ describe('erasure (crypto-shredding)', () => {
     const checkpointKey = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     t = await startTestApp({ JOURNEY_DATA_DIR: dataDir, JOURNEY_CHECKPOINT_KEY: checkpointKey });
     pool = new Pool({ connectionString: t.databaseUrl, max: 2 });
+    eventLog = new Pool({ connectionString: t.eventLogUrl, max: 2 });
     caseworker = await t.token('caseworker', 'org-a');
     admin = await t.token('admin', 'org-a');
   });
   afterAll(async () => {
     await pool.end();
+    await eventLog.end();
     await t.close();
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -33,7 +36,7 @@ describe('erasure (crypto-shredding)', () => {
   const keyRows = async (personId: string) =>
     (await pool.query('SELECT 1 FROM person_data_keys WHERE person_id = $1 AND wrapped_key IS NOT NULL', [personId])).rowCount;
   const canonicalOf = async (personId: string, type: string) =>
-    (await pool.query(`SELECT canonical FROM events WHERE stream_id = $1 AND type = $2`, [`journey-${personId}`, type])).rows.map(
+    (await eventLog.query(`SELECT canonical FROM events WHERE stream_id = $1 AND type = $2`, [`journey-${personId}`, type])).rows.map(
       (row: { canonical: Buffer }) => row.canonical.toString('hex'),
     );
 
@@ -112,6 +115,6 @@ describe('erasure (crypto-shredding)', () => {
     ).toBeLessThan(300);
     const report = await runVerify({ online: await t.app.getUrl(), token: await t.token('ledger_auditor', 'org-audit'), checkpoint: [] });
     expect(report).toMatchObject({ ok: true, index: null });
-    expect(report.events).toBe(Number((await pool.query('SELECT count(*) FROM events')).rows[0].count));
+    expect(report.events).toBe(Number((await eventLog.query('SELECT count(*) FROM events')).rows[0].count));
   });
 });

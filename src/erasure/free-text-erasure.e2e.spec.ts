@@ -14,6 +14,7 @@ const EXPORT_ROLE = 'ledger_auditor' as const;
 describe('erasure leaves no free text readable', () => {
   let t: TestApp;
   let pool: Pool;
+  let eventLog: Pool | undefined;
   let dir: string;
   let logFile: string;
   const NAME = 'Ion Cebotari';
@@ -25,9 +26,12 @@ describe('erasure leaves no free text readable', () => {
     logFile = join(dir, 'server.log');
     t = await startTestApp({ JOURNEY_DATA_DIR: dir, JOURNEY_LOG_FILE: logFile, LOG_LEVEL: 'trace' });
     pool = new Pool({ connectionString: t.databaseUrl, max: 2 });
+    // The event log in a database of its own (the suite's run with the log apart) is searched too.
+    eventLog = t.eventLogUrl === t.databaseUrl ? undefined : new Pool({ connectionString: t.eventLogUrl, max: 2 });
   });
   afterAll(async () => {
     await pool.end();
+    await eventLog?.end();
     await t.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -63,14 +67,15 @@ describe('erasure leaves no free text readable', () => {
       .map((line) => Buffer.from(JSON.parse(line).canonical, 'base64').toString('utf8'))
       .join('\n');
   };
-  /** Every row of every table of the database, as text (bytea as hex, so the UTF-8 bytes of the text are searched too). */
+  /** Every row of every table of the databases (read models, event log), as text (bytea as hex, so the UTF-8 bytes of the text are searched too). */
   const wholeDatabase = async () => {
-    const { rows: tables } = await pool.query<{ name: string }>(
-      `SELECT quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
-    );
-    const dumps = await Promise.all(
-      tables.map(async ({ name }) => (await pool.query(`SELECT t::text AS row FROM ${name} t`)).rows.map((r) => r.row).join('\n')),
-    );
+    const dumps: string[] = [];
+    for (const database of [pool, ...(eventLog ? [eventLog] : [])]) {
+      const { rows: tables } = await database.query<{ name: string }>(
+        `SELECT quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+      );
+      for (const { name } of tables) dumps.push((await database.query(`SELECT t::text AS row FROM ${name} t`)).rows.map((r) => r.row).join('\n'));
+    }
     return dumps.join('\n');
   };
   const hex = (text: string) => Buffer.from(text, 'utf8').toString('hex');

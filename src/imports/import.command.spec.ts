@@ -1,26 +1,23 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'pg';
 import { cliProgram } from '../cli/main';
-import { migrate } from '../database/data-source';
 import { PostgresEventStore } from '../event-store/postgres-event-store';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database';
+import { createTestDatabases, type TestDatabases } from '../../test/support/database';
 import { generateJourneyLines } from '../../test/support/generate';
 
 /** `npm run cli -- import FILE [--dry-run]`, run in-process through the real CLI program against DATABASE_URL. */
 describe('cli import', () => {
-  let database: TestDatabase;
+  let database: TestDatabases;
   let folder: string;
   let output: string[];
   let errors: string[];
-  const saved = { url: process.env.DATABASE_URL, log: console.log, error: console.error };
+  const saved = { env: { ...process.env }, log: console.log, error: console.error };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await migrate(database.url);
+    database = await createTestDatabases();
     folder = await mkdtemp(join(tmpdir(), 'journey-ledger-cli-'));
-    process.env.DATABASE_URL = database.url;
+    Object.assign(process.env, database.env);
   });
   beforeEach(() => {
     output = [];
@@ -35,16 +32,16 @@ describe('cli import', () => {
     process.exitCode = undefined;
   });
   afterAll(async () => {
-    process.env.DATABASE_URL = saved.url;
+    process.env = saved.env;
     await rm(folder, { recursive: true, force: true });
     await database.drop();
   });
 
   const run = (...args: string[]) => cliProgram().parseAsync(['node', 'cli', 'import', ...args]);
   const head = async () => {
-    const pool = new Pool({ connectionString: database.url, max: 1 });
-    const position = await new PostgresEventStore(pool).headPosition();
-    await pool.end();
+    const store = new PostgresEventStore(database.eventLogUrl, { poolSize: 1 });
+    const position = await store.headPosition();
+    await store.close();
     return position;
   };
 

@@ -7,6 +7,7 @@ import { startTestApp, type TestApp } from '../../test/support/app';
 describe('personal data over HTTP', () => {
   let t: TestApp;
   let pool: Pool;
+  let eventLog: Pool;
   let dataDir: string;
   let orgA: string;
   let orgB: string;
@@ -15,11 +16,13 @@ describe('personal data over HTTP', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'journey-personal-data-'));
     t = await startTestApp({ JOURNEY_DATA_DIR: dataDir });
     pool = new Pool({ connectionString: t.databaseUrl, max: 2 });
+    eventLog = new Pool({ connectionString: t.eventLogUrl, max: 2 });
     orgA = await t.token('caseworker', 'org-a', 'cw-a');
     orgB = await t.token('caseworker', 'org-b', 'cw-b');
   });
   afterAll(async () => {
     await pool.end();
+    await eventLog.end();
     await t.close();
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -59,7 +62,9 @@ describe('personal data over HTTP', () => {
     expect(read.body).toEqual({ status: 'recorded', recordedAt: expect.any(String), ...person });
 
     // What the log stores and hashes: the canonical bytes of each event, data and metadata included.
-    const { rows } = await pool.query(`SELECT type, convert_from(canonical, 'UTF8') AS canonical FROM events WHERE stream_id = $1`, [`journey-${personId}`]);
+    const { rows } = await eventLog.query(`SELECT type, convert_from(canonical, 'UTF8') AS canonical FROM events WHERE stream_id = $1`, [
+      `journey-${personId}`,
+    ]);
     const recorded = rows.find((row) => row.type === 'PersonalDataRecorded');
     expect(Object.keys(JSON.parse(recorded.canonical).data.fields).sort()).toEqual(Object.keys(person).sort());
     for (const row of rows) for (const value of Object.values(person)) expect(row.canonical).not.toContain(value);

@@ -476,6 +476,24 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('readCanonicalLog', () => {
+      test('reads the events with after < position <= upTo as the exact bytes their hash is over, and ends', async () => {
+        const stream = streamId();
+        const start = await store.headPosition();
+        await store.append(stream, [fact('Noted', { text: 'Ñandú — 東京 🚀' }), fact(), fact(), fact('Noted', { n: 2 })], 'no_stream');
+        const stored = await collect(store.readStream(stream));
+        const everything = await collect(store.readCanonicalLog({ after: start }));
+        expect(everything.map((event) => event.position)).toEqual(stored.map((event) => event.position));
+        everything.forEach((event, index) => {
+          expect(event.canonical.equals(canonicalBytes(stored[index] as RecordedEvent))).toBe(true);
+          expect(event.eventHash).toBe(stored[index]?.eventHash);
+        });
+        const middle = await collect(store.readCanonicalLog({ after: stored[0]!.position, upTo: stored[2]!.position }));
+        expect(middle.map((event) => event.position)).toEqual([stored[1]!.position, stored[2]!.position]);
+        expect(await collect(store.readCanonicalLog({ after: stored[3]!.position }))).toEqual([]);
+      });
+    });
+
     test('concurrent writers: a live subscriber sees every committed event exactly once, in position order', async () => {
       const WRITERS = 8;
       const APPENDS_PER_WRITER = 300;

@@ -171,3 +171,52 @@ describe('PostgresEventStore beyond the port', () => {
     }
   });
 });
+
+describe('PostgresEventStore snapshot of the log (openStreamsSnapshot)', () => {
+  let database: TestDatabase;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await migrate(database.url);
+    // A store given a URL makes its own pool, and ends it on close.
+    store = new PostgresEventStore(database.url, { poolSize: 3 });
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  test('hands over the log as of one moment, stream by stream in revision order, unmoved by later appends', async () => {
+    const [a, b] = [streamId(), streamId()];
+    await store.append(a, [fact('Noted', { text: 'ü' }), fact()], 'no_stream');
+    await store.append(b, [fact()], 'no_stream');
+    await store.append(a, [fact()], 1);
+    const snapshot = await store.openStreamsSnapshot();
+    try {
+      await store.append(b, [fact()], 0);
+      const streams = [];
+      for await (const batch of snapshot.streams) streams.push(...batch);
+      expect(snapshot.head).toBe(4);
+      const stored = await store.readStreams([a, b]);
+      const expected = [a, b].sort().map((stream) => stored.get(stream)!.filter((event) => event.position <= 4));
+      expect(streams.map((events) => events.map((event) => [event.streamId, event.streamRevision, event.position]))).toEqual(
+        expected.map((events) => events.map((event) => [event.streamId, event.streamRevision, event.position])),
+      );
+      expect(streams.flat().map((event) => event.data)).toEqual(expected.flat().map((event) => event.data));
+    } finally {
+      await snapshot.close();
+    }
+  });
+
+  test('a snapshot left half-read and closed gives its connection up (three in the pool, four snapshots), and the store goes on', async () => {
+    await Promise.all(Array.from({ length: 30 }, () => store.append(streamId(), [fact(), fact()], 'no_stream')));
+    for (let round = 0; round < 4; round++) {
+      const snapshot = await store.openStreamsSnapshot();
+      for await (const streams of snapshot.streams) if (streams.length > 0) break;
+      await snapshot.close();
+    }
+    expect(await store.headPosition()).toBeGreaterThan(60);
+  });
+});

@@ -4,11 +4,11 @@ require('../support/register-typescript');
 
 const { Command } = require('commander');
 const { registerProjectionCommands } = require('../../src/projections/projections.cli');
-const { postgresProjectionDependencies } = require('../../src/projections/postgres-dependencies');
+const { openProjectionDependencies } = require('../../src/projections/projection-dependencies');
 
 const [databaseUrl, batchSize] = process.argv.slice(2);
 const program = new Command();
-registerProjectionCommands(program, () => postgresProjectionDependencies(databaseUrl));
+registerProjectionCommands(program, () => openProjectionDependencies(databaseUrl, { eventLogUrl: databaseUrl, poolSize: 4 }));
 program.parseAsync(['node', 'cli', 'projections', 'run', '--batch-size', batchSize]).catch((error) => {
   console.error(error);
   process.exit(1);

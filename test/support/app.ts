@@ -8,8 +8,7 @@ import type { Role } from '../../src/auth/actor';
 import { LocalSigningKey } from '../../src/auth/local-signing-key';
 import { TokenVerifier } from '../../src/auth/token-verifier';
 import { loadConfiguration } from '../../src/config/configuration';
-import { migrate } from '../../src/database/data-source';
-import { createTestDatabase, eventLogApart } from './database';
+import { createTestDatabases } from './database';
 
 export interface TestApp {
   app: INestApplication;
@@ -30,15 +29,18 @@ export interface TestApp {
 
 /** The whole application on its own fresh database, listening on a random port, as `npm start` builds it. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
-  const eventLog = eventLogApart() ? await createTestDatabase() : database;
-  await migrate(database.url, eventLog.url);
+  const database = await createTestDatabases();
   const keys = await mkdtemp(join(tmpdir(), 'journey-ledger-keys-'));
   const key = await LocalSigningKey.loadOrCreate(keys);
   // Keys the app makes on first use (checkpoint signing, key encryption) go to the test's own folder, not ./.data.
   const config = loadConfiguration({ LOG_LEVEL: 'error', JOURNEY_DATA_DIR: keys, ...env });
   const listen = async () => {
-    const app = await createApp({ config, databaseUrl: database.url, eventLogUrl: eventLog.url, tokenVerifier: TokenVerifier.forLocalKey(key.publicKey) });
+    const app = await createApp({
+      config,
+      databaseUrl: database.url,
+      eventLogUrl: database.eventLogUrl,
+      tokenVerifier: TokenVerifier.forLocalKey(key.publicKey),
+    });
     await app.listen(0, '127.0.0.1');
     return app;
   };
@@ -47,7 +49,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     app,
     http: () => request(app.getHttpServer()),
     databaseUrl: database.url,
-    eventLogUrl: eventLog.url,
+    eventLogUrl: database.eventLogUrl,
     token: (role, org = 'org-a', sub = `user-${role}`) => key.mint({ sub, org, roles: [role] }),
     async restart() {
       await app.close();
@@ -59,7 +61,6 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async close() {
       await app.close();
       await database.drop();
-      if (eventLog !== database) await eventLog.drop();
       await rm(keys, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import { migrate } from '../../src/database/data-source';
 
 export interface TestDatabase {
   url: string;
@@ -47,4 +48,28 @@ export async function createTestDatabase(): Promise<TestDatabase> {
  */
 export function eventLogApart(): boolean {
   return process.env.JOURNEY_TEST_EVENT_LOG === 'apart';
+}
+
+/** A migrated read models' database and the event log's: one database, or two when the suite runs with the log apart. */
+export interface TestDatabases {
+  url: string;
+  eventLogUrl: string;
+  /** The settings that point the app or the CLI at them (DATABASE_URL, and EVENT_STORE_URL when apart). */
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabases(): Promise<TestDatabases> {
+  const readModels = await createTestDatabase();
+  const eventLog = eventLogApart() ? await createTestDatabase() : readModels;
+  await migrate(readModels.url, eventLog.url);
+  return {
+    url: readModels.url,
+    eventLogUrl: eventLog.url,
+    env: { DATABASE_URL: readModels.url, ...(eventLog !== readModels && { EVENT_STORE_URL: eventLog.url }) },
+    async drop() {
+      await readModels.drop();
+      if (eventLog !== readModels) await eventLog.drop();
+    },
+  };
 }
