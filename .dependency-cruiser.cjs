@@ -50,6 +50,14 @@ module.exports = {
       to: { path: '^(src|projections)/', pathNot: '^src/(database|config)/' },
     },
     {
+      name: 'adapters-chosen-in-one-place',
+      comment:
+        'Every caller holds the event-store port; only open-event-store.ts picks an adapter, so no command can write to one log while the app reads another (docs/decisions/event-store-port.md).',
+      severity: 'error',
+      from: { path: '^(src|projections)/', pathNot: '^src/event-store/(open-event-store|postgres-|eventstoredb-)' },
+      to: { path: '^src/event-store/(postgres|eventstoredb)-' },
+    },
+    {
       name: 'composition-root-imported-by-no-folder',
       comment: 'The files at the root of src/ (app, app.module, main, logging) put the folders together; no folder imports them.',
       severity: 'error',

@@ -69,6 +69,25 @@ describe('configuration', () => {
   });
 });
 
+describe('where the event log lives', () => {
+  const esdb = 'esdb://admin:s3cret@es.internal:2113?tls=false';
+  const apart = 'postgres://journey:s3cret@events.internal:5432/journey_events';
+
+  test('EventStoreDB, or one PostgreSQL database: settings that place the log twice stop the start, naming them', () => {
+    expect(refusal({ EVENTSTORE_CONNECTION_STRING: esdb, EVENT_STORE_URL: apart })).toContain(
+      'EVENT_STORE_URL and JOURNEY_EVENT_STORE_DATABASE must then stay unset',
+    );
+    expect(refusal({ EVENTSTORE_CONNECTION_STRING: esdb, JOURNEY_EVENT_STORE_DATABASE: 'journey_events' })).toContain('EVENTSTORE_CONNECTION_STRING keeps');
+    expect(refusal({ EVENT_STORE_URL: apart, JOURNEY_EVENT_STORE_DATABASE: 'journey_events' })).toContain('set one of them');
+    for (const printed of [refusal({ EVENTSTORE_CONNECTION_STRING: esdb, EVENT_STORE_URL: apart }), refusal({ EVENT_STORE_URL: 'mysql://x:s3cret@h/db' })]) {
+      expect(printed).not.toContain('s3cret');
+    }
+    expect(refusal({ JOURNEY_EVENT_STORE_DATABASE: 'events; DROP DATABASE x' })).toContain('JOURNEY_EVENT_STORE_DATABASE must be a PostgreSQL database name');
+    expect(loadConfiguration({ EVENT_STORE_URL: apart }).EVENT_STORE_URL).toBe(apart);
+    expect(loadConfiguration({ JOURNEY_EVENT_STORE_DATABASE: 'journey_events' }).JOURNEY_EVENT_STORE_DATABASE).toBe('journey_events');
+  });
+});
+
 describe('configuration of tokens and proxies', () => {
   const oidc = { JOURNEY_OIDC_ISSUER: 'https://id.example.org/realms/journeys', JOURNEY_OIDC_JWKS_URL: 'https://id.example.org/realms/journeys/certs' };
 

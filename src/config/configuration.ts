@@ -72,7 +72,10 @@ export class Configuration {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'EVENT_STORE_URL must be a postgres:// connection URL' })
   EVENT_STORE_URL?: string;
 
-  /** The same layout on the embedded PostgreSQL: the event log in this database of its own, made on first start. */
+  /**
+   * The same layout on one server: the event log in this database of its own beside the read models' (on the
+   * embedded PostgreSQL, or DATABASE_URL's server), made on first start.
+   */
   @IsOptional()
   @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'JOURNEY_EVENT_STORE_DATABASE must be a PostgreSQL database name (a-z, 0-9, _)' })
   JOURNEY_EVENT_STORE_DATABASE?: string;
@@ -264,9 +267,6 @@ function* eventStoreProblems(config: Configuration): Generator<string> {
   }
   if (config.EVENT_STORE_URL && config.JOURNEY_EVENT_STORE_DATABASE) {
     yield 'EVENT_STORE_URL and JOURNEY_EVENT_STORE_DATABASE both place the event log: set one of them';
-  }
-  if (config.JOURNEY_EVENT_STORE_DATABASE && config.DATABASE_URL) {
-    yield 'JOURNEY_EVENT_STORE_DATABASE is for the embedded PostgreSQL: with DATABASE_URL, give the event log its own EVENT_STORE_URL';
   }
 }
 

@@ -20,12 +20,16 @@ export function createDataSource(url: string, options: { eventLog?: boolean; rea
   });
 }
 
+/** Brings the schema up to date where one database holds everything (the default layout); safe on every start. */
+export function migrate(url: string): Promise<void> {
+  return runMigrations(createDataSource(url, { eventLog: true }));
+}
+
 /**
- * Brings the schema up to date; safe to call on every start. `eventLogUrl` is the PostgreSQL event log's database:
- * the same as `url` by default, undefined when the events are kept elsewhere (EventStoreDB).
+ * The same where the event log is not in the read models' database: in one of its own (`eventLogUrl`), or in
+ * EventStoreDB (undefined), where there is nothing to migrate.
  */
-export async function migrate(url: string, eventLogUrl: string | undefined = url): Promise<void> {
-  if (eventLogUrl === url) return runMigrations(createDataSource(url, { eventLog: true }));
+export async function migrateApart(url: string, eventLogUrl: string | undefined): Promise<void> {
   if (eventLogUrl !== undefined) await runMigrations(createDataSource(eventLogUrl, { eventLog: true, readModels: false }));
   await runMigrations(createDataSource(url));
 }

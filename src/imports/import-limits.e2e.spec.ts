@@ -4,7 +4,6 @@ import { Readable } from 'node:stream';
 import { GCProfiler, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
-import { Pool } from 'pg';
 import { PostgresEventStore } from '../event-store/postgres-event-store';
 import { startTestApp, type TestApp } from '../../test/support/app';
 import { generateJourneyLines } from '../../test/support/generate';
@@ -85,18 +84,15 @@ async function liveHeapGrowthDuring<T>(work: () => Promise<T>): Promise<{ result
 describe('a bounded import (POST /imports)', () => {
   let t: TestApp;
   let manager: string;
-  let pool: Pool;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
     t = await startTestApp({ JOURNEY_IMPORT_LIMIT: '64mb' });
     manager = await t.token('programme_manager', 'org-a');
-    pool = new Pool({ connectionString: t.databaseUrl, max: 1 });
-    store = new PostgresEventStore(pool);
+    store = new PostgresEventStore(t.eventLogUrl, { poolSize: 1 });
   });
   afterAll(async () => {
     await store.close();
-    await pool.end();
     await t.close();
   });
 
@@ -153,18 +149,15 @@ describe('a bounded import (POST /imports)', () => {
 describe('the import limit (JOURNEY_IMPORT_LIMIT)', () => {
   let t: TestApp;
   let manager: string;
-  let pool: Pool;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
     t = await startTestApp({ JOURNEY_IMPORT_LIMIT: '1mb' });
     manager = await t.token('programme_manager', 'org-a');
-    pool = new Pool({ connectionString: t.databaseUrl, max: 1 });
-    store = new PostgresEventStore(pool);
+    store = new PostgresEventStore(t.eventLogUrl, { poolSize: 1 });
   });
   afterAll(async () => {
     await store.close();
-    await pool.end();
     await t.close();
   });
 

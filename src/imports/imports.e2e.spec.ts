@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
 import { PostgresEventStore } from '../event-store/postgres-event-store';
 import { startTestApp, type TestApp } from '../../test/support/app';
 import { generateJourneyLines, journeyOf } from '../../test/support/generate';
@@ -7,18 +6,15 @@ import { generateJourneyLines, journeyOf } from '../../test/support/generate';
 describe('bulk import (POST /imports)', () => {
   let t: TestApp;
   let manager: string;
-  let pool: Pool;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
     t = await startTestApp({ JOURNEY_IMPORT_LIMIT: '50mb' });
     manager = await t.token('programme_manager', 'org-a');
-    pool = new Pool({ connectionString: t.databaseUrl, max: 2 });
-    store = new PostgresEventStore(pool);
+    store = new PostgresEventStore(t.eventLogUrl, { poolSize: 2 });
   });
   afterAll(async () => {
     await store.close();
-    await pool.end();
     await t.close();
   });
 

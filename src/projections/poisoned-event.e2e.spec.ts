@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
 import { PostgresEventStore } from '../event-store/postgres-event-store';
 import { startTestApp, type TestApp } from '../../test/support/app';
 
@@ -9,19 +8,16 @@ import { startTestApp, type TestApp } from '../../test/support/app';
  */
 describe('an event a read model cannot apply stops nobody else', () => {
   let t: TestApp;
-  let pool: Pool;
   let store: PostgresEventStore;
   let caseworker: string;
 
   beforeAll(async () => {
     t = await startTestApp();
-    pool = new Pool({ connectionString: t.databaseUrl, max: 2 });
-    store = new PostgresEventStore(pool);
+    store = new PostgresEventStore(t.eventLogUrl, { poolSize: 2 });
     caseworker = await t.token('caseworker');
   });
   afterAll(async () => {
     await store.close();
-    await pool.end();
     await t.close();
   });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { migrate } from '../../src/database/data-source';
+import { migrate, migrateApart } from '../../src/database/data-source';
 
 export interface TestDatabase {
   url: string;
@@ -62,7 +62,7 @@ export interface TestDatabases {
 export async function createTestDatabases(): Promise<TestDatabases> {
   const readModels = await createTestDatabase();
   const eventLog = eventLogApart() ? await createTestDatabase() : readModels;
-  await migrate(readModels.url, eventLog.url);
+  await (eventLog === readModels ? migrate(readModels.url) : migrateApart(readModels.url, eventLog.url));
   return {
     url: readModels.url,
     eventLogUrl: eventLog.url,
