@@ -1,7 +1,10 @@
 import Ajv2019 from 'ajv/dist/2019';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { CORE_SCHEMA, load, mergeTag } from 'js-yaml';
+import { loadConfiguration } from '../../src/config/configuration';
 
 /**
  * docker-compose.yml, checked without a Docker engine: against the Compose Specification's own JSON schema (as
@@ -39,7 +42,8 @@ const FORMATS = {
 };
 
 function specificationValidator() {
-  const ajv = new Ajv2019({ allErrors: true });
+  // The schema gives some values several types (a string, a number or null), as JSON Schema allows.
+  const ajv = new Ajv2019({ allErrors: true, allowUnionTypes: true });
   // The specification's schema still carries draft-04's `id` beside its 2019-09 `$schema`: ajv refuses that keyword
   // by default, so it is taken as the annotation it is.
   ajv.removeKeyword('id');
@@ -179,6 +183,18 @@ describe('docker-compose.yml', () => {
     expect(app.volumes).toContain('eventstore-ca:/certs/ca:ro');
     expect(app.volumes?.some((volume) => volume.startsWith('eventstore-certs:'))).toBe(false);
     for (const node of ['node1', 'node2', 'node3']) expect(app.depends_on?.[node]).toEqual({ condition: 'service_healthy' });
+  });
+
+  test("the app's start accepts that connection string (the client's own parser), once the password is given", () => {
+    // The client reads the CA file while parsing: here it is one made for the test, where the volume would be.
+    const caFile = join(mkdtempSync(join(tmpdir(), 'journey-ca-')), 'ca.crt');
+    writeFileSync(caFile, 'not read beyond its existence here');
+    const given = (services['app-cluster'].environment?.EVENTSTORE_CONNECTION_STRING ?? '')
+      .replace(/\$\{EVENTSTORE_ADMIN_PASSWORD:\?[^}]*\}/, 'Letters0And0Digits')
+      .replace('tlsCAFile=/certs/ca/ca.crt', `tlsCAFile=${caFile}`);
+    expect(given).not.toContain('$');
+    expect(loadConfiguration({ EVENTSTORE_CONNECTION_STRING: given }).EVENTSTORE_CONNECTION_STRING).toBe(given);
+    expect(() => loadConfiguration({ EVENTSTORE_CONNECTION_STRING: given.replace(caFile, '/nowhere/ca.crt') })).toThrow(/EVENTSTORE_CONNECTION_STRING/);
   });
 
   test('holds no secret: each one is required from the environment at start (${NAME:?...})', () => {
