@@ -1,15 +1,17 @@
+import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import createClient from 'openapi-fetch';
 import ts from 'typescript';
 import { startTestApp, type TestApp } from '../../test/support/app';
 
-// openapi-typescript loads packages that are ES modules, which Jest's own CommonJS loader cannot read; Node's can.
-const nodeRequire = process.getBuiltinModule('node:module').createRequire(__filename);
-type OpenapiTypescript = typeof import('openapi-typescript');
-const { default: openapiTS, astToString } = nodeRequire('openapi-typescript') as { default: OpenapiTypescript; astToString: OpenapiTypescript['astToString'] };
+// openapi-typescript runs as its command line, in Node: it loads packages that are ES modules only, which Jest's own
+// loader cannot read on Node 20.
+const execFileAsync = promisify(execFile);
+const OPENAPI_TYPESCRIPT = join(dirname(require.resolve('openapi-typescript/package.json')), 'bin', 'cli.js');
 
 /**
  * A client as a team would write it against the generated types: it compiles only if the document describes the
@@ -97,7 +99,8 @@ describe('a client generated from /docs/openapi.json by openapi-typescript, thro
     const answer = await fetch(`${baseUrl}/docs/openapi.json`);
     expect(answer.status).toBe(200);
     folder = await mkdtemp(join(tmpdir(), 'journey-ledger-client-'));
-    await writeFile(join(folder, 'schema.d.ts'), astToString(await openapiTS((await answer.json()) as Parameters<OpenapiTypescript>[0])));
+    await writeFile(join(folder, 'openapi.json'), await answer.text());
+    await execFileAsync(process.execPath, [OPENAPI_TYPESCRIPT, join(folder, 'openapi.json'), '--output', join(folder, 'schema.d.ts')]);
     await writeFile(join(folder, 'client.ts'), CLIENT);
   });
   afterAll(async () => {

@@ -1,8 +1,11 @@
-import { rm } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 
+/** Closing the channel to the embedded server's process stops the server and removes its folder (see embedded-test-server.ts). */
 export default async function globalTeardown(): Promise<void> {
-  const server = (globalThis as { embeddedTestServer?: { stop(): Promise<void>; folder: string } }).embeddedTestServer;
+  const server = (globalThis as { embeddedTestServer?: ChildProcess }).embeddedTestServer;
   if (!server) return;
-  await server.stop();
-  await rm(server.folder, { recursive: true, force: true });
+  const exited = once(server, 'exit');
+  server.disconnect();
+  await exited;
 }
