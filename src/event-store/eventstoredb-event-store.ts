@@ -1,24 +1,25 @@
 import {
   BACKWARDS,
   END,
-  EventStoreDBClient,
   FORWARDS,
   NO_STREAM,
   START,
   StreamNotFoundError,
   WrongExpectedVersionError,
+  commitPosition,
+  connectToEventStoreDb,
   eventTypeFilter,
   excludeSystemEvents,
   jsonEvent,
+  logPosition,
   streamNameFilter,
   type AllStreamResolvedEvent,
-  type AppendResult as ClientAppendResult,
+  type ClientAppendResult,
+  type ClientRecordedEvent,
+  type EventStoreDbClient,
   type Filter,
-  type Position,
-  type ReadPosition,
-  type RecordedEvent as ClientRecordedEvent,
   type StreamingRead,
-} from '@eventstore/db-client';
+} from './eventstoredb-client';
 import { NEW_STREAM_HEAD, canonicalBytes, sealEvents, type SealedEvent, type StreamHead } from '../integrity/canonical';
 import { checkAppends } from './append-checks';
 import {
@@ -40,7 +41,8 @@ import {
   type StreamAppend,
   type Subscription,
 } from './event-store';
-import { EventStoreDbSubscription } from './eventstoredb-subscription';
+import { DEFAULT_RETRIES, resumed, retried, type Retries } from './eventstoredb-retry';
+import { EventStoreDbSubscription, type FollowOptions } from './eventstoredb-subscription';
 import { priorAppend, unmetExpectation } from './expected-revision';
 
 /** An event's EventStoreDB metadata: the port's metadata and the envelope fields the hash chain covers. */
@@ -76,20 +78,29 @@ interface StoredMetadata extends EventMetadata {
  * - appendMany appends stream after stream, each append atomic, and stops at the first failure: the streams
  *   before it stay written (EventStoreDB has no transaction across streams). Calling it again with the same
  *   appends completes it once the failure is gone, since each stream's part already written is then a retry.
- * - readAll filters on the client (the v6 client's readAll takes no filter): it reads $all from the position.
- *   subscribeToAll filters on the server by stream prefix (else by event types) and again on the client. Neither
- *   returns system events (streams or types starting with `$`).
+ * - A filtered readAll is filtered by the server: the v6 client's readAll takes no filter, so it is a catch-up
+ *   subscription with the filter, ended at the log's last position as it was when the read began (once the server
+ *   sends an event or a checkpoint past it, or says it has caught up). An unfiltered readAll reads $all. The server
+ *   narrows by one criterion (stream prefix, else event-type prefixes); the exact filter is applied again here.
+ *   No read returns system events (streams or types starting with `$`).
+ * - Transient failures (eventstoredb-retry.ts: the node unreachable or restarting, a leader change, a timeout) are
+ *   retried: a read resumes after the last item it delivered, an append is made again from its reads, which see
+ *   whether the first try landed (then it is a retry, answered as such), and a subscription reconnects after the
+ *   last position it delivered, for as long as it is open. Other errors reach the caller.
  */
 export class EventStoreDbEventStore implements EventStore {
-  private readonly client: EventStoreDBClient;
+  private readonly client: EventStoreDbClient;
   /** The store made the client from a connection string, so close() disposes it. */
   private readonly ownsClient: boolean;
   private readonly subscriptions = new Set<Subscription<unknown>>();
 
   /** Takes a client (its owner disposes it) or a connection string such as `esdb://localhost:2113?tls=false`. */
-  constructor(connection: EventStoreDBClient | string) {
+  constructor(
+    connection: EventStoreDbClient | string,
+    private readonly retries: Retries = DEFAULT_RETRIES,
+  ) {
     this.ownsClient = typeof connection === 'string';
-    this.client = typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
+    this.client = typeof connection === 'string' ? connectToEventStoreDb(connection) : connection;
   }
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -107,13 +118,27 @@ export class EventStoreDbEventStore implements EventStore {
     return results;
   }
 
-  async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+  /** Resumed after the last event read when the connection fails (eventstoredb-retry.ts). */
+  readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
     const forwards = (options.direction ?? 'forwards') === 'forwards';
-    if (options.maxCount !== undefined && options.maxCount <= 0) return;
+    return resumed((last, delivered) => {
+      const maxCount = options.maxCount === undefined ? undefined : options.maxCount - delivered;
+      const fromRevision = last ? last.streamRevision + (forwards ? 1 : -1) : options.fromRevision;
+      return this.readStreamOnce(streamId, forwards, fromRevision, maxCount);
+    }, this.retries.calls);
+  }
+
+  private async *readStreamOnce(
+    streamId: string,
+    forwards: boolean,
+    fromRevision: number | undefined,
+    maxCount: number | undefined,
+  ): AsyncIterable<RecordedEvent> {
+    if ((maxCount !== undefined && maxCount <= 0) || (fromRevision !== undefined && fromRevision < 0)) return;
     const read = this.client.readStream(streamId, {
       direction: forwards ? FORWARDS : BACKWARDS,
-      fromRevision: options.fromRevision === undefined ? (forwards ? START : END) : BigInt(options.fromRevision),
-      ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+      fromRevision: fromRevision === undefined ? (forwards ? START : END) : BigInt(fromRevision),
+      ...(maxCount === undefined ? {} : { maxCount }),
     });
     for await (const { event } of itemsOf(read)) {
       if (event) yield recordedEvent(event);
@@ -125,13 +150,13 @@ export class EventStoreDbEventStore implements EventStore {
     return new Map(read.filter(([, events]) => events.length > 0));
   }
 
+  /** Filtered by the server when a filter is given (see the class comment); resumed after a dropped connection. */
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     const after = options.after ?? 0;
     let remaining = options.maxCount ?? Infinity;
     if (remaining <= 0) return;
-    for await (const resolved of itemsOf(this.client.readAll({ fromPosition: logPosition(after) }))) {
-      const event = kept(resolved, after, options.filter);
-      if (!event) continue;
+    const events = options.filter ? this.readFiltered(after, options.filter) : this.readLog(after);
+    for await (const event of events) {
       yield event;
       remaining -= 1;
       if (remaining === 0) return;
@@ -139,13 +164,14 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   subscribeToAll(options: ReadAllOptions = {}): AllSubscription {
-    const after = options.after ?? 0;
-    return this.follow(after, options.filter, (resolved) => kept(resolved, after, options.filter));
+    const { after = 0, filter } = options;
+    return this.follow({ after, retry: this.retries.subscriptions }, filter, (resolved) => kept(resolved, filter));
   }
 
+  /** Finite: reads $all up to `upTo` (else to its end as the read finds it), then stops. */
   async *readCanonicalLog(range: LogRange = {}): AsyncIterable<CanonicalEvent> {
     const upTo = range.upTo ?? Infinity;
-    for await (const event of this.readAll({ after: range.after })) {
+    for await (const event of this.readLog(range.after ?? 0)) {
       if (event.position > upTo) return;
       yield canonicalEvent(event);
     }
@@ -153,17 +179,49 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** EventStoreDB stores the envelope as JSON, not its canonical bytes: they are computed again here. */
   subscribeToCanonicalLog(options: CanonicalLogOptions = {}): Subscription<CanonicalEvent> {
-    const after = options.after ?? 0;
-    return this.follow(after, undefined, (resolved) => {
-      const event = kept(resolved, after, undefined);
+    return this.follow({ after: options.after ?? 0, retry: this.retries.subscriptions }, undefined, (resolved) => {
+      const event = kept(resolved, undefined);
       return event && canonicalEvent(event);
     });
   }
 
-  private follow<T>(after: number, filter: AllFilter | undefined, keep: (resolved: AllStreamResolvedEvent) => T | undefined): Subscription<T> {
-    const subscription = new EventStoreDbSubscription(
-      () => this.client.subscribeToAll({ fromPosition: logPosition(after), filter: serverFilter(filter) }),
+  /** $all after a position, unfiltered, system events left out; resumed after the last event read. */
+  private readLog(after: number): AsyncIterable<RecordedEvent> {
+    return resumed((last) => this.readLogOnce(last?.position ?? after), this.retries.calls);
+  }
+
+  private async *readLogOnce(after: number): AsyncIterable<RecordedEvent> {
+    for await (const resolved of itemsOf(this.client.readAll({ fromPosition: logPosition(after) }))) {
+      const event = resolved.event && commitPosition(resolved.event) > after ? kept(resolved, undefined) : undefined;
+      if (event) yield event;
+    }
+  }
+
+  /** The server's filter over $all up to its last position now: a catch-up subscription that ends there. */
+  private async *readFiltered(after: number, filter: AllFilter): AsyncIterable<RecordedEvent> {
+    const endAt = await this.lastPosition();
+    if (endAt <= after) return;
+    const read = this.follow({ after, endAt, retry: this.retries.calls }, filter, (resolved) => kept(resolved, filter));
+    try {
+      yield* read;
+    } finally {
+      await read.close();
+    }
+  }
+
+  private follow<T extends { position: number }>(
+    options: FollowOptions,
+    filter: AllFilter | undefined,
+    keep: (resolved: AllStreamResolvedEvent) => T | undefined,
+  ): Subscription<T> {
+    const subscription = new EventStoreDbSubscription<T>(
+      (after, checkpoint) =>
+        this.client.subscribeToAll({
+          fromPosition: logPosition(after),
+          filter: { ...serverFilter(filter), checkpointReached: (_, position) => checkpoint(position) },
+        }),
       keep,
+      options,
       (ended) => this.subscriptions.delete(ended),
     );
     this.subscriptions.add(subscription);
@@ -171,11 +229,23 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /** The commit position of the last event that is not a system event, read backwards from the end of $all. */
-  async headPosition(): Promise<number> {
-    for await (const { event } of itemsOf(this.client.readAll({ fromPosition: END, direction: BACKWARDS }))) {
-      if (event && !isSystem(event)) return commitPosition(event);
-    }
-    return 0;
+  headPosition(): Promise<number> {
+    return retried(async () => {
+      for await (const { event } of itemsOf(this.client.readAll({ fromPosition: END, direction: BACKWARDS }))) {
+        if (event && !isSystem(event)) return commitPosition(event);
+      }
+      return 0;
+    }, this.retries.calls);
+  }
+
+  /** The commit position of the last record in $all, system events included (0: an empty log). */
+  private lastPosition(): Promise<number> {
+    return retried(async () => {
+      for await (const { event } of itemsOf(this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 }))) {
+        if (event) return commitPosition(event);
+      }
+      return 0;
+    }, this.retries.calls);
   }
 
   /** Ends this store's subscriptions; disposes the client only if this store created it. */
@@ -184,8 +254,16 @@ export class EventStoreDbEventStore implements EventStore {
     if (this.ownsClient) await this.client.dispose();
   }
 
+  /**
+   * Made again after a transient failure: its first reads then show whether the failed try was stored (it is then
+   * a retry, answered as the first time) or not.
+   */
+  private appendChecked(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    return retried(() => this.appendOnce(streamId, events, expected), this.retries.calls);
+  }
+
   /** Read, seal, compare-and-swap; again when another writer moved the head in between. */
-  private async appendChecked(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  private async appendOnce(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     for (;;) {
       const place = await this.placeFor(streamId, events, expected);
       if ('prior' in place) return place.prior;
@@ -304,34 +382,20 @@ function headOf(event: RecordedEvent): StreamHead {
   return { revision: event.streamRevision, lastHash: event.eventHash };
 }
 
-/** The port's position: the commit position, a byte offset in the server's log (safe as a number up to 8 PiB). */
-function commitPosition({ id, position }: { id: string; position?: Position }): number {
-  if (!position) throw new Error(`Event ${id} came without a log position (EventStoreDB 22.10 or later is needed)`);
-  const commit = Number(position.commit);
-  if (!Number.isSafeInteger(commit)) throw new RangeError(`Event ${id}: commit position ${position.commit} is not a usable position`);
-  return commit;
-}
-
 function canonicalEvent(event: RecordedEvent): CanonicalEvent {
   return { position: event.position, canonical: canonicalBytes(event), eventHash: event.eventHash };
-}
-
-/** Reading from an event's position includes that event; callers skip it (the port's `after` is exclusive). */
-function logPosition(after: number): ReadPosition {
-  return after === 0 ? START : { commit: BigInt(after), prepare: BigInt(after) };
 }
 
 function isSystem(event: { streamId: string; type: string }): boolean {
   return event.streamId.startsWith('$') || event.type.startsWith('$');
 }
 
-/** The port's event when it is after `after`, not a system event, and passes the filter. */
-function kept(resolved: AllStreamResolvedEvent, after: number, filter: AllFilter | undefined): RecordedEvent | undefined {
+/** The port's event when it is not a system event and passes the filter. */
+function kept(resolved: AllStreamResolvedEvent, filter: AllFilter | undefined): RecordedEvent | undefined {
   const { event } = resolved;
   if (!event || isSystem(event)) return undefined;
   if (filter?.streamPrefix !== undefined && !event.streamId.startsWith(filter.streamPrefix)) return undefined;
   if (filter?.eventTypes !== undefined && !filter.eventTypes.includes(event.type)) return undefined;
-  if (commitPosition(event) <= after) return undefined;
   return recordedEvent(event);
 }
 
