@@ -34,8 +34,15 @@ export class FakeEventStoreDb {
   private readonly faults: Fault[] = [];
   private nextPosition: bigint;
 
-  constructor(options: { firstPosition?: bigint } = {}) {
+  private readonly caughtUpAs: 'message' | 'checkpoint';
+
+  /**
+   * `caughtUpAs`: how a subscription says it went live: a "caught up" message (servers from 23.10), or, as older
+   * servers did, only a filter checkpoint at that point.
+   */
+  constructor(options: { firstPosition?: bigint; caughtUpAs?: 'message' | 'checkpoint' } = {}) {
     this.nextPosition = options.firstPosition ?? 1_000n;
+    this.caughtUpAs = options.caughtUpAs ?? 'message';
   }
 
   /** A client over this server: stores opened on several clients share one log, as separate processes would. */
@@ -90,7 +97,7 @@ export class FakeEventStoreDb {
   private readStream(streamName: string, { direction, fromRevision = direction === BACKWARDS ? END : START, maxCount = Infinity }: ReadStreamOptions) {
     this.calls.push({ call: 'readStream', options: { streamName, direction, fromRevision, maxCount } });
     const stream = this.streams.get(streamName) ?? [];
-    if (stream.length === 0) return new FakeRead([], new StreamNotFoundError(undefined, streamName));
+    if (stream.length === 0) return this.faulty('readStream', [], new StreamNotFoundError(undefined, streamName));
     const ordered = direction === BACKWARDS ? [...stream].reverse() : stream;
     const from = fromRevision === START || fromRevision === END ? undefined : BigInt(fromRevision);
     const selected = ordered.filter((record) => from === undefined || (direction === BACKWARDS ? record.revision <= from : record.revision >= from));
@@ -114,7 +121,10 @@ export class FakeEventStoreDb {
     const subscription = new FakeSubscription(filter, fault, (ended) => this.live.delete(ended));
     // The server answers on its own time: the catch-up starts after the call returns.
     setImmediate(() => {
-      subscription.catchUp(this.log.filter((record) => record.position.commit > after));
+      subscription.catchUp(
+        this.log.filter((record) => record.position.commit > after),
+        this.caughtUpAs,
+      );
       if (!subscription.ended) this.live.add(subscription);
     });
     return subscription;
@@ -146,9 +156,10 @@ export class FakeEventStoreDb {
     return index < 0 ? undefined : this.faults.splice(index, 1)[0];
   }
 
-  private faulty(call: Call, records: StoredRecord[]): FakeRead {
+  /** A read of these records, cut off by the next fault injected for the call, else ended by `error` if given. */
+  private faulty(call: Call, records: StoredRecord[], error?: Error): FakeRead {
     const fault = this.takeFault(call);
-    return fault ? new FakeRead(records.slice(0, fault.afterItems), fault.error) : new FakeRead(records);
+    return fault ? new FakeRead(records.slice(0, fault.afterItems), fault.error) : new FakeRead(records, error);
   }
 }
 
@@ -259,9 +270,13 @@ class FakeSubscription extends Readable {
 
   override _read(): void {}
 
-  catchUp(records: StoredRecord[]): void {
+  catchUp(records: StoredRecord[], caughtUpAs: 'message' | 'checkpoint'): void {
+    if (this.fault?.afterItems === 0) return this.fail(this.fault.error);
     this.deliver(records);
-    if (!this.ended) this.emit('caughtUp');
+    const last = records.at(-1);
+    if (this.ended) return;
+    if (caughtUpAs === 'message') this.emit('caughtUp');
+    else if (last) void this.serverFilter?.checkpointReached?.(this as never, last.position);
   }
 
   deliver(records: StoredRecord[]): void {
