@@ -19,7 +19,7 @@ import {
  * shapes (reads and subscriptions are object-mode Readables, positions are bigints, errors are the client's own
  * classes), and the server's rules as its documentation states them: one $all log in commit order with positions
  * that have gaps, streams with revisions checked by expectedRevision, system events in $all, data and metadata
- * stored as JSON bytes, reads that include their start position, subscriptions that start after it, server-side
+ * stored as JSON (read back as parsed JSON, frozen: the adapter must not change what it reads), reads that include their start position, subscriptions that start after it, server-side
  * filters with checkpoints every 32 scanned events, a "caught up" message once a subscription goes live.
  *
  * Faults are injected per call: failNext() makes the next call of a kind fail (after some items, for reads and
@@ -98,10 +98,15 @@ export class FakeEventStoreDb {
     this.calls.push({ call: 'readStream', options: { streamName, direction, fromRevision, maxCount } });
     const stream = this.streams.get(streamName) ?? [];
     if (stream.length === 0) return this.faulty('readStream', [], new StreamNotFoundError(undefined, streamName));
-    const ordered = direction === BACKWARDS ? [...stream].reverse() : stream;
-    const from = fromRevision === START || fromRevision === END ? undefined : BigInt(fromRevision);
-    const selected = ordered.filter((record) => from === undefined || (direction === BACKWARDS ? record.revision <= from : record.revision >= from));
-    return this.faulty('readStream', selected.slice(0, Number(maxCount)));
+    // A stream's revisions are its indexes: 0, 1, 2...
+    const last = stream.length - 1;
+    const from = fromRevision === START ? 0 : fromRevision === END ? last : Number(fromRevision);
+    const count = Math.min(Number(maxCount), stream.length);
+    const selected =
+      direction === BACKWARDS
+        ? stream.slice(Math.max(0, Math.min(from, last) + 1 - count), Math.min(from, last) + 1).reverse()
+        : stream.slice(from, from + count);
+    return this.faulty('readStream', selected);
   }
 
   private readAll({ direction, fromPosition = direction === BACKWARDS ? END : START, maxCount = Infinity, ...rest }: ReadAllOptions) {
@@ -139,10 +144,21 @@ export class FakeEventStoreDb {
       // Positions are byte offsets in the server's log: every record moves it on by its size.
       this.nextPosition += BigInt(100 + data.length + metadata.length);
       revision += 1n;
-      return { streamId, id: event.id, type: event.type, revision, data, metadata, position: { commit, prepare: commit } };
+      // Parsed once, not on every read as the client does: the same values, at a fraction of the cost.
+      return {
+        streamId,
+        id: event.id,
+        type: event.type,
+        revision,
+        data: frozenJson(data),
+        metadata: frozenJson(metadata),
+        position: { commit, prepare: commit },
+      };
     });
     this.log.push(...stored);
-    this.streams.set(streamId, [...(this.streams.get(streamId) ?? []), ...stored]);
+    const stream = this.streams.get(streamId) ?? [];
+    stream.push(...stored);
+    this.streams.set(streamId, stream);
     for (const subscription of this.live) subscription.deliver(stored);
     return stored[stored.length - 1] as StoredRecord;
   }
@@ -196,9 +212,9 @@ interface StoredRecord {
   id: string;
   type: string;
   revision: bigint;
-  /** As the server keeps them: JSON bytes, parsed again by the client on every read. */
-  data: string;
-  metadata: string;
+  /** What the client reads back: the JSON the server keeps, parsed. */
+  data: unknown;
+  metadata: unknown;
   position: Position;
 }
 
@@ -207,6 +223,10 @@ interface Fault {
   error: Error;
   afterItems: number;
   afterStoring: boolean;
+}
+
+function frozenJson(json: string): unknown {
+  return JSON.parse(json, (_, value: unknown) => (typeof value === 'object' && value !== null ? Object.freeze(value) : value));
 }
 
 /** What the client makes of a stored record (its convertGrpcEvent). */
@@ -219,8 +239,8 @@ function resolved(record: StoredRecord): AllStreamResolvedEvent {
       revision: record.revision,
       type: record.type,
       created: new Date(),
-      data: JSON.parse(record.data) as never,
-      metadata: JSON.parse(record.metadata) as never,
+      data: record.data as never,
+      metadata: record.metadata as never,
       position: record.position,
     },
     commitPosition: record.position.commit,
