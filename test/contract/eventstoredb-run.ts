@@ -5,5 +5,5 @@
 export function eventStoreDbSkipReason(): string | undefined {
   return process.env.EVENTSTORE_CONNECTION_STRING
     ? undefined
-    : 'EVENTSTORE_CONNECTION_STRING is not set (start a server with `docker compose up eventstore` and set it, see docs/eventstoredb.md)';
+    : 'EVENTSTORE_CONNECTION_STRING is not set (start a server with `docker compose --env-file compose.env --profile dev up -d eventstore` and set it: README, "Running with EventStoreDB")';
 }
