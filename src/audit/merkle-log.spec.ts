@@ -10,7 +10,7 @@ import { createNoteSigner, parseVerifierKey } from '../integrity/signed-note';
 import { verifyExport } from '../integrity/verify-export';
 import { CheckpointSigner, InconsistentCheckpointError, checkpointDue } from './checkpoint-signer';
 import { exportLines } from './export-lines';
-import { MerkleLog, MerkleLogBuilder } from './merkle-log';
+import { ForeignEventLogError, MerkleLog, MerkleLogBuilder } from './merkle-log';
 
 const origin = 'journey-ledger.example/log';
 const streams = ['journey-a', 'journey-b', 'journey-c'];
@@ -121,6 +121,22 @@ describe('the Merkle log on PostgreSQL', () => {
     await ledger.builder.waitFor(await ledger.store.headPosition());
     expect((await ledger.log.head()).size).toBe(24);
     expect(await ledger.log.rootHash(24)).toEqual((await independentTree(ledger.store, 24)).root());
+  });
+
+  test('a builder refuses an event store whose log ends before what it logged: not the log the tree was built from', async () => {
+    await record(ledger, 5);
+    const other = await createTestDatabase();
+    await migrate(other.url);
+    const emptyStore = new PostgresEventStore(other.url, { poolSize: 2 });
+    try {
+      const builder = new MerkleLogBuilder(ledger.pool, emptyStore);
+      await expect(builder.start()).rejects.toThrow(ForeignEventLogError);
+      await expect(builder.start()).rejects.toThrow(/ends at position 0: it is not the log the Merkle log was built from/);
+      expect((await ledger.log.head()).size).toBeGreaterThanOrEqual(5);
+    } finally {
+      await emptyStore.close();
+      await other.drop();
+    }
   });
 
   test('nodes are read across the runs of many batches: every inclusion and consistency proof checks out', async () => {

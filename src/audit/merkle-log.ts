@@ -137,6 +137,18 @@ export class MerkleLog {
   }
 }
 
+/** The event store's log ends before the Merkle log's last leaf: it is not the log the tree was built from. */
+export class ForeignEventLogError extends Error {
+  constructor(logged: MerkleLogHead, storeHead: number) {
+    super(
+      `The Merkle log holds ${logged.size} events, up to position ${logged.position}, but the event store's log ends at ` +
+        `position ${storeHead}: it is not the log the Merkle log was built from. Check EVENTSTORE_CONNECTION_STRING, ` +
+        'EVENT_STORE_URL and JOURNEY_EVENT_STORE_DATABASE (a log moved to another database is moved whole, before the app starts on it)',
+    );
+    this.name = 'ForeignEventLogError';
+  }
+}
+
 export interface MerkleLogBuilderOptions {
   /** Events per transaction. Default 500. */
   batchSize?: number;
@@ -177,8 +189,15 @@ export class MerkleLogBuilder {
     return { ...this.logged };
   }
 
+  /**
+   * Resumes from where the log ends. Refuses an event store whose log ends before the last event already logged:
+   * that is not the log this tree was built from (an emptied store, or the settings pointing at another one), and
+   * following it would log a second history under the first.
+   */
   async start(): Promise<void> {
     this.logged = await readHead(this.pool);
+    const storeHead = await this.store.headPosition();
+    if (this.logged.position > storeHead) throw new ForeignEventLogError(this.logged, storeHead);
     const frontier = await new PostgresMerkleNodes(this.pool).getNodes(frontierNodes(this.logged.size));
     this.frontier = Frontier.restore(this.logged.size, frontier);
     this.subscription = this.store.subscribeToCanonicalLog({ after: this.logged.position, pollEveryMs: this.options.pollEveryMs });
