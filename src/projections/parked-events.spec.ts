@@ -5,7 +5,7 @@ import { currentStatus } from '../../projections/current-status';
 import type { Projection } from '../../projections/projection';
 import { fact, openReadModelDatabase, type ReadModelDatabase } from '../../test/projections/read-model-database';
 import { readCheckpoints } from './checkpoints';
-import { parkedEvents } from './parked-events';
+import { parkedEvents, parkedStreams } from './parked-events';
 import { ProjectionRunner } from './projection-runner';
 import { projectionStatus } from './projection-status';
 import { cohortFactsTable, currentStatusTable, type ReadModelTable } from './read-model-tables';
@@ -92,9 +92,10 @@ describe('poisoned events in the log', () => {
       ['current_status', 1],
       ['outcome_timeline', 1],
     ]);
-    // position, projection and the error's class: nothing of the event's data, nor the error's message
+    // position, stream (a pseudonymous id), projection and the error's class: nothing of the event's data, nor the
+    // error's message
     const columns = await db.dataSource.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'parked_events' ORDER BY 1`);
-    expect(columns.map((column: { column_name: string }) => column.column_name)).toEqual(['error_class', 'parked_at', 'position', 'projection']);
+    expect(columns.map((column: { column_name: string }) => column.column_name)).toEqual(['error_class', 'parked_at', 'position', 'projection', 'stream_id']);
   });
 
   test('a rebuild, on either path, does not stall on them either: it parks them as the runner does', async () => {
@@ -132,6 +133,13 @@ describe('poisoned events in the log', () => {
       2,
     );
     await new ProjectionRunner(db.store, db.dataSource).catchUp();
+
+    // Each park keeps its event's stream, where the retry reads it; a park made before streams were kept (anna's,
+    // made so here) is found in the log by its position.
+    const streamsOf = async (projection: string) => Object.fromEntries(await parkedStreams(db.dataSource.manager, projection));
+    expect(await streamsOf('current_status')).toEqual({ [consentAt]: journey(anna) });
+    expect(await streamsOf('outcome_timeline')).toEqual({ [rssAt]: journey(ben) });
+    await db.dataSource.query('UPDATE parked_events SET stream_id = NULL WHERE position = $1', [consentAt]);
 
     const { applied, stillParked } = await retryParked(db.store, db.dataSource);
     expect(applied).toBe(2);

@@ -48,13 +48,28 @@ export function eventFaultClass(error: unknown): string | undefined {
   return thrownClass(error);
 }
 
+/** The event a park names: its position in the global log, and its stream (where `projections retry` reads it). */
+export interface ParkedPlace {
+  position: number;
+  streamId: string;
+}
+
 /** Parks an event for a projection, in the caller's transaction; parking it again records the latest error class. */
-export async function parkEvent(manager: EntityManager, projection: string, position: number, errorClass: string): Promise<void> {
+export async function parkEvent(manager: EntityManager, projection: string, event: ParkedPlace, errorClass: string): Promise<void> {
   await manager.query(
-    `INSERT INTO parked_events (projection, position, error_class) VALUES ($1, $2, $3)
-     ON CONFLICT (projection, position) DO UPDATE SET error_class = EXCLUDED.error_class, parked_at = now()`,
-    [projection, position, errorClass],
+    `INSERT INTO parked_events (projection, position, stream_id, error_class) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (projection, position) DO UPDATE SET error_class = EXCLUDED.error_class, stream_id = EXCLUDED.stream_id, parked_at = now()`,
+    [projection, event.position, event.streamId, errorClass],
   );
+}
+
+/** The streams of a projection's parked events, by position; null for a park made before streams were kept. */
+export async function parkedStreams(manager: EntityManager, projection: string): Promise<Map<number, string | null>> {
+  const rows: { position: string; stream_id: string | null }[] = await manager.query(
+    'SELECT position, stream_id FROM parked_events WHERE projection = $1 ORDER BY position',
+    [projection],
+  );
+  return new Map(rows.map((row) => [Number(row.position), row.stream_id]));
 }
 
 export async function parkedEvents(manager: EntityManager, projections: readonly string[]): Promise<ParkedEvent[]> {
@@ -75,8 +90,11 @@ export async function unpark(manager: EntityManager, projection: string, positio
   await manager.query('DELETE FROM parked_events WHERE projection = $1 AND position = ANY($2::bigint[])', [projection, positions]);
 }
 
+/** A park as a rebuild collects it, before it is swapped in. */
+export type NewPark = Omit<ParkedEvent, 'parkedAt'> & ParkedPlace;
+
 /** The projections' parks become exactly these (a rebuild's, swapped in with its tables). */
-export async function replaceParked(manager: EntityManager, projections: readonly string[], parked: readonly Omit<ParkedEvent, 'parkedAt'>[]): Promise<void> {
+export async function replaceParked(manager: EntityManager, projections: readonly string[], parked: readonly NewPark[]): Promise<void> {
   await manager.query('DELETE FROM parked_events WHERE projection = ANY($1)', [projections]);
-  for (const { projection, position, errorClass } of parked) await parkEvent(manager, projection, position, errorClass);
+  for (const park of parked) await parkEvent(manager, park.projection, park, park.errorClass);
 }

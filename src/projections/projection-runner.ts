@@ -105,9 +105,9 @@ export class ProjectionRunner {
         const checkpoint = checkpoints.get(projection)!;
         const fresh = events.filter((event) => event.position > checkpoint);
         if (fresh.length === 0) continue;
-        await projectOrPark(manager, model, model.table.name, fresh, histories, async ({ position }, errorClass) => {
-          await parkEvent(manager, projection, position, errorClass);
-          parked.push({ projection, position, errorClass });
+        await projectOrPark(manager, model, model.table.name, fresh, histories, async (event, errorClass) => {
+          await parkEvent(manager, projection, event, errorClass);
+          parked.push({ projection, position: event.position, errorClass });
         });
       }
       const moved = this.names.filter((name) => checkpoints.get(name)! < last);

@@ -6,7 +6,7 @@ import type { EventStore, RecordedEvent, StreamsSnapshot } from '../event-store/
 import { upcast } from '../journey/domain/upcasters';
 import { lockCheckpoints, saveCheckpoints } from './checkpoints';
 import { inBatches } from './in-batches';
-import { dataErrorCode, replaceParked, type ParkedEvent } from './parked-events';
+import { dataErrorCode, replaceParked, type NewPark, type ParkedPlace } from './parked-events';
 import { historiesFor, historiesInStream, rowsOfStream, rowsOfStreamParking } from './project-events';
 import { projectOrPark } from './projection-runner';
 import { readModelsNamed, type ReadModel } from './read-models';
@@ -44,7 +44,7 @@ export interface RebuildSummary {
 const shadowOf = (model: ReadModel) => `${model.table.name}_next`;
 
 /** Where a read model's events that it cannot apply are parked during a rebuild. */
-type ParkFor = (model: ReadModel) => (event: { position: number }, errorClass: string) => void;
+type ParkFor = (model: ReadModel) => (event: ParkedPlace, errorClass: string) => void;
 
 /** Events between two progress reports while loading. */
 const PROGRESS_EVERY = 20_000;
@@ -69,8 +69,9 @@ export async function rebuild(store: EventStore, dataSource: DataSource, options
   const models = readModelsNamed(options.name);
   const batchSize = options.batchSize ?? 5000;
   // Events the rebuilt read models cannot apply: parked as the runner parks them, swapped in with the tables.
-  const parked: Omit<ParkedEvent, 'parkedAt'>[] = [];
-  const parkFor: ParkFor = (model) => (event, errorClass) => void parked.push({ projection: model.projection.name, position: event.position, errorClass });
+  const parked: NewPark[] = [];
+  const parkFor: ParkFor = (model) => (event, errorClass) =>
+    void parked.push({ projection: model.projection.name, position: event.position, streamId: event.streamId, errorClass });
   await createShadows(dataSource, models);
   let position = 0;
   let events = 0;

@@ -4,7 +4,7 @@ import { personIdOf } from '../../projections/projection';
 import type { EventStore, RecordedEvent } from '../event-store/event-store';
 import { upcast } from '../journey/domain/upcasters';
 import { lockCheckpoints } from './checkpoints';
-import { eventFaultClass, parkedEvents, parkEvent, unpark, type ParkedEvent } from './parked-events';
+import { eventFaultClass, parkedEvents, parkedStreams, parkEvent, unpark, type ParkedEvent } from './parked-events';
 import { PendingChanges } from './pending-changes';
 import { historiesInStream, projectEvents } from './project-events';
 import { inSavepoint, writeChanges } from './projection-runner';
@@ -28,8 +28,7 @@ export async function retryParked(store: EventStore, dataSource: DataSource, rea
   const names = readModels.map((model) => model.projection.name);
   let applied = 0;
   for (const model of readModels) {
-    const parked = await parkedEvents(dataSource.manager, [model.projection.name]);
-    for (const [streamId, positions] of await positionsByStream(store, parked)) {
+    for (const [streamId, positions] of await positionsByStream(store, await parkedStreams(dataSource.manager, model.projection.name))) {
       const done = await dataSource.transaction((manager) => reprojectPerson(manager, store, model, streamId, positions));
       if (done) applied += positions.length;
     }
@@ -37,14 +36,19 @@ export async function retryParked(store: EventStore, dataSource: DataSource, rea
   return { applied, stillParked: await parkedEvents(dataSource.manager, names) };
 }
 
-/** The parked positions grouped by the stream of their event, read from the store by position. */
-async function positionsByStream(store: EventStore, parked: readonly ParkedEvent[]): Promise<Map<string, number[]>> {
+/**
+ * The parked positions grouped by the stream of their event, as the park kept it; a park made before streams were
+ * kept is found in the global log by its position.
+ */
+async function positionsByStream(store: EventStore, streams: ReadonlyMap<number, string | null>): Promise<Map<string, number[]>> {
   const byStream = new Map<string, number[]>();
-  for (const { position } of parked) {
-    for await (const event of store.readAll({ after: position - 1, maxCount: 1 })) {
-      if (event.position !== position) continue;
-      byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), position]);
+  const add = (streamId: string, position: number) => byStream.set(streamId, [...(byStream.get(streamId) ?? []), position]);
+  for (const [position, streamId] of streams) {
+    if (streamId !== null) {
+      add(streamId, position);
+      continue;
     }
+    for await (const event of store.readAll({ after: position - 1, maxCount: 1 })) if (event.position === position) add(event.streamId, position);
   }
   return byStream;
 }
@@ -73,7 +77,7 @@ async function reprojectPerson(manager: EntityManager, store: EventStore, model:
   } catch (error) {
     const errorClass = eventFaultClass(error);
     if (errorClass === undefined) throw error;
-    for (const position of positions) await parkEvent(manager, projection.name, position, errorClass);
+    for (const position of positions) await parkEvent(manager, projection.name, { position, streamId }, errorClass);
     return false;
   }
   await unpark(manager, projection.name, positions);
