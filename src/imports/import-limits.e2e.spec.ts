@@ -81,20 +81,30 @@ async function liveHeapGrowthDuring<T>(work: () => Promise<T>): Promise<{ result
   return { result, growth: peak - baseline };
 }
 
-describe('a bounded import (POST /imports)', () => {
-  let t: TestApp;
-  let manager: string;
-  let store: PostgresEventStore;
+/** The app with an import limit, a programme manager's token, and the event log, to see that nothing was written. */
+interface ImportingApp {
+  t: TestApp;
+  manager: string;
+  store: PostgresEventStore;
+}
 
+/** Started before the tests of the describe that calls it, stopped after them. */
+function importingApp(limit: string): ImportingApp {
+  const app = {} as ImportingApp;
   beforeAll(async () => {
-    t = await startTestApp({ JOURNEY_IMPORT_LIMIT: '64mb' });
-    manager = await t.token('programme_manager', 'org-a');
-    store = new PostgresEventStore(t.eventLogUrl, { poolSize: 1 });
+    app.t = await startTestApp({ JOURNEY_IMPORT_LIMIT: limit });
+    app.manager = await app.t.token('programme_manager', 'org-a');
+    app.store = new PostgresEventStore(app.t.eventLogUrl, { poolSize: 1 });
   });
   afterAll(async () => {
-    await store.close();
-    await t.close();
+    await app.store.close();
+    await app.t.close();
   });
+  return app;
+}
+
+describe('a bounded import (POST /imports)', () => {
+  const app = importingApp('64mb');
 
   test('tens of megabytes of bad lines raise the heap by less than 100 MB; 1,000 errors are listed and the other bad lines counted', async () => {
     const badLines = 30_000;
@@ -113,8 +123,8 @@ describe('a bounded import (POST /imports)', () => {
         yield line;
       }
     }
-    const before = await store.headPosition();
-    const { result: answer, growth } = await liveHeapGrowthDuring(() => postStream(t, manager, chunksOf(lines())));
+    const before = await app.store.headPosition();
+    const { result: answer, growth } = await liveHeapGrowthDuring(() => postStream(app.t, app.manager, chunksOf(lines())));
 
     expect(sent).toBeGreaterThan(30 * MB);
     expect(growth / MB).toBeLessThan(100);
@@ -126,40 +136,28 @@ describe('a bounded import (POST /imports)', () => {
     expect(answer.body.moreBadLines).toBe(badLines - listedLines.size);
     expect(errors.find((error) => error.line === 10)).toEqual({ line: 10, field: 'line', reason: 'not valid JSON' });
     expect(errors.find((error) => error.line === 5)).toEqual({ line: 5, field: 'line', reason: `longer than ${MB} bytes` });
-    expect(await store.headPosition()).toBe(before);
+    expect(await app.store.headPosition()).toBe(before);
   });
 
   test('a valid file sent gzip-compressed and streamed is imported', async () => {
     const lines = [...generateJourneyLines({ persons: 20, eventsPerPerson: 8, seed: 31, organisations: ['org-a'] })];
-    const answer = await postStream(t, manager, [gzipSync(`${lines.join('\r\n')}\r\n`)], { 'content-encoding': 'gzip' });
+    const answer = await postStream(app.t, app.manager, [gzipSync(`${lines.join('\r\n')}\r\n`)], { 'content-encoding': 'gzip' });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ persons: 20, events: 160, written: 160, dryRun: false });
   });
 
   test('a body that is not what its Content-Encoding says is refused, and an unknown coding too', async () => {
-    const garbled = await postStream(t, manager, [Buffer.from('{"not": "gzip"}\n')], { 'content-encoding': 'gzip' });
+    const garbled = await postStream(app.t, app.manager, [Buffer.from('{"not": "gzip"}\n')], { 'content-encoding': 'gzip' });
     expect(garbled.status).toBe(400);
     expect(garbled.body.errors).toEqual([{ field: 'body', reason: 'not valid gzip' }]);
-    const unknown = await postStream(t, manager, [Buffer.from('{}\n')], { 'content-encoding': 'zip' });
+    const unknown = await postStream(app.t, app.manager, [Buffer.from('{}\n')], { 'content-encoding': 'zip' });
     expect(unknown.status).toBe(415);
     expect(unknown.headers['content-type']).toMatch(/application\/problem\+json/);
   });
 });
 
 describe('the import limit (JOURNEY_IMPORT_LIMIT)', () => {
-  let t: TestApp;
-  let manager: string;
-  let store: PostgresEventStore;
-
-  beforeAll(async () => {
-    t = await startTestApp({ JOURNEY_IMPORT_LIMIT: '1mb' });
-    manager = await t.token('programme_manager', 'org-a');
-    store = new PostgresEventStore(t.eventLogUrl, { poolSize: 1 });
-  });
-  afterAll(async () => {
-    await store.close();
-    await t.close();
-  });
+  const app = importingApp('1mb');
 
   // Valid lines, so that only the size can be the reason for a refusal.
   const validBody = (bytes: number) => {
@@ -174,26 +172,26 @@ describe('the import limit (JOURNEY_IMPORT_LIMIT)', () => {
   };
 
   test('a body over the limit answers 413 and writes nothing: announced, streamed, or compressed', async () => {
-    const before = await store.headPosition();
+    const before = await app.store.headPosition();
     const body = validBody(1.5 * MB);
-    const announced = await t
+    const announced = await app.t
       .http()
       .post('/imports')
-      .set({ authorization: `Bearer ${manager}`, 'content-type': 'application/x-ndjson' })
+      .set({ authorization: `Bearer ${app.manager}`, 'content-type': 'application/x-ndjson' })
       .send(body);
     expect(announced.status).toBe(413);
     expect(announced.headers['content-type']).toMatch(/application\/problem\+json/);
-    const streamed = await postStream(t, manager, chunksOf(body.split('\n').slice(0, -1)));
+    const streamed = await postStream(app.t, app.manager, chunksOf(body.split('\n').slice(0, -1)));
     expect(streamed.status).toBe(413);
     const compressed = gzipSync(body);
     expect(compressed.length).toBeLessThan(MB);
-    expect((await postStream(t, manager, [compressed], { 'content-encoding': 'gzip' })).status).toBe(413);
-    expect(await store.headPosition()).toBe(before);
+    expect((await postStream(app.t, app.manager, [compressed], { 'content-encoding': 'gzip' })).status).toBe(413);
+    expect(await app.store.headPosition()).toBe(before);
     // The connection is still good for the next request, and a body within the limit is imported.
-    const within = await t
+    const within = await app.t
       .http()
       .post('/imports?dryRun=true')
-      .set({ authorization: `Bearer ${manager}`, 'content-type': 'application/x-ndjson' })
+      .set({ authorization: `Bearer ${app.manager}`, 'content-type': 'application/x-ndjson' })
       .send(validBody(0.5 * MB));
     expect(within.status).toBe(200);
   });
