@@ -39,7 +39,8 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot(loggerOptions(options.config.LOG_LEVEL, options.config.JOURNEY_LOG_FILE)),
         CqrsModule.forRoot(),
-        TerminusModule,
+        // Readiness failures are answered (a 503 naming each failed check) and logged once, by the problem filter.
+        TerminusModule.forRoot({ logger: false }),
         MetricsModule,
         DatabaseModule.forRoot({ url: options.databaseUrl, poolSize: options.config.JOURNEY_DB_POOL_SIZE }),
         EventStoreModule.forRoot({

@@ -15,7 +15,9 @@ export function loggerOptions(level: string, file?: string): Params {
       req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    // 503 is a state the app answers on purpose (not ready yet, try again), not a failure of the request.
+    customLogLevel: (_req, res, error) =>
+      res.statusCode === 503 ? 'warn' : error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
   };
   // Synchronous writes to the file: nothing is lost when the process stops, and a test can read it right after.
   return { pinoHttp: file ? [options, pino.destination({ dest: file, sync: true, mkdir: true })] : options };

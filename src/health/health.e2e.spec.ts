@@ -1,11 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MerkleLogBuilder } from '../audit/merkle-log';
 import { ProjectionWorker } from '../projections/projections.module';
 import { startTestApp, type TestApp } from '../../test/support/app';
 
 describe('health: live and ready', () => {
   let t: TestApp;
-  beforeAll(async () => (t = await startTestApp({ JOURNEY_READY_MAX_PROJECTION_LAG: '2', JOURNEY_READY_MAX_MERKLE_LAG: '2' })));
-  afterAll(() => t.close());
+  const logFile = join(tmpdir(), `journey-health-${randomUUID()}.log`);
+  beforeAll(
+    async () =>
+      (t = await startTestApp({ JOURNEY_READY_MAX_PROJECTION_LAG: '2', JOURNEY_READY_MAX_MERKLE_LAG: '2', JOURNEY_LOG_FILE: logFile, LOG_LEVEL: 'warn' })),
+  );
+  afterAll(async () => {
+    await t.close();
+    rmSync(logFile, { force: true });
+  });
 
   const register = async () =>
     t
@@ -42,6 +53,17 @@ describe('health: live and ready', () => {
     const ready = await t.http().get('/health/ready');
     expect(ready.status).toBe(503);
     expect(ready.body.failedChecks.merkleLog).toMatchObject({ status: 'down', lag: 3, maxLag: 2 });
+  });
+
+  test('not being ready is logged as a warning, in one line per answer, never as an error with a stack', () => {
+    const lines = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+    const notReady = lines.filter((line) => line.msg.startsWith('503 Not ready'));
+    expect(notReady.map((line) => line.msg)).toEqual([expect.stringMatching(/Failing: .*projections/), expect.stringMatching(/Failing: .*merkleLog/)]);
+    expect(notReady.every((line) => line.level === 40)).toBe(true);
   });
 });
 

@@ -17,7 +17,12 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const problem = problemOf(error);
-    if (problem.problem.status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
+    if (problem.problem.status >= 500) {
+      // A refusal the app chose (not ready, the Merkle log builder stopped) is one line in its own words, a warning:
+      // readiness probes meet it every few seconds while read models catch up. Anything unexpected keeps its stack.
+      if (error instanceof ProblemError) this.logger.warn(`${problem.problem.status} ${problem.problem.title}: ${problem.problem.detail ?? ''}`);
+      else this.logger.error(error instanceof Error ? error.stack : String(error));
+    }
     sendProblem(host.switchToHttp().getResponse<Response>(), problem);
   }
 }
