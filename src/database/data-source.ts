@@ -26,10 +26,11 @@ export function migrate(url: string): Promise<void> {
 }
 
 /**
- * The same where the event log is not in the read models' database: in one of its own (`eventLogUrl`), or in
- * EventStoreDB (undefined), where there is nothing to migrate.
+ * The same for any layout: the event log in the read models' database (`eventLogUrl` equal to `url`), in one of its
+ * own, or in EventStoreDB (undefined), where there is nothing to migrate.
  */
-export async function migrateApart(url: string, eventLogUrl: string | undefined): Promise<void> {
+export async function migrateWithEventLog(url: string, eventLogUrl: string | undefined): Promise<void> {
+  if (eventLogUrl === url) return migrate(url);
   if (eventLogUrl !== undefined) await runMigrations(createDataSource(eventLogUrl, { eventLog: true, readModels: false }));
   await runMigrations(createDataSource(url));
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database';
+import { createTestDatabase, tablesOf, type TestDatabase } from '../../test/support/database';
 import { loadConfiguration } from '../config/configuration';
 import { openDatabase } from './open-database';
 
@@ -17,17 +17,6 @@ describe('openDatabase', () => {
     await admin.query(`DROP DATABASE IF EXISTS ${eventLogName} WITH (FORCE)`);
     await admin.end();
   });
-
-  async function tablesOf(url: string): Promise<string[]> {
-    const client = new Client({ connectionString: url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'`);
-      return rows.map((row) => row.name).sort();
-    } finally {
-      await client.end();
-    }
-  }
 
   test('JOURNEY_EVENT_STORE_DATABASE makes a database of its own on the same server for the event log, once', async () => {
     const config = loadConfiguration({ DATABASE_URL: database.url, JOURNEY_EVENT_STORE_DATABASE: eventLogName });

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import type { Configuration } from '../config/configuration';
-import { migrate, migrateApart } from './data-source';
+import { migrateWithEventLog } from './data-source';
 import type * as EmbeddedPostgres from './embedded-postgres';
 
 export interface Database {
@@ -26,7 +26,7 @@ export async function openDatabase(config: Configuration, options: { migrate?: b
   const server = config.DATABASE_URL ? { url: config.DATABASE_URL, stop: async () => undefined } : await startEmbedded(config);
   try {
     const database = { ...server, eventLogUrl: await eventLogUrl(config, server.url) };
-    if (options.migrate ?? true) await (database.eventLogUrl === database.url ? migrate(database.url) : migrateApart(database.url, database.eventLogUrl));
+    if (options.migrate ?? true) await migrateWithEventLog(database.url, database.eventLogUrl);
     return database;
   } catch (error) {
     await server.stop();

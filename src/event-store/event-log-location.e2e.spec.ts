@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { startTestApp, type TestApp } from '../../test/support/app';
-import { eventLogApart } from '../../test/support/database';
+import { eventLogApart, tablesOf } from '../../test/support/database';
 
 /**
  * Where the app keeps its event log: in the read models' database by default, in one of its own with EVENT_STORE_URL
@@ -11,17 +11,6 @@ describe('the event log where the configuration places it', () => {
 
   beforeAll(async () => (t = await startTestApp()));
   afterAll(() => t.close());
-
-  async function tablesOf(url: string): Promise<string[]> {
-    const client = new Client({ connectionString: url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'`);
-      return rows.map((row) => row.name);
-    } finally {
-      await client.end();
-    }
-  }
 
   async function eventsIn(url: string, streamId: string): Promise<number> {
     const client = new Client({ connectionString: url });

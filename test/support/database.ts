@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { migrate, migrateApart } from '../../src/database/data-source';
+import { migrateWithEventLog } from '../../src/database/data-source';
 
 export interface TestDatabase {
   url: string;
@@ -62,7 +62,7 @@ export interface TestDatabases {
 export async function createTestDatabases(): Promise<TestDatabases> {
   const readModels = await createTestDatabase();
   const eventLog = eventLogApart() ? await createTestDatabase() : readModels;
-  await (eventLog === readModels ? migrate(readModels.url) : migrateApart(readModels.url, eventLog.url));
+  await migrateWithEventLog(readModels.url, eventLog.url);
   return {
     url: readModels.url,
     eventLogUrl: eventLog.url,
@@ -72,4 +72,16 @@ export async function createTestDatabases(): Promise<TestDatabases> {
       if (eventLog !== readModels) await eventLog.drop();
     },
   };
+}
+
+/** The names of a database's tables, sorted: to see which schema went where. */
+export async function tablesOf(url: string): Promise<string[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'`);
+    return rows.map((row) => row.name).sort();
+  } finally {
+    await client.end();
+  }
 }
